@@ -1,0 +1,177 @@
+//! A small async client for the parts of the API that devices use. It is plain HTTP: on a
+//! centre's LAN the server is reached directly, or through a TLS-terminating proxy.
+
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+
+use crate::types::{ApiError, Board, Event, IssueTicket, IssuedTicket, SiteServices, TrackView};
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The server could not be reached or the connection broke.
+    #[error("server unreachable: {0}")]
+    Unreachable(#[source] reqwest::Error),
+    /// The server answered with an API error.
+    #[error("{status}: {} ({})", .error.message, .error.error)]
+    Api {
+        status: u16,
+        error: ApiError,
+    },
+    /// The server answered something that is not the API's JSON.
+    #[error("unexpected answer from the server: {0}")]
+    Protocol(String),
+}
+
+/// Talks to one seira server on behalf of one device.
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl Client {
+    /// `base` is the server's address, e.g. `http://10.0.0.2:8080`; `token` the device's bearer
+    /// token.
+    pub fn new(base: &str, token: Option<String>) -> Result<Self, ClientError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .build()
+            .map_err(ClientError::Unreachable)?;
+        Ok(Self {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+            token,
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<T, ClientError> {
+        let response = self
+            .authorize(request)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .map_err(ClientError::Unreachable)?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(ClientError::Unreachable)?;
+        if status.is_success() {
+            serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))
+        } else {
+            let error = serde_json::from_slice(&body).map_err(|_| {
+                ClientError::Protocol(format!(
+                    "{status}: {}",
+                    String::from_utf8_lossy(&body).chars().take(200).collect::<String>()
+                ))
+            })?;
+            Err(ClientError::Api {
+                status: status.as_u16(),
+                error,
+            })
+        }
+    }
+
+    /// The services of a site, with waiting counts and estimated waits.
+    pub async fn services(&self, site: &str) -> Result<SiteServices, ClientError> {
+        self.send(self.http.get(self.url(&format!("/api/v1/sites/{site}/services"))))
+            .await
+    }
+
+    /// Issues a ticket. Retrying with the same `request_id` returns the same ticket.
+    pub async fn issue(&self, site: &str, body: &IssueTicket) -> Result<IssuedTicket, ClientError> {
+        self.send(
+            self.http
+                .post(self.url(&format!("/api/v1/sites/{site}/tickets")))
+                .json(body),
+        )
+        .await
+    }
+
+    /// Voids a ticket whose paper never printed, so its number is never called.
+    pub async fn void(&self, ticket_id: &str) -> Result<crate::Ticket, ClientError> {
+        self.send(
+            self.http
+                .post(self.url(&format!("/api/v1/tickets/{ticket_id}/void"))),
+        )
+        .await
+    }
+
+    /// What the lobby screen shows now.
+    pub async fn board(&self, site: &str) -> Result<Board, ClientError> {
+        self.send(self.http.get(self.url(&format!("/api/v1/sites/{site}/board"))))
+            .await
+    }
+
+    /// Where a ticket is in the queue.
+    pub async fn track(&self, ticket_id: &str) -> Result<TrackView, ClientError> {
+        self.send(
+            self.http
+                .get(self.url(&format!("/api/v1/tickets/{ticket_id}/track"))),
+        )
+        .await
+    }
+
+    /// The site's events after `last_event_id` (all new ones when `None`), as they happen.
+    /// The stream ends when the connection breaks; open it again with the last id seen and
+    /// nothing is missed.
+    pub async fn events(
+        &self,
+        site: &str,
+        last_event_id: Option<i64>,
+    ) -> Result<impl Stream<Item = Result<Event, ClientError>> + use<>, ClientError> {
+        let mut request = self
+            .http
+            .get(self.url(&format!("/api/v1/sites/{site}/events")));
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id.to_string());
+        }
+        let response = self
+            .authorize(request)
+            .send()
+            .await
+            .map_err(ClientError::Unreachable)?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.bytes().await.map_err(ClientError::Unreachable)?;
+            return Err(match serde_json::from_slice(&body) {
+                Ok(error) => ClientError::Api {
+                    status: status.as_u16(),
+                    error,
+                },
+                Err(_) => ClientError::Protocol(status.to_string()),
+            });
+        }
+        use eventsource_stream::Eventsource;
+        Ok(response
+            .bytes_stream()
+            .eventsource()
+            .filter_map(|message| async move {
+                match message {
+                    Ok(message) if message.data.is_empty() => None,
+                    Ok(message) => Some(
+                        serde_json::from_str::<Event>(&message.data)
+                            .map_err(|e| ClientError::Protocol(e.to_string())),
+                    ),
+                    Err(eventsource_stream::EventStreamError::Transport(e)) => {
+                        Some(Err(ClientError::Unreachable(e)))
+                    }
+                    Err(e) => Some(Err(ClientError::Protocol(e.to_string()))),
+                }
+            }))
+    }
+}

@@ -1,0 +1,8 @@
+//! seira's wire protocol: the JSON types of HTTP API v1 ([`types`]) and the HTTP client that the
+//! kiosk and the lobby display use to talk to the server ([`client`]).
+
+pub mod client;
+pub mod types;
+
+pub use client::{Client, ClientError};
+pub use types::*;

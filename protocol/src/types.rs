@@ -1,0 +1,437 @@
+//! The JSON documents of HTTP API v1. Every part of seira that talks to another part uses these
+//! types and no others, so a change to the wire is a change here.
+//!
+//! Timestamps are RFC 3339 strings in UTC (`jiff::Timestamp`); clients show them in the site's
+//! time zone (Europe/Athens).
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Names in several languages, keyed by language code (`el`, `en`, `ar`, …). Greek is always there.
+pub type Names = BTreeMap<String, String>;
+
+/// Where a ticket is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketState {
+    /// In the queue.
+    Waiting,
+    /// Called to a desk; the citizen is on the way.
+    Called,
+    /// Being served at a desk.
+    Serving,
+    /// Served.
+    Done,
+    /// Called but did not come.
+    NoShow,
+    /// Taken out of the queue by staff (or closed at closing time).
+    Cancelled,
+    /// Sent on to another service; the next step is a new ticket with the same number.
+    Transferred,
+    /// Put aside by a desk (e.g. the citizen went to fetch a document); can return to the queue.
+    Parked,
+    /// Its paper ticket never printed; the number is never reused.
+    Voided,
+}
+
+impl TicketState {
+    pub const ALL: [TicketState; 9] = [
+        Self::Waiting,
+        Self::Called,
+        Self::Serving,
+        Self::Done,
+        Self::NoShow,
+        Self::Cancelled,
+        Self::Transferred,
+        Self::Parked,
+        Self::Voided,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Called => "called",
+            Self::Serving => "serving",
+            Self::Done => "done",
+            Self::NoShow => "no_show",
+            Self::Cancelled => "cancelled",
+            Self::Transferred => "transferred",
+            Self::Parked => "parked",
+            Self::Voided => "voided",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == s)
+    }
+
+    /// A ticket in one of these states is finished and never changes again.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            Self::Done | Self::NoShow | Self::Cancelled | Self::Transferred | Self::Voided
+        )
+    }
+}
+
+/// How a ticket came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Kiosk,
+    Staff,
+    Appointment,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Kiosk => "kiosk",
+            Self::Staff => "staff",
+            Self::Appointment => "appointment",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Kiosk, Self::Staff, Self::Appointment]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
+}
+
+/// Body of `POST /api/v1/sites/{site}/tickets`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueTicket {
+    /// Service id, e.g. `benefits`.
+    pub service: String,
+    /// Priority category id from the site's configuration (e.g. `disability`), or none.
+    #[serde(default)]
+    pub priority: Option<String>,
+    /// Language the citizen chose at the kiosk (`el`, `en`, `ar`, …).
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// Chosen by the client, 1–64 characters of `A–Z a–z 0–9 - _`. Sending the same id again
+    /// returns the same ticket, so a retry never makes a second ticket.
+    pub request_id: String,
+}
+
+/// The answer to issuing a ticket: what the kiosk shows and prints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct IssuedTicket {
+    /// Unguessable id; also the key of the ticket holder's tracking page.
+    pub id: String,
+    /// What is printed and called, e.g. `A012`.
+    pub number: String,
+    pub service: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub issued_at: Timestamp,
+    /// Tickets of the same service waiting ahead of this one.
+    pub position: u32,
+    /// Estimated wait in seconds, from recent service times and the desks open now.
+    pub estimated_wait_s: u32,
+    /// Path of the page where the holder can follow the queue (for the QR code).
+    pub track_url: String,
+}
+
+/// Everything about one ticket that staff may see. It holds no personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Ticket {
+    pub id: String,
+    pub number: String,
+    pub site: String,
+    pub service: String,
+    pub state: TicketState,
+    pub priority: Option<String>,
+    pub channel: Channel,
+    pub lang: Option<String>,
+    /// The desk that called it (called, serving, and after).
+    pub desk: Option<String>,
+    /// How many times it was called again.
+    pub recalls: u32,
+    /// 1 for the first visit step, 2 after a transfer, …
+    pub step: u32,
+    /// When the citizen took the ticket (kept across transfers).
+    #[schema(value_type = String, format = DateTime)]
+    pub issued_at: Timestamp,
+    /// When it (re)entered the queue it is waiting in.
+    #[schema(value_type = String, format = DateTime)]
+    pub queued_at: Timestamp,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub called_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub started_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub finished_at: Option<Timestamp>,
+    /// Closed automatically at closing time: its times are not real and stay out of the
+    /// statistics.
+    pub inaccurate_time: bool,
+}
+
+/// A service as the kiosk and the staff pages see it now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ServiceStatus {
+    pub id: String,
+    /// Ticket prefix letter.
+    pub prefix: String,
+    pub names: Names,
+    /// Icon name, for the kiosk's buttons.
+    pub icon: String,
+    pub target_wait_min: u32,
+    /// Whether tickets can be taken now (opening hours).
+    pub open_now: bool,
+    pub waiting: u32,
+    /// Estimated wait for a ticket taken now, in seconds.
+    pub estimated_wait_s: u32,
+}
+
+/// The services of a site, and the priority categories a kiosk offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SiteServices {
+    pub site: String,
+    pub site_names: Names,
+    /// Whether the site is open now.
+    pub open_now: bool,
+    pub services: Vec<ServiceStatus>,
+    pub priorities: Vec<PriorityCategory>,
+}
+
+/// A priority category (person with disability, pregnancy, 65+, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PriorityCategory {
+    pub id: String,
+    pub names: Names,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeskState {
+    Open,
+    Paused,
+    Closed,
+}
+
+impl DeskState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Paused => "paused",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Open, Self::Paused, Self::Closed]
+            .into_iter()
+            .find(|d| d.as_str() == s)
+    }
+}
+
+/// How a desk picks among its services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeskOrder {
+    /// The first of its services (in the desk's order) that has someone waiting.
+    DeskOrder,
+    /// The ticket that has waited longest, whatever its service.
+    OldestFirst,
+}
+
+/// A desk, its services and what it is doing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Desk {
+    pub id: String,
+    pub site: String,
+    pub names: Names,
+    /// Service ids, in the desk's order.
+    pub services: Vec<String>,
+    pub order: DeskOrder,
+    pub state: DeskState,
+    pub pause_reason: Option<String>,
+    /// The ticket called to or served at this desk now.
+    pub ticket: Option<Ticket>,
+}
+
+/// Body of `POST /api/v1/desks/{desk}/pause`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PauseDesk {
+    /// Why (break, phone call, paperwork…), 1–200 characters. Shown to colleagues only.
+    pub reason: String,
+}
+
+/// Body of `POST /api/v1/tickets/{id}/transfer`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// The service the citizen goes on to.
+    pub service: String,
+}
+
+/// Body of `POST /api/v1/desks/{desk}/call`: call one waiting ticket out of order.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallTicket {
+    /// The ticket's id.
+    pub ticket: String,
+}
+
+/// A call as the lobby screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BoardCall {
+    pub ticket_id: String,
+    pub number: String,
+    pub service: String,
+    pub desk: String,
+    pub desk_names: Names,
+    #[schema(value_type = String, format = DateTime)]
+    pub called_at: Timestamp,
+    pub recalls: u32,
+}
+
+/// How many wait for one service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BoardQueue {
+    pub service: String,
+    pub prefix: String,
+    pub names: Names,
+    pub waiting: u32,
+}
+
+/// What the lobby screen shows now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Board {
+    pub site: String,
+    pub site_names: Names,
+    /// Newest first; the first is the one shown large.
+    pub calls: Vec<BoardCall>,
+    pub queues: Vec<BoardQueue>,
+    /// Ticker lines from the configuration, per language.
+    pub news: Vec<Names>,
+    /// The newest event this board includes: open the event stream with it as
+    /// `Last-Event-ID` and nothing is missed or seen twice.
+    pub last_event_id: i64,
+    #[schema(value_type = String, format = DateTime)]
+    pub generated_at: Timestamp,
+}
+
+/// What happened. Every change is one event, in the order it happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    TicketIssued,
+    TicketCalled,
+    TicketRecalled,
+    TicketStarted,
+    TicketDone,
+    TicketNoShow,
+    TicketCancelled,
+    TicketTransferred,
+    TicketParked,
+    TicketReturned,
+    TicketVoided,
+    /// Closed at closing time; its times are flagged inaccurate.
+    TicketAutoClosed,
+    DeskOpened,
+    DeskPaused,
+    DeskClosed,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 15] = [
+        Self::TicketIssued,
+        Self::TicketCalled,
+        Self::TicketRecalled,
+        Self::TicketStarted,
+        Self::TicketDone,
+        Self::TicketNoShow,
+        Self::TicketCancelled,
+        Self::TicketTransferred,
+        Self::TicketParked,
+        Self::TicketReturned,
+        Self::TicketVoided,
+        Self::TicketAutoClosed,
+        Self::DeskOpened,
+        Self::DeskPaused,
+        Self::DeskClosed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TicketIssued => "ticket_issued",
+            Self::TicketCalled => "ticket_called",
+            Self::TicketRecalled => "ticket_recalled",
+            Self::TicketStarted => "ticket_started",
+            Self::TicketDone => "ticket_done",
+            Self::TicketNoShow => "ticket_no_show",
+            Self::TicketCancelled => "ticket_cancelled",
+            Self::TicketTransferred => "ticket_transferred",
+            Self::TicketParked => "ticket_parked",
+            Self::TicketReturned => "ticket_returned",
+            Self::TicketVoided => "ticket_voided",
+            Self::TicketAutoClosed => "ticket_auto_closed",
+            Self::DeskOpened => "desk_opened",
+            Self::DeskPaused => "desk_paused",
+            Self::DeskClosed => "desk_closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One entry of the append-only event log, as the event stream sends it (`data:` of an SSE
+/// message whose `event:` is the kind and whose `id:` is `id`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Event {
+    /// Monotonic: a later event always has a larger id.
+    pub id: i64,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    pub site: String,
+    pub kind: EventKind,
+    /// The ticket as it is after the change.
+    pub ticket: Option<Ticket>,
+    pub desk: Option<String>,
+    /// Waiting tickets per service id after the change.
+    pub waiting: BTreeMap<String, u32>,
+}
+
+/// What the ticket holder's phone shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TrackView {
+    pub number: String,
+    pub site: String,
+    pub service: String,
+    pub service_names: Names,
+    pub state: TicketState,
+    /// Tickets of the same service waiting ahead (while waiting).
+    pub position: u32,
+    pub estimated_wait_s: u32,
+    /// The desk it is called to (when called or serving).
+    pub desk: Option<String>,
+    pub desk_names: Option<Names>,
+}
+
+/// Every error answer of the API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ApiError {
+    /// Stable machine-readable code, e.g. `not_found`, `invalid_transition`, `nothing_waiting`.
+    pub error: String,
+    /// What went wrong, for a person.
+    pub message: String,
+}
+
+/// Answer of `GET /healthz`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    /// `ok` or `degraded`.
+    pub status: String,
+    /// `ok`, or what went wrong with the database.
+    pub database: String,
+    pub version: String,
+}

@@ -1,0 +1,791 @@
+//! The configuration file: sites, services, desks, opening hours, the calling policy and the
+//! device and user accounts. It is read once into [`Config`], a validated form in which every
+//! reference (a desk's services, a user's desks) is known to exist.
+//!
+//! Parsing goes through a raw form whose fields keep their place in the file, so that every
+//! error names the file, the line and what is wrong (`seira config check`).
+
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+
+use jiff::{SignedDuration, civil::Weekday, tz::TimeZone};
+use seira_protocol::{DeskOrder, Names};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::auth::Role;
+use crate::queue::calling::{Policy, Ratio};
+use crate::queue::hours::{Span, WeeklyHours};
+
+/// The embedded default: the Community Centre of Chania and its Roma branch in Souda.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+pub const DEFAULT_NAME: &str = "<embedded default>";
+
+/// Languages every name must have.
+pub const REQUIRED_LANGUAGES: [&str; 2] = ["el", "en"];
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub priorities: Vec<PriorityCategory>,
+    pub sites: Vec<Site>,
+    pub devices: Vec<Account>,
+    pub users: Vec<Account>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PriorityCategory {
+    pub id: String,
+    pub names: Names,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub id: String,
+    pub names: Names,
+    pub address: String,
+    pub time_zone: TimeZone,
+    pub hours: WeeklyHours,
+    pub ratio: Ratio,
+    pub aging: bool,
+    pub news: Vec<Names>,
+    pub services: Vec<Service>,
+    pub desks: Vec<Desk>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub id: String,
+    pub prefix: String,
+    pub names: Names,
+    pub icon: String,
+    pub target_wait: SignedDuration,
+    /// The service time assumed until there are real ones to go by.
+    pub typical_service: SignedDuration,
+    /// Own hours within the site's, if the service is offered at fewer times.
+    pub hours: Option<WeeklyHours>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Desk {
+    pub id: String,
+    pub names: Names,
+    pub services: Vec<String>,
+    pub order: DeskOrder,
+}
+
+/// A device or a user the configuration knows, for `seira token create --device/--user`.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub name: String,
+    pub role: Role,
+    pub site: Option<String>,
+    pub desk: Option<String>,
+}
+
+impl Config {
+    /// The embedded default configuration.
+    pub fn embedded() -> Config {
+        Config::parse(DEFAULT_TOML, DEFAULT_NAME).expect("the embedded configuration is valid")
+    }
+
+    /// Reads and validates a configuration file.
+    pub fn load(path: &std::path::Path) -> Result<Config, ConfigErrors> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigErrors {
+            errors: vec![ConfigError {
+                file: name.clone(),
+                line: 0,
+                column: 0,
+                message: format!("cannot read it: {e}"),
+            }],
+        })?;
+        Config::parse(&text, &name)
+    }
+
+    /// Parses and validates configuration text; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigErrors> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigErrors {
+            errors: vec![ConfigError::at(
+                file,
+                text,
+                e.span(),
+                e.message().trim().to_owned(),
+            )],
+        })?;
+        let mut v = Validator {
+            file,
+            text,
+            errors: Vec::new(),
+        };
+        let config = v.config(raw);
+        if v.errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigErrors { errors: v.errors })
+        }
+    }
+
+    pub fn site(&self, id: &str) -> Option<&Site> {
+        self.sites.iter().find(|s| s.id == id)
+    }
+
+    /// The desk with this id and the site it belongs to.
+    pub fn desk(&self, id: &str) -> Option<(&Site, &Desk)> {
+        self.sites
+            .iter()
+            .find_map(|s| s.desks.iter().find(|d| d.id == id).map(|d| (s, d)))
+    }
+
+    pub fn priority(&self, id: &str) -> Option<&PriorityCategory> {
+        self.priorities.iter().find(|p| p.id == id)
+    }
+
+    /// Every site opens around the clock (demo and `--always-open`).
+    pub fn always_open(mut self) -> Config {
+        for site in &mut self.sites {
+            site.hours = WeeklyHours::always();
+            for service in &mut site.services {
+                service.hours = None;
+            }
+        }
+        self
+    }
+}
+
+impl Site {
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    pub fn is_open(&self, now: jiff::Timestamp) -> bool {
+        self.hours.is_open(now, &self.time_zone)
+    }
+
+    /// Whether tickets for `service` can be taken at `now`.
+    pub fn service_open(&self, service: &Service, now: jiff::Timestamp) -> bool {
+        self.is_open(now)
+            && service
+                .hours
+                .as_ref()
+                .is_none_or(|h| h.is_open(now, &self.time_zone))
+    }
+
+    /// The calling policy of one of this site's desks.
+    pub fn policy(&self, desk: &Desk) -> Policy {
+        Policy {
+            order: desk.order,
+            ratio: self.ratio,
+            aging: self.aging,
+        }
+    }
+}
+
+/// One thing wrong in a configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: String,
+    /// 1-based; 0 when the error concerns the whole file.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn at(file: &str, text: &str, span: Option<Range<usize>>, message: String) -> ConfigError {
+        let (line, column) = match span {
+            Some(span) => line_and_column(text, span.start),
+            None => (0, 0),
+        };
+        ConfigError {
+            file: file.to_owned(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+/// Everything wrong in a configuration file, in the order found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigErrors {
+    pub errors: Vec<ConfigError>,
+}
+
+impl std::fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(before.len(), |n| before.len() - n - 1) + 1;
+    (line, column)
+}
+
+// ---- the raw form, as written ------------------------------------------------------------
+
+type S<T> = Spanned<T>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    priorities: Vec<RawPriority>,
+    sites: S<Vec<RawSite>>,
+    #[serde(default)]
+    devices: Vec<RawAccount>,
+    #[serde(default)]
+    users: Vec<RawAccount>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPriority {
+    id: S<String>,
+    names: S<Names>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    id: S<String>,
+    names: S<Names>,
+    #[serde(default)]
+    address: String,
+    #[serde(default = "default_time_zone")]
+    time_zone: S<String>,
+    hours: S<BTreeMap<String, Vec<S<String>>>>,
+    #[serde(default)]
+    calling: RawCalling,
+    #[serde(default)]
+    news: Vec<S<Names>>,
+    services: S<Vec<RawService>>,
+    #[serde(default)]
+    desks: Vec<RawDesk>,
+}
+
+fn default_time_zone() -> S<String> {
+    Spanned::new(0..0, "Europe/Athens".to_owned())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalling {
+    #[serde(default = "default_ratio")]
+    priority_ratio: S<[u32; 2]>,
+    #[serde(default = "default_true")]
+    aging: bool,
+}
+
+impl Default for RawCalling {
+    fn default() -> Self {
+        RawCalling {
+            priority_ratio: default_ratio(),
+            aging: true,
+        }
+    }
+}
+
+fn default_ratio() -> S<[u32; 2]> {
+    Spanned::new(0..0, [1, 2])
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawService {
+    id: S<String>,
+    prefix: S<String>,
+    names: S<Names>,
+    #[serde(default)]
+    icon: String,
+    target_wait_min: S<u32>,
+    #[serde(default = "default_service_min")]
+    typical_service_min: S<u32>,
+    #[serde(default)]
+    hours: Option<S<BTreeMap<String, Vec<S<String>>>>>,
+}
+
+fn default_service_min() -> S<u32> {
+    Spanned::new(0..0, 15)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDesk {
+    id: S<String>,
+    names: S<Names>,
+    services: S<Vec<S<String>>>,
+    #[serde(default = "default_order")]
+    order: DeskOrder,
+}
+
+fn default_order() -> DeskOrder {
+    DeskOrder::DeskOrder
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccount {
+    name: S<String>,
+    role: S<String>,
+    #[serde(default)]
+    site: Option<S<String>>,
+    #[serde(default)]
+    desk: Option<S<String>>,
+}
+
+// ---- validation --------------------------------------------------------------------------
+
+struct Validator<'a> {
+    file: &'a str,
+    text: &'a str,
+    errors: Vec<ConfigError>,
+}
+
+const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("mon", Weekday::Monday),
+    ("tue", Weekday::Tuesday),
+    ("wed", Weekday::Wednesday),
+    ("thu", Weekday::Thursday),
+    ("fri", Weekday::Friday),
+    ("sat", Weekday::Saturday),
+    ("sun", Weekday::Sunday),
+];
+
+impl Validator<'_> {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let span = (span != (0..0)).then_some(span);
+        self.errors
+            .push(ConfigError::at(self.file, self.text, span, message.into()));
+    }
+
+    /// An identifier: lower-case letters, digits and `-`, used in URLs.
+    fn id(&mut self, id: &S<String>, what: &str) -> String {
+        let ok = !id.get_ref().is_empty()
+            && id.get_ref().len() <= 40
+            && id
+                .get_ref()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !ok {
+            self.error(
+                id.span(),
+                format!(
+                    "{what} id `{}` must be 1–40 characters of a–z, 0–9 and -",
+                    id.get_ref()
+                ),
+            );
+        }
+        id.get_ref().clone()
+    }
+
+    fn unique(&mut self, id: &S<String>, seen: &mut HashSet<String>, what: &str) {
+        if !seen.insert(id.get_ref().clone()) {
+            self.error(
+                id.span(),
+                format!("{what} `{}` is defined twice", id.get_ref()),
+            );
+        }
+    }
+
+    fn names(&mut self, names: &S<Names>, what: &str) -> Names {
+        for lang in REQUIRED_LANGUAGES {
+            if names.get_ref().get(lang).is_none_or(|n| n.trim().is_empty()) {
+                self.error(names.span(), format!("{what} has no name in `{lang}`"));
+            }
+        }
+        names.get_ref().clone()
+    }
+
+    fn hours(&mut self, raw: &S<BTreeMap<String, Vec<S<String>>>>) -> WeeklyHours {
+        let mut hours = WeeklyHours::default();
+        for (day, spans) in raw.get_ref() {
+            let Some(&(_, weekday)) = WEEKDAYS.iter().find(|(name, _)| name == day) else {
+                self.error(
+                    raw.span(),
+                    format!("`{day}` is not a weekday: use mon, tue, wed, thu, fri, sat, sun"),
+                );
+                continue;
+            };
+            let mut parsed = Vec::new();
+            for span in spans {
+                match Span::parse(span.get_ref()) {
+                    Ok(s) => parsed.push(s),
+                    Err(e) => self.error(span.span(), e),
+                }
+            }
+            if let Err(e) = hours.set(weekday, parsed) {
+                self.error(raw.span(), format!("{day}: {e}"));
+            }
+        }
+        hours
+    }
+
+    fn config(&mut self, raw: RawConfig) -> Config {
+        let mut seen = HashSet::new();
+        let priorities = raw
+            .priorities
+            .iter()
+            .map(|p| {
+                self.unique(&p.id, &mut seen, "priority category");
+                PriorityCategory {
+                    id: self.id(&p.id, "priority category"),
+                    names: self.names(&p.names, &format!("priority `{}`", p.id.get_ref())),
+                }
+            })
+            .collect();
+        if raw.sites.get_ref().is_empty() {
+            self.error(raw.sites.span(), "there must be at least one site");
+        }
+        let mut site_ids = HashSet::new();
+        let mut desk_ids = HashSet::new();
+        let sites: Vec<Site> = raw
+            .sites
+            .get_ref()
+            .iter()
+            .map(|s| {
+                self.unique(&s.id, &mut site_ids, "site");
+                self.site(s, &mut desk_ids)
+            })
+            .collect();
+        let devices = raw
+            .devices
+            .iter()
+            .map(|a| self.account(a, &sites, "device"))
+            .collect();
+        let users = raw
+            .users
+            .iter()
+            .map(|a| self.account(a, &sites, "user"))
+            .collect();
+        Config {
+            priorities,
+            sites,
+            devices,
+            users,
+        }
+    }
+
+    fn site(&mut self, raw: &RawSite, desk_ids: &mut HashSet<String>) -> Site {
+        let id = self.id(&raw.id, "site");
+        let names = self.names(&raw.names, &format!("site `{id}`"));
+        let time_zone = match TimeZone::get(raw.time_zone.get_ref()) {
+            Ok(tz) => tz,
+            Err(_) => {
+                self.error(
+                    raw.time_zone.span(),
+                    format!("`{}` is not a known time zone", raw.time_zone.get_ref()),
+                );
+                TimeZone::UTC
+            }
+        };
+        let hours = self.hours(&raw.hours);
+        let [priority, ordinary] = *raw.calling.priority_ratio.get_ref();
+        if priority == 0 || ordinary == 0 || priority > 20 || ordinary > 20 {
+            self.error(
+                raw.calling.priority_ratio.span(),
+                "priority_ratio is [priority, ordinary], each from 1 to 20",
+            );
+        }
+        let mut service_ids = HashSet::new();
+        let mut prefixes = HashSet::new();
+        if raw.services.get_ref().is_empty() {
+            self.error(
+                raw.services.span(),
+                format!("site `{id}` must have at least one service"),
+            );
+        }
+        let services: Vec<Service> = raw
+            .services
+            .get_ref()
+            .iter()
+            .map(|s| {
+                self.unique(&s.id, &mut service_ids, "service");
+                self.unique(&s.prefix, &mut prefixes, "prefix");
+                self.service(s)
+            })
+            .collect();
+        let desks = raw
+            .desks
+            .iter()
+            .map(|d| {
+                self.unique(&d.id, desk_ids, "desk");
+                self.desk(d, &services)
+            })
+            .collect();
+        let news = raw
+            .news
+            .iter()
+            .map(|n| self.names(n, "news line"))
+            .collect();
+        Site {
+            id,
+            names,
+            address: raw.address.clone(),
+            time_zone,
+            hours,
+            ratio: Ratio { priority, ordinary },
+            aging: raw.calling.aging,
+            news,
+            services,
+            desks,
+        }
+    }
+
+    fn service(&mut self, raw: &RawService) -> Service {
+        let id = self.id(&raw.id, "service");
+        let prefix = raw.prefix.get_ref().clone();
+        if prefix.len() != 1 || !prefix.chars().all(|c| c.is_ascii_uppercase()) {
+            self.error(
+                raw.prefix.span(),
+                format!(
+                    "prefix `{prefix}` must be one capital letter A–Z (it prints and reads on every printer and screen)"
+                ),
+            );
+        }
+        let target = *raw.target_wait_min.get_ref();
+        if !(1..=480).contains(&target) {
+            self.error(
+                raw.target_wait_min.span(),
+                "target_wait_min must be from 1 to 480 minutes",
+            );
+        }
+        let typical = *raw.typical_service_min.get_ref();
+        if !(1..=240).contains(&typical) {
+            self.error(
+                raw.typical_service_min.span(),
+                "typical_service_min must be from 1 to 240 minutes",
+            );
+        }
+        Service {
+            names: self.names(&raw.names, &format!("service `{id}`")),
+            id,
+            prefix,
+            icon: raw.icon.clone(),
+            target_wait: SignedDuration::from_mins(target as i64),
+            typical_service: SignedDuration::from_mins(typical as i64),
+            hours: raw.hours.as_ref().map(|h| self.hours(h)),
+        }
+    }
+
+    fn desk(&mut self, raw: &RawDesk, services: &[Service]) -> Desk {
+        let id = self.id(&raw.id, "desk");
+        if raw.services.get_ref().is_empty() {
+            self.error(
+                raw.services.span(),
+                format!("desk `{id}` serves no service"),
+            );
+        }
+        let mut seen = HashSet::new();
+        for service in raw.services.get_ref() {
+            if !services.iter().any(|s| s.id == *service.get_ref()) {
+                self.error(
+                    service.span(),
+                    format!(
+                        "desk `{id}` serves `{}`, which is not a service of its site",
+                        service.get_ref()
+                    ),
+                );
+            }
+            self.unique(service, &mut seen, "service of the desk");
+        }
+        Desk {
+            names: self.names(&raw.names, &format!("desk `{id}`")),
+            id,
+            services: raw
+                .services
+                .get_ref()
+                .iter()
+                .map(|s| s.get_ref().clone())
+                .collect(),
+            order: raw.order,
+        }
+    }
+
+    fn account(&mut self, raw: &RawAccount, sites: &[Site], what: &str) -> Account {
+        let name = self.id(&raw.name, what);
+        let role = match Role::parse(raw.role.get_ref()) {
+            Some(role) => role,
+            None => {
+                self.error(
+                    raw.role.span(),
+                    format!(
+                        "`{}` is not a role: use kiosk, display, staff, manager or admin",
+                        raw.role.get_ref()
+                    ),
+                );
+                Role::Display
+            }
+        };
+        let site = raw.site.as_ref().map(|s| {
+            if !sites.iter().any(|site| site.id == *s.get_ref()) {
+                self.error(s.span(), format!("there is no site `{}`", s.get_ref()));
+            }
+            s.get_ref().clone()
+        });
+        let desk = raw.desk.as_ref().map(|d| {
+            let found = sites.iter().find(|site| site.desks.iter().any(|x| x.id == *d.get_ref()));
+            match (found, &site) {
+                (None, _) => self.error(d.span(), format!("there is no desk `{}`", d.get_ref())),
+                (Some(s), Some(site)) if s.id != *site => self.error(
+                    d.span(),
+                    format!("desk `{}` is not at site `{site}`", d.get_ref()),
+                ),
+                _ => {}
+            }
+            d.get_ref().clone()
+        });
+        if role != Role::Admin && site.is_none() {
+            self.error(raw.name.span(), format!("{what} `{name}` needs a site"));
+        }
+        if desk.is_some() && role != Role::Staff {
+            self.error(raw.name.span(), "only staff accounts have a desk");
+        }
+        Account {
+            name,
+            role,
+            site,
+            desk,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_default_models_chania_and_souda() {
+        let config = Config::embedded();
+        let ids: Vec<_> = config.sites.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["chania", "souda"]);
+        let chania = config.site("chania").unwrap();
+        assert!(chania.address.contains("Κυδωνίας 29"));
+        assert!(!chania.desks.is_empty());
+        for site in &config.sites {
+            for service in &site.services {
+                for lang in ["el", "en", "ar", "fa", "uk", "sq"] {
+                    assert!(
+                        service.names.contains_key(lang),
+                        "{} lacks {lang}",
+                        service.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_chios_example_is_valid() {
+        let text = include_str!("../../examples/chios.toml");
+        let config = Config::parse(text, "chios.toml").unwrap();
+        assert_eq!(config.sites[0].id, "chios");
+    }
+
+    const MINIMAL: &str = r#"
+[[sites]]
+id = "x"
+names = { el = "Χ", en = "X" }
+hours = { mon = ["08:00-14:00"] }
+
+[[sites.services]]
+id = "benefits"
+prefix = "A"
+names = { el = "Επιδόματα", en = "Benefits" }
+target_wait_min = 20
+
+[[sites.desks]]
+id = "d1"
+names = { el = "Γραφείο 1", en = "Office 1" }
+services = ["benefits"]
+"#;
+
+    #[test]
+    fn a_minimal_file_is_valid() {
+        Config::parse(MINIMAL, "min.toml").unwrap();
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_cause() {
+        let table = [
+            (
+                MINIMAL.replace(r#"services = ["benefits"]"#, r#"services = ["nope"]"#),
+                16,
+                "desk `d1` serves `nope`, which is not a service of its site",
+            ),
+            (
+                MINIMAL.replace(r#"prefix = "A""#, r#"prefix = "AB""#),
+                9,
+                "prefix `AB` must be one capital letter",
+            ),
+            (
+                MINIMAL.replace("08:00-14:00", "14:00-08:00"),
+                5,
+                "closes before it opens",
+            ),
+            (
+                MINIMAL.replace("target_wait_min = 20", "target_wait_min = 0"),
+                11,
+                "target_wait_min must be from 1 to 480",
+            ),
+            (
+                MINIMAL.replace(r#"names = { el = "Χ", en = "X" }"#, r#"names = { en = "X" }"#),
+                4,
+                "has no name in `el`",
+            ),
+            (
+                MINIMAL.replace("target_wait_min = 20", "target_wait_min = \"x\""),
+                11,
+                "invalid type",
+            ),
+            (
+                MINIMAL.replace("id = \"d1\"", "id = \"D 1\""),
+                14,
+                "must be 1–40 characters",
+            ),
+            (format!("{MINIMAL}\ncolour = 1\n"), 18, "unknown field `colour`"),
+        ];
+        for (text, line, message) in table {
+            let errors = Config::parse(&text, "centre.toml").unwrap_err();
+            let e = &errors.errors[0];
+            assert_eq!(e.file, "centre.toml");
+            assert!(e.message.contains(message), "{e} should say {message}");
+            assert_eq!(e.line, line, "{e}");
+        }
+    }
+
+    #[test]
+    fn accounts_refer_to_real_sites_and_desks() {
+        let text = format!(
+            "{MINIMAL}\n[[users]]\nname = \"maria\"\nrole = \"staff\"\nsite = \"x\"\ndesk = \"d9\"\n"
+        );
+        let errors = Config::parse(&text, "c.toml").unwrap_err();
+        assert!(errors.to_string().contains("there is no desk `d9`"), "{errors}");
+    }
+}

@@ -1,0 +1,717 @@
+//! The queue engine: each operation of the API as one function over one database transaction.
+//!
+//! It glues the pure rules of [`crate::queue`] to the SQL of [`crate::store`]: load what the
+//! rule needs, ask the rule, write the result, and append the events that record it. The
+//! events are returned to the caller, which publishes them only after the commit.
+
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::Transaction;
+use seira_protocol::{
+    Board, BoardCall, BoardQueue, Channel, Desk, DeskState, Event, EventKind, IssueTicket,
+    IssuedTicket, PriorityCategory, ServiceStatus, SiteServices, Ticket, TicketState, TrackView,
+};
+
+use crate::auth::{Caller, new_ticket_id};
+use crate::config::{Config, Service, Site};
+use crate::queue::calling::{self, Candidate, Class, Run};
+use crate::queue::lifecycle::{self, Action, TransitionError};
+use crate::queue::{estimate, hours, numbering};
+use crate::store::{self, EventRow, NewTicket, StoreError};
+
+/// How many calls the lobby board lists.
+pub const BOARD_CALLS: usize = 6;
+
+/// Why an operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("there is no {what} `{id}`")]
+    NotFound { what: &'static str, id: String },
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    /// The request is well formed but the queue's state forbids it now.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// A value is not acceptable.
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for EngineError {
+    fn from(e: rusqlite::Error) -> Self {
+        EngineError::Store(StoreError::Sql(e))
+    }
+}
+
+fn not_found(what: &'static str, id: &str) -> EngineError {
+    EngineError::NotFound {
+        what,
+        id: id.to_owned(),
+    }
+}
+
+fn conflict(code: &'static str, message: impl Into<String>) -> EngineError {
+    EngineError::Conflict {
+        code,
+        message: message.into(),
+    }
+}
+
+fn invalid(code: &'static str, message: impl Into<String>) -> EngineError {
+    EngineError::Invalid {
+        code,
+        message: message.into(),
+    }
+}
+
+/// One operation's context: its transaction, the configuration, the time, who acts, and the
+/// events it has appended.
+pub struct Ctx<'a, 'c> {
+    pub tx: &'a Transaction<'c>,
+    pub config: &'a Config,
+    pub now: Timestamp,
+    pub actor: Option<&'a Caller>,
+    pub events: Vec<Event>,
+}
+
+type Result<T> = std::result::Result<T, EngineError>;
+
+impl<'a, 'c> Ctx<'a, 'c> {
+    pub fn new(
+        tx: &'a Transaction<'c>,
+        config: &'a Config,
+        now: Timestamp,
+        actor: Option<&'a Caller>,
+    ) -> Self {
+        Ctx {
+            tx,
+            config,
+            now,
+            actor,
+            events: Vec::new(),
+        }
+    }
+
+    fn site(&self, id: &str) -> Result<&'a Site> {
+        self.config.site(id).ok_or_else(|| not_found("site", id))
+    }
+
+    fn forbid_unless(&self, allowed: impl FnOnce(&Caller) -> bool) -> Result<()> {
+        match self.actor {
+            Some(caller) if !allowed(caller) => Err(EngineError::Forbidden(format!(
+                "`{}` ({}) may not do this",
+                caller.label,
+                caller.role.as_str()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    fn record(
+        &mut self,
+        site: &str,
+        kind: EventKind,
+        ticket: Option<&Ticket>,
+        desk: Option<&str>,
+    ) -> Result<()> {
+        let waiting = store::waiting_counts(self.tx, site)?;
+        let event = store::append_event(
+            self.tx,
+            EventRow {
+                at: self.now,
+                site,
+                kind,
+                ticket,
+                desk,
+                actor: self.actor.map(|c| c.label.as_str()),
+                waiting,
+            },
+        )?;
+        self.events.push(event);
+        Ok(())
+    }
+
+    // ---- tickets ---------------------------------------------------------------------
+
+    /// Issues a ticket; the same `request_id` again returns the first one (`false`).
+    pub fn issue(
+        &mut self,
+        site_id: &str,
+        request: &IssueTicket,
+        channel: Channel,
+    ) -> Result<(IssuedTicket, bool)> {
+        let site = self.site(site_id)?;
+        validate_request_id(&request.request_id)?;
+        let service = site
+            .service(&request.service)
+            .ok_or_else(|| not_found("service", &request.service))?;
+        if let Some(priority) = &request.priority
+            && self.config.priority(priority).is_none()
+        {
+            return Err(invalid(
+                "unknown_priority",
+                format!("`{priority}` is not a priority category"),
+            ));
+        }
+        if let Some(lang) = &request.lang {
+            validate_lang(lang)?;
+        }
+        if let Some(existing) = store::find_by_request(self.tx, site_id, &request.request_id)? {
+            if existing.service != request.service || existing.priority != request.priority {
+                return Err(conflict(
+                    "request_id_reused",
+                    "this request_id was used for another ticket",
+                ));
+            }
+            let issued = self.issued_view(site, service, &existing)?;
+            return Ok((issued, false));
+        }
+        if !site.service_open(service, self.now) {
+            return Err(conflict(
+                "closed",
+                format!("{} is closed now", service.names["en"]),
+            ));
+        }
+        let day = numbering::service_day(self.now, &site.time_zone);
+        let seq = store::next_seq(self.tx, site_id, &service.id, day)?;
+        let id = new_ticket_id();
+        let ticket = Ticket {
+            id: id.clone(),
+            number: numbering::display_number(&service.prefix, seq),
+            site: site_id.to_owned(),
+            service: service.id.clone(),
+            state: TicketState::Waiting,
+            priority: request.priority.clone(),
+            channel,
+            lang: request.lang.clone(),
+            desk: None,
+            recalls: 0,
+            step: 1,
+            issued_at: self.now,
+            queued_at: self.now,
+            called_at: None,
+            started_at: None,
+            finished_at: None,
+            inaccurate_time: false,
+        };
+        store::insert_ticket(
+            self.tx,
+            &NewTicket {
+                ticket: ticket.clone(),
+                visit_id: id,
+                day,
+                seq,
+                request_id: Some(request.request_id.clone()),
+            },
+        )?;
+        self.record(site_id, EventKind::TicketIssued, Some(&ticket), None)?;
+        let issued = self.issued_view(site, service, &ticket)?;
+        Ok((issued, true))
+    }
+
+    fn issued_view(&self, site: &Site, service: &Service, t: &Ticket) -> Result<IssuedTicket> {
+        let ahead = store::waiting_ahead(self.tx, &site.id, &service.id, t.queued_at)?;
+        Ok(IssuedTicket {
+            id: t.id.clone(),
+            number: t.number.clone(),
+            service: t.service.clone(),
+            issued_at: t.issued_at,
+            position: ahead,
+            estimated_wait_s: estimate_wait(self.tx, site, service, ahead)?,
+            track_url: format!("/api/v1/tickets/{}/track", t.id),
+        })
+    }
+
+    /// The desk calls the next ticket by the calling rules; `None` when nothing waits.
+    pub fn call_next(&mut self, desk_id: &str) -> Result<Option<Ticket>> {
+        let (site, desk) = self
+            .config
+            .desk(desk_id)
+            .ok_or_else(|| not_found("desk", desk_id))?;
+        self.forbid_unless(|c| c.may_act_at_desk(&site.id, desk_id))?;
+        let row = self.ready_to_call(desk_id)?;
+        let waiting = store::waiting_candidates(self.tx, &site.id, &desk.services)?;
+        let candidates: Vec<Candidate> = waiting
+            .iter()
+            .map(|t| Candidate {
+                service_rank: desk.services.iter().position(|s| *s == t.service).unwrap_or(0),
+                class: class_of(t),
+                queued_at: t.queued_at,
+                target_wait: site
+                    .service(&t.service)
+                    .map_or(SignedDuration::from_mins(30), |s| s.target_wait),
+            })
+            .collect();
+        let Some(index) = calling::choose(&candidates, &site.policy(desk), row.run, self.now)
+        else {
+            return Ok(None);
+        };
+        let ticket = waiting[index].clone();
+        self.call(site, desk_id, ticket, row, false).map(Some)
+    }
+
+    /// The desk calls one waiting ticket out of order (logged as such).
+    pub fn call_specific(&mut self, desk_id: &str, ticket_id: &str) -> Result<Ticket> {
+        let (site, desk) = self
+            .config
+            .desk(desk_id)
+            .ok_or_else(|| not_found("desk", desk_id))?;
+        self.forbid_unless(|c| c.may_act_at_desk(&site.id, desk_id))?;
+        let ticket = store::load_ticket(self.tx, ticket_id)?
+            .filter(|t| t.site == site.id)
+            .ok_or_else(|| not_found("ticket", ticket_id))?;
+        if !desk.services.contains(&ticket.service) {
+            return Err(conflict(
+                "service_not_at_desk",
+                format!("{} is for a service this desk does not serve", ticket.number),
+            ));
+        }
+        let row = self.ready_to_call(desk_id)?;
+        self.call(site, desk_id, ticket, row, true)
+    }
+
+    /// The desk is open and has nothing in hand.
+    fn ready_to_call(&self, desk_id: &str) -> Result<store::DeskRow> {
+        let row = store::load_desk(self.tx, desk_id)?.ok_or_else(|| not_found("desk", desk_id))?;
+        match row.state {
+            DeskState::Open => {}
+            DeskState::Paused => {
+                return Err(conflict("desk_paused", "the desk is paused: open it to call"));
+            }
+            DeskState::Closed => {
+                return Err(conflict("desk_closed", "the desk is closed: open it to call"));
+            }
+        }
+        if let Some(held) = store::ticket_in_hand(self.tx, desk_id)? {
+            return Err(conflict(
+                "ticket_in_hand",
+                format!("finish {} before calling another", held.number),
+            ));
+        }
+        Ok(row)
+    }
+
+    fn call(
+        &mut self,
+        site: &Site,
+        desk_id: &str,
+        mut ticket: Ticket,
+        row: store::DeskRow,
+        out_of_order: bool,
+    ) -> Result<Ticket> {
+        ticket.state = lifecycle::transition(ticket.state, Action::Call)?;
+        ticket.desk = Some(desk_id.to_owned());
+        ticket.called_at.get_or_insert(self.now);
+        store::set_state(self.tx, &ticket)?;
+        store::call_ticket(self.tx, &ticket.id, self.now, out_of_order)?;
+        let run = Run::after(row.run, class_of(&ticket));
+        store::save_desk_state(
+            self.tx,
+            desk_id,
+            row.state,
+            row.pause_reason.as_deref(),
+            Some(run),
+            self.now,
+        )?;
+        self.record(&site.id, EventKind::TicketCalled, Some(&ticket), Some(desk_id))?;
+        Ok(ticket)
+    }
+
+    /// Recall, start, done, no-show, cancel, park, return or void.
+    pub fn act(&mut self, ticket_id: &str, action: Action) -> Result<Ticket> {
+        let mut ticket =
+            store::load_ticket(self.tx, ticket_id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
+        self.check_ticket_permission(&ticket, action)?;
+        ticket.state = lifecycle::transition(ticket.state, action)?;
+        let kind = match action {
+            Action::Recall => {
+                ticket.recalls += 1;
+                store::call_ticket(self.tx, &ticket.id, self.now, false)?;
+                EventKind::TicketRecalled
+            }
+            Action::Start => {
+                ticket.started_at.get_or_insert(self.now);
+                EventKind::TicketStarted
+            }
+            Action::Done => {
+                ticket.finished_at = Some(self.now);
+                EventKind::TicketDone
+            }
+            Action::NoShow => {
+                ticket.finished_at = Some(self.now);
+                EventKind::TicketNoShow
+            }
+            Action::Cancel => {
+                ticket.finished_at = Some(self.now);
+                EventKind::TicketCancelled
+            }
+            Action::Park => EventKind::TicketParked,
+            Action::Return => {
+                // Back to its old place in the queue: `queued_at` is kept.
+                ticket.desk = None;
+                EventKind::TicketReturned
+            }
+            Action::Void => {
+                ticket.finished_at = Some(self.now);
+                EventKind::TicketVoided
+            }
+            Action::Call | Action::Transfer => {
+                unreachable!("calls and transfers have their own operations")
+            }
+        };
+        store::set_state(self.tx, &ticket)?;
+        let desk = ticket.desk.clone();
+        self.record(&ticket.site, kind, Some(&ticket), desk.as_deref())?;
+        Ok(ticket)
+    }
+
+    fn check_ticket_permission(&self, ticket: &Ticket, action: Action) -> Result<()> {
+        let site = ticket.site.as_str();
+        let held_by = ticket
+            .desk
+            .as_deref()
+            .filter(|_| lifecycle::holds_desk(ticket.state));
+        match (action, held_by) {
+            (Action::Void, _) => self.forbid_unless(|c| c.may_void(site)),
+            (_, Some(desk)) => self.forbid_unless(|c| c.may_act_at_desk(site, desk)),
+            (_, None) => self.forbid_unless(|c| c.may_manage_queue(site)),
+        }
+    }
+
+    /// Ends this step and queues the next one for `service`, with the same number and the
+    /// original issue time. Returns both steps.
+    pub fn transfer(&mut self, ticket_id: &str, service_id: &str) -> Result<(Ticket, Ticket)> {
+        let mut ticket =
+            store::load_ticket(self.tx, ticket_id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
+        self.check_ticket_permission(&ticket, Action::Transfer)?;
+        let site = self.site(&ticket.site)?;
+        let service = site
+            .service(service_id)
+            .ok_or_else(|| not_found("service", service_id))?;
+        if service.id == ticket.service {
+            return Err(invalid(
+                "same_service",
+                "a ticket is transferred to another service",
+            ));
+        }
+        ticket.state = lifecycle::transition(ticket.state, Action::Transfer)?;
+        ticket.finished_at = Some(self.now);
+        store::set_state(self.tx, &ticket)?;
+        let (visit_id, day, seq) =
+            store::visit_of(self.tx, &ticket.id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
+        let next = Ticket {
+            id: new_ticket_id(),
+            service: service.id.clone(),
+            state: TicketState::Waiting,
+            desk: None,
+            recalls: 0,
+            step: ticket.step + 1,
+            queued_at: self.now,
+            called_at: None,
+            started_at: None,
+            finished_at: None,
+            inaccurate_time: false,
+            ..ticket.clone()
+        };
+        store::insert_ticket(
+            self.tx,
+            &NewTicket {
+                ticket: next.clone(),
+                visit_id,
+                day,
+                seq,
+                request_id: None,
+            },
+        )?;
+        let desk = ticket.desk.clone();
+        self.record(&site.id, EventKind::TicketTransferred, Some(&ticket), desk.as_deref())?;
+        self.record(&site.id, EventKind::TicketIssued, Some(&next), None)?;
+        Ok((ticket, next))
+    }
+
+    // ---- desks -----------------------------------------------------------------------
+
+    /// Opens, pauses (with a reason) or closes a desk.
+    pub fn set_desk_state(
+        &mut self,
+        desk_id: &str,
+        state: DeskState,
+        reason: Option<&str>,
+    ) -> Result<Desk> {
+        let (site, _) = self
+            .config
+            .desk(desk_id)
+            .ok_or_else(|| not_found("desk", desk_id))?;
+        self.forbid_unless(|c| c.may_act_at_desk(&site.id, desk_id))?;
+        let row = store::load_desk(self.tx, desk_id)?.ok_or_else(|| not_found("desk", desk_id))?;
+        let reason = match (state, reason.map(str::trim)) {
+            (DeskState::Paused, Some(r)) if !r.is_empty() && r.chars().count() <= 200 => Some(r),
+            (DeskState::Paused, _) => {
+                return Err(invalid(
+                    "invalid_reason",
+                    "a pause needs a reason of 1 to 200 characters",
+                ));
+            }
+            _ => None,
+        };
+        if state == DeskState::Closed
+            && let Some(held) = store::ticket_in_hand(self.tx, desk_id)?
+        {
+            return Err(conflict(
+                "ticket_in_hand",
+                format!("finish {} before closing the desk", held.number),
+            ));
+        }
+        if row.state != state || row.pause_reason.as_deref() != reason {
+            store::save_desk_state(self.tx, desk_id, state, reason, row.run, self.now)?;
+            let kind = match state {
+                DeskState::Open => EventKind::DeskOpened,
+                DeskState::Paused => EventKind::DeskPaused,
+                DeskState::Closed => EventKind::DeskClosed,
+            };
+            self.record(&site.id, kind, None, Some(desk_id))?;
+        }
+        desk_view(self.tx, site, desk_id)
+    }
+
+    // ---- closing time ----------------------------------------------------------------
+
+    /// Closes every ticket left open after closing time, flagged `inaccurate_time`; returns
+    /// how many.
+    pub fn auto_close(&mut self) -> Result<usize> {
+        let mut closed = 0;
+        for site in &self.config.sites {
+            for (mut ticket, day) in store::open_tickets_before(self.tx, &site.id)? {
+                if !hours::must_auto_close(day, &site.hours, self.now, &site.time_zone) {
+                    continue;
+                }
+                ticket.state = match ticket.state {
+                    TicketState::Serving => TicketState::Done,
+                    _ => TicketState::Cancelled,
+                };
+                ticket.finished_at = Some(self.now);
+                ticket.inaccurate_time = true;
+                store::set_state(self.tx, &ticket)?;
+                let desk = ticket.desk.clone();
+                self.record(&site.id, EventKind::TicketAutoClosed, Some(&ticket), desk.as_deref())?;
+                closed += 1;
+            }
+        }
+        Ok(closed)
+    }
+}
+
+fn class_of(ticket: &Ticket) -> Class {
+    if ticket.priority.is_some() {
+        Class::Priority
+    } else {
+        Class::Ordinary
+    }
+}
+
+fn validate_request_id(id: &str) -> Result<()> {
+    let ok = (1..=64).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            "invalid_request_id",
+            "request_id must be 1–64 characters of A–Z, a–z, 0–9, - and _",
+        ))
+    }
+}
+
+fn validate_lang(lang: &str) -> Result<()> {
+    let ok = (2..=12).contains(&lang.len())
+        && lang
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            "invalid_lang",
+            "lang must be a language code such as el, en or ar",
+        ))
+    }
+}
+
+/// The estimated wait of someone with `ahead` people before them.
+fn estimate_wait(tx: &Transaction<'_>, site: &Site, service: &Service, ahead: u32) -> Result<u32> {
+    let recent =
+        store::recent_service_times(tx, &site.id, &service.id, estimate::RECENT_SERVICES)?;
+    let typical = estimate::typical_service(&recent, service.typical_service);
+    let mut open = 0;
+    for desk in site.desks.iter().filter(|d| d.services.contains(&service.id)) {
+        if store::load_desk(tx, &desk.id)?.is_some_and(|d| d.state == DeskState::Open) {
+            open += 1;
+        }
+    }
+    let wait = estimate::estimate_wait(ahead, typical, open);
+    Ok(wait.as_secs().clamp(0, u32::MAX as i64) as u32)
+}
+
+// ---- reads ---------------------------------------------------------------------------------
+
+/// The services of a site, with what waits and the estimated wait of a ticket taken now.
+pub fn services(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    now: Timestamp,
+) -> Result<SiteServices> {
+    let site = config.site(site_id).ok_or_else(|| not_found("site", site_id))?;
+    let waiting = store::waiting_counts(tx, site_id)?;
+    let services = site
+        .services
+        .iter()
+        .map(|s| {
+            let count = waiting.get(&s.id).copied().unwrap_or(0);
+            Ok(ServiceStatus {
+                id: s.id.clone(),
+                prefix: s.prefix.clone(),
+                names: s.names.clone(),
+                icon: s.icon.clone(),
+                target_wait_min: (s.target_wait.as_secs() / 60) as u32,
+                open_now: site.service_open(s, now),
+                waiting: count,
+                estimated_wait_s: estimate_wait(tx, site, s, count)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(SiteServices {
+        site: site.id.clone(),
+        site_names: site.names.clone(),
+        open_now: site.is_open(now),
+        services,
+        priorities: config
+            .priorities
+            .iter()
+            .map(|p| PriorityCategory {
+                id: p.id.clone(),
+                names: p.names.clone(),
+            })
+            .collect(),
+    })
+}
+
+fn desk_view(tx: &Transaction<'_>, site: &Site, desk_id: &str) -> Result<Desk> {
+    let desk = site
+        .desks
+        .iter()
+        .find(|d| d.id == desk_id)
+        .ok_or_else(|| not_found("desk", desk_id))?;
+    let row = store::load_desk(tx, desk_id)?.ok_or_else(|| not_found("desk", desk_id))?;
+    Ok(Desk {
+        id: desk.id.clone(),
+        site: site.id.clone(),
+        names: desk.names.clone(),
+        services: desk.services.clone(),
+        order: desk.order,
+        state: row.state,
+        pause_reason: row.pause_reason,
+        ticket: store::ticket_in_hand(tx, desk_id)?,
+    })
+}
+
+/// The desks of a site with their state and ticket in hand.
+pub fn desks(tx: &Transaction<'_>, config: &Config, site_id: &str) -> Result<Vec<Desk>> {
+    let site = config.site(site_id).ok_or_else(|| not_found("site", site_id))?;
+    site.desks
+        .iter()
+        .map(|d| desk_view(tx, site, &d.id))
+        .collect()
+}
+
+/// What the lobby screen shows now.
+pub fn board(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    now: Timestamp,
+) -> Result<Board> {
+    let site = config.site(site_id).ok_or_else(|| not_found("site", site_id))?;
+    // Read the last event id first: the board may then include later changes too, which the
+    // stream repeats harmlessly, but never misses one.
+    let last_event_id = store::last_event_id(tx)?;
+    let day = numbering::service_day(now, &site.time_zone);
+    let calls = store::last_calls(tx, site_id, day, BOARD_CALLS)?
+        .into_iter()
+        .filter_map(|(t, announced)| {
+            let desk_id = t.desk.clone()?;
+            let desk = site.desks.iter().find(|d| d.id == desk_id)?;
+            Some(BoardCall {
+                ticket_id: t.id,
+                number: t.number,
+                service: t.service,
+                desk: desk_id,
+                desk_names: desk.names.clone(),
+                called_at: announced,
+                recalls: t.recalls,
+            })
+        })
+        .collect();
+    let waiting = store::waiting_counts(tx, site_id)?;
+    Ok(Board {
+        site: site.id.clone(),
+        site_names: site.names.clone(),
+        calls,
+        queues: site
+            .services
+            .iter()
+            .map(|s| BoardQueue {
+                service: s.id.clone(),
+                prefix: s.prefix.clone(),
+                names: s.names.clone(),
+                waiting: waiting.get(&s.id).copied().unwrap_or(0),
+            })
+            .collect(),
+        news: site.news.clone(),
+        last_event_id,
+        generated_at: now,
+    })
+}
+
+/// Where a ticket's visit is now, for its holder.
+pub fn track(tx: &Transaction<'_>, config: &Config, ticket_id: &str) -> Result<TrackView> {
+    // The holder's paper names the first step; a transfer moves the visit on.
+    let t = store::latest_step(tx, ticket_id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
+    let site = config.site(&t.site).ok_or_else(|| not_found("site", &t.site))?;
+    let service = site
+        .service(&t.service)
+        .ok_or_else(|| not_found("service", &t.service))?;
+    let (position, estimated_wait_s) = if t.state == TicketState::Waiting {
+        let ahead = store::waiting_ahead(tx, &site.id, &service.id, t.queued_at)?;
+        (ahead, estimate_wait(tx, site, service, ahead)?)
+    } else {
+        (0, 0)
+    };
+    let desk = t.desk.clone().filter(|_| lifecycle::holds_desk(t.state));
+    Ok(TrackView {
+        number: t.number,
+        site: t.site,
+        service: t.service,
+        service_names: service.names.clone(),
+        state: t.state,
+        position,
+        estimated_wait_s,
+        desk_names: desk
+            .as_ref()
+            .and_then(|d| site.desks.iter().find(|x| x.id == *d))
+            .map(|d| d.names.clone()),
+        desk,
+    })
+}
+
+/// A site's waiting counts (for tests and the live view).
+pub fn waiting(tx: &Transaction<'_>, site_id: &str) -> Result<BTreeMap<String, u32>> {
+    Ok(store::waiting_counts(tx, site_id)?)
+}

@@ -1,0 +1,113 @@
+//! Extractors whose rejections are the API's JSON errors, and the caller behind a token.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use super::error::ApiError;
+use crate::auth::{Caller, hash_token};
+use crate::store::{self, StoreError};
+
+/// `axum::Json`, answering a bad body with the API's error: malformed JSON 400, a wrong field
+/// or value 422, a body over the limit 413, a wrong content type 415.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Json(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> ApiError {
+    let status = rejection.status();
+    let code = match rejection {
+        JsonRejection::JsonDataError(_) => "invalid_body",
+        JsonRejection::JsonSyntaxError(_) => "malformed_json",
+        JsonRejection::MissingJsonContentType(_) => "unsupported_media_type",
+        _ if status == StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        _ => "bad_body",
+    };
+    ApiError::new(status, code, rejection.body_text())
+}
+
+/// `axum::extract::Path` with the API's errors.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|e: PathRejection| ApiError::bad_request("invalid_path", e.body_text()))
+    }
+}
+
+/// `axum::extract::Query` with the API's errors.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|e: QueryRejection| ApiError::bad_request("invalid_query", e.body_text()))
+    }
+}
+
+/// The holder of the request's bearer token, if it sent one. A token that is malformed,
+/// unknown or revoked is refused with 401 here, even on routes that need none: a device with a
+/// bad token should learn it at once.
+pub struct Auth(pub Option<Caller>);
+
+impl Auth {
+    /// The caller, if `allowed` says it may; 401 without a token, 403 with the wrong one.
+    pub fn require(self, allowed: impl FnOnce(&Caller) -> bool) -> Result<Caller, ApiError> {
+        match self.0 {
+            None => Err(ApiError::unauthorized()),
+            Some(c) if allowed(&c) => Ok(c),
+            Some(c) => Err(ApiError::forbidden(format!(
+                "`{}` ({}) may not do this",
+                c.label,
+                c.role.as_str()
+            ))),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
+            return Ok(Auth(None));
+        };
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() <= 200)
+            .ok_or_else(ApiError::unauthorized)?;
+        let hash = hash_token(token);
+        let caller = app
+            .db
+            .read(move |tx| store::find_token(tx, &hash).map_err(StoreError::from))
+            .await?;
+        caller.map(|c| Auth(Some(c))).ok_or_else(ApiError::unauthorized)
+    }
+}

@@ -1,0 +1,267 @@
+//! The HTTP API v1 (DESIGN.md), one file per concept:
+//! [`sites`] (services, tickets, board, events), [`desks`], [`tickets`], [`meta`] (health,
+//! OpenAPI, docs). [`run`] serves it on a listener until a shutdown signal: the seam the tests
+//! use with a listener on `127.0.0.1:0`.
+
+mod desks;
+pub mod error;
+mod extract;
+mod meta;
+mod sites;
+mod tickets;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use jiff::Timestamp;
+use seira_protocol::Event;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::config::Config;
+use crate::engine::{Ctx, EngineError};
+use crate::store::{Db, Store, StoreError};
+use error::ApiError;
+
+/// Request bodies are small JSON documents; anything larger is refused with 413.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// How often open tickets are checked against closing time.
+const AUTO_CLOSE_EVERY: Duration = Duration::from_secs(60);
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    /// The newest committed event id: SSE streams wake when it changes.
+    published: Arc<watch::Sender<i64>>,
+    /// Becomes `true` when the server shuts down, so open event streams end.
+    stopping: watch::Receiver<bool>,
+    clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
+}
+
+impl AppState {
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    /// Runs an engine operation in one write transaction and publishes its events once the
+    /// transaction has committed.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        actor: Option<crate::auth::Caller>,
+        op: impl FnOnce(&mut Ctx<'_, '_>) -> Result<T, EngineError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let config = self.config.clone();
+        let now = self.now();
+        let (value, events) = self
+            .db
+            .write(move |tx| {
+                let mut ctx = Ctx::new(tx, &config, now, actor.as_ref());
+                let value = op(&mut ctx)?;
+                Ok::<_, EngineError>((value, ctx.events))
+            })
+            .await?;
+        self.publish(&events);
+        Ok(value)
+    }
+
+    /// Runs a read in one snapshot.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&rusqlite::Transaction<'_>, &Config) -> Result<T, EngineError>
+        + Send
+        + 'static,
+    ) -> Result<T, ApiError> {
+        let config = self.config.clone();
+        Ok(self.db.read(move |tx| op(tx, &config)).await?)
+    }
+
+    fn publish(&self, events: &[Event]) {
+        if let Some(last) = events.iter().map(|e| e.id).max() {
+            self.published.send_if_modified(|newest| {
+                let newer = last > *newest;
+                if newer {
+                    *newest = last;
+                }
+                newer
+            });
+        }
+    }
+}
+
+/// A server ready to run: its configuration and its open database.
+pub struct App {
+    pub config: Arc<Config>,
+    pub store: Arc<Store>,
+    pub clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
+}
+
+impl App {
+    /// Prepares the database for the configuration: a row for every configured desk.
+    pub fn new(config: Config, store: Store) -> Result<App, StoreError> {
+        store.write(|tx| {
+            crate::store::sync_desks(
+                tx,
+                config
+                    .sites
+                    .iter()
+                    .flat_map(|s| s.desks.iter().map(move |d| (s.id.as_str(), d.id.as_str()))),
+            )
+            .map_err(StoreError::from)
+        })?;
+        Ok(App {
+            config: Arc::new(config),
+            store: Arc::new(store),
+            clock: Arc::new(Timestamp::now),
+        })
+    }
+
+    /// The same, with another clock (tests of closing time).
+    pub fn with_clock(mut self, clock: impl Fn() -> Timestamp + Send + Sync + 'static) -> App {
+        self.clock = Arc::new(clock);
+        self
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "seira HTTP API",
+        version = "1",
+        description = "Queue management for Community Centres: issue tickets at the kiosk, call \
+            them from the desks, show them in the lobby. Errors are always \
+            `{\"error\": code, \"message\": text}`. Devices and staff send \
+            `Authorization: Bearer <token>`; the board, ticket tracking and health need none."
+    ),
+    tags(
+        (name = "sites", description = "Services, tickets, the board and the event stream of a site"),
+        (name = "desks", description = "Desks and calling"),
+        (name = "tickets", description = "State changes of one ticket"),
+        (name = "meta", description = "Health and this description"),
+    ),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The routes and their OpenAPI description, from the same handlers.
+pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(sites::routes())
+        .merge(desks::routes())
+        .merge(tickets::routes())
+        .merge(meta::routes())
+        .split_for_parts()
+}
+
+fn router(state: AppState) -> axum::Router {
+    let (routes, openapi) = api();
+    let openapi = Arc::new(openapi);
+    routes
+        .merge(meta::doc_routes(openapi))
+        .fallback(|| async { ApiError::not_found("no such page or API path") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this path does not take that method",
+            )
+        })
+        .layer(middleware::from_fn(same_origin_only))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Refuses a state-changing request sent by a page of another origin (a browser always says
+/// where a request comes from; devices send no `Origin`).
+async fn same_origin_only(request: Request, next: Next) -> Result<Response, ApiError> {
+    let changes_state = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if changes_state && let Some(origin) = request.headers().get(header::ORIGIN) {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .map(|(_, rest)| rest.trim_end_matches('/'));
+        if host.is_none() || origin_host != host {
+            return Err(ApiError::forbidden(
+                "requests that change something must come from this server's own pages",
+            ));
+        }
+    }
+    Ok(next.run(request).await)
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
+/// flight and ends the event streams.
+pub async fn run(
+    listener: TcpListener,
+    app: App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let db = Db(app.store.clone());
+    let last = {
+        let db = db.clone();
+        db.read(|tx| crate::store::last_event_id(tx).map_err(StoreError::from))
+            .await
+            .map_err(std::io::Error::other)?
+    };
+    let (stop_tx, stopping) = watch::channel(false);
+    let state = AppState {
+        db,
+        config: app.config,
+        published: Arc::new(watch::channel(last).0),
+        stopping,
+        clock: app.clock,
+    };
+    let closer = tokio::spawn(auto_close_loop(state.clone()));
+    let result = axum::serve(listener, router(state))
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        })
+        .await;
+    closer.abort();
+    result
+}
+
+/// Closes tickets left open after closing time, once a minute and once at start.
+async fn auto_close_loop(state: AppState) {
+    let mut tick = tokio::time::interval(AUTO_CLOSE_EVERY);
+    loop {
+        tick.tick().await;
+        match state.write(None, |ctx| ctx.auto_close()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(tickets = n, "closed tickets left open after closing time"),
+            Err(e) => tracing::warn!(error = e.message, "closing time check failed"),
+        }
+    }
+}

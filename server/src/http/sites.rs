@@ -1,0 +1,215 @@
+//! A site's services, ticket issuing, lobby board and event stream.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use futures_util::Stream;
+use seira_protocol::{ApiError as ErrorBody, Board, Channel, Event, IssueTicket, IssuedTicket, SiteServices};
+use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::AppState;
+use super::error::{ApiError, ApiResult};
+use super::extract::{Auth, Json, Path, Query};
+use crate::auth::Role;
+use crate::engine;
+use crate::store::{self, StoreError};
+
+/// How often an idle event stream sends a keep-alive comment.
+pub const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
+const EVENT_BATCH: usize = 500;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(services))
+        .routes(routes!(issue))
+        .routes(routes!(board))
+        .routes(routes!(events))
+}
+
+fn site_exists(app: &AppState, site: &str) -> ApiResult<()> {
+    match app.config.site(site) {
+        Some(_) => Ok(()),
+        None => Err(ApiError::not_found(format!("there is no site `{site}`"))),
+    }
+}
+
+/// Services open now, with waiting counts and estimated waits.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{site}/services", tag = "sites",
+    params(("site" = String, Path, description = "Site id, e.g. `chania`")),
+    responses(
+        (status = 200, body = SiteServices),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn services(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    auth: Auth,
+) -> ApiResult<axum::Json<SiteServices>> {
+    site_exists(&app, &site)?;
+    auth.require(|c| c.may_read_site(&site))?;
+    let now = app.now();
+    let services = app
+        .read(move |tx, config| engine::services(tx, config, &site, now))
+        .await?;
+    Ok(axum::Json(services))
+}
+
+/// Issues a ticket. The same `request_id` again returns the same ticket (200 instead of 201).
+#[utoipa::path(
+    post, path = "/api/v1/sites/{site}/tickets", tag = "sites",
+    params(("site" = String, Path, description = "Site id")),
+    request_body = IssueTicket,
+    responses(
+        (status = 201, description = "A new ticket", body = IssuedTicket),
+        (status = 200, description = "The ticket this request_id issued before", body = IssuedTicket),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, description = "No such site or service", body = ErrorBody),
+        (status = 409, description = "Closed now, or the request_id was used for another ticket", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn issue(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    auth: Auth,
+    Json(body): Json<IssueTicket>,
+) -> ApiResult<(StatusCode, axum::Json<IssuedTicket>)> {
+    site_exists(&app, &site)?;
+    let caller = auth.require(|c| c.may_issue(&site))?;
+    let channel = if caller.role == Role::Kiosk {
+        Channel::Kiosk
+    } else {
+        Channel::Staff
+    };
+    let (ticket, created) = app
+        .write(Some(caller), move |ctx| ctx.issue(&site, &body, channel))
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, axum::Json(ticket)))
+}
+
+/// What the lobby screen shows now. Public: numbers, desks and counts only.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{site}/board", tag = "sites",
+    params(("site" = String, Path, description = "Site id")),
+    responses((status = 200, body = Board), (status = 404, body = ErrorBody))
+)]
+async fn board(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    _auth: Auth,
+) -> ApiResult<axum::Json<Board>> {
+    site_exists(&app, &site)?;
+    let now = app.now();
+    let board = app
+        .read(move |tx, config| engine::board(tx, config, &site, now))
+        .await?;
+    Ok(axum::Json(board))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct EventsQuery {
+    /// Resume after this event id, for clients that cannot send the `Last-Event-ID` header.
+    last_event_id: Option<i64>,
+}
+
+/// The site's events as Server-Sent Events: `id:` is the event id, `event:` its kind, `data:`
+/// the [`Event`] JSON. With `Last-Event-ID` the stream resumes right after that event, with
+/// nothing missed and nothing repeated; without it, it starts with the next event. An idle
+/// stream sends a comment every 15 s. Events carry priority categories, so the stream needs a
+/// token of the site.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{site}/events", tag = "sites",
+    params(
+        ("site" = String, Path, description = "Site id"),
+        ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event id"),
+        EventsQuery,
+    ),
+    responses(
+        (status = 200, description = "text/event-stream of Event", body = Event, content_type = "text/event-stream"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn events(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    Query(query): Query<EventsQuery>,
+    headers: HeaderMap,
+    auth: Auth,
+) -> ApiResult<Sse<impl Stream<Item = Result<SseEvent, std::convert::Infallible>>>> {
+    site_exists(&app, &site)?;
+    auth.require(|c| c.may_read_site(&site))?;
+    let header = match headers.get("last-event-id") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .and_then(|s| s.trim().parse::<i64>().ok())
+                .filter(|id| *id >= 0)
+                .ok_or_else(|| {
+                    ApiError::bad_request("invalid_last_event_id", "Last-Event-ID must be an event id")
+                })?,
+        ),
+    };
+    // Subscribe before reading, so that no commit falls between the read and the wait.
+    let mut published = app.published.subscribe();
+    let mut cursor = match header.or(query.last_event_id) {
+        Some(id) => id,
+        None => {
+            app.db
+                .read(|tx| store::last_event_id(tx).map_err(StoreError::from))
+                .await?
+        }
+    };
+    let mut stopping = app.stopping.clone();
+    let stream = async_stream::stream! {
+        loop {
+            let site = site.clone();
+            let after = cursor;
+            let batch = app
+                .db
+                .read(move |tx| store::events_after(tx, &site, after, EVENT_BATCH).map_err(StoreError::from))
+                .await;
+            let batch = match batch {
+                Ok(batch) => batch,
+                Err(e) => {
+                    tracing::warn!(error = %e, "event stream ends: database error");
+                    break;
+                }
+            };
+            let full = batch.len() == EVENT_BATCH;
+            for event in batch {
+                cursor = event.id;
+                yield Ok(sse_event(&event));
+            }
+            if full {
+                continue;
+            }
+            tokio::select! {
+                changed = published.changed() => if changed.is_err() { break },
+                _ = stopping.changed() => break,
+            }
+        }
+    };
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+}
+
+fn sse_event(event: &Event) -> SseEvent {
+    let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".to_owned());
+    SseEvent::default()
+        .id(event.id.to_string())
+        .event(event.kind.as_str())
+        .data(data)
+}

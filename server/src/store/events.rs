@@ -1,0 +1,99 @@
+//! The append-only event log. Rows are written in the same transaction as the change they
+//! record, so the log and the tickets never disagree.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use rusqlite::{Transaction, params};
+use seira_protocol::{Event, EventKind, Ticket};
+use serde::{Deserialize, Serialize};
+
+use super::{from_ms, to_ms};
+
+/// What an event row's `data` column holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Data {
+    ticket: Option<Ticket>,
+    waiting: BTreeMap<String, u32>,
+}
+
+/// An event to append.
+#[derive(Debug, Clone)]
+pub struct EventRow<'a> {
+    pub at: Timestamp,
+    pub site: &'a str,
+    pub kind: EventKind,
+    pub ticket: Option<&'a Ticket>,
+    pub desk: Option<&'a str>,
+    /// The token label of who did it, for the audit trail.
+    pub actor: Option<&'a str>,
+    pub waiting: BTreeMap<String, u32>,
+}
+
+/// Appends an event and returns it with its id.
+pub fn append_event(tx: &Transaction<'_>, row: EventRow<'_>) -> rusqlite::Result<Event> {
+    let data = Data {
+        ticket: row.ticket.cloned(),
+        waiting: row.waiting,
+    };
+    let json = serde_json::to_string(&data)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
+    tx.prepare_cached(
+        "INSERT INTO events (at, site, kind, ticket_id, desk, actor, data) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        to_ms(row.at),
+        row.site,
+        row.kind.as_str(),
+        row.ticket.map(|t| t.id.as_str()),
+        row.desk,
+        row.actor,
+        json,
+    ])?;
+    Ok(Event {
+        id: tx.last_insert_rowid(),
+        at: row.at,
+        site: row.site.to_owned(),
+        kind: row.kind,
+        ticket: data.ticket,
+        desk: row.desk.map(str::to_owned),
+        waiting: data.waiting,
+    })
+}
+
+/// A site's events with ids above `after`, oldest first, at most `limit`.
+pub fn events_after(
+    tx: &Transaction<'_>,
+    site: &str,
+    after: i64,
+    limit: usize,
+) -> rusqlite::Result<Vec<Event>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, at, kind, desk, data FROM events WHERE site = ?1 AND id > ?2 \
+         ORDER BY id LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![site, after, limit as i64], |r| {
+        let kind: String = r.get(2)?;
+        let data: String = r.get(4)?;
+        let bad = |i, e: Box<dyn std::error::Error + Send + Sync>| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e)
+        };
+        let data: Data = serde_json::from_str(&data).map_err(|e| bad(4, e.into()))?;
+        Ok(Event {
+            id: r.get(0)?,
+            at: from_ms(r.get(1)?),
+            site: site.to_owned(),
+            kind: EventKind::parse(&kind).ok_or_else(|| bad(2, "unknown event kind".into()))?,
+            ticket: data.ticket,
+            desk: r.get(3)?,
+            waiting: data.waiting,
+        })
+    })?;
+    rows.collect()
+}
+
+/// The newest event id (0 when the log is empty).
+pub fn last_event_id(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
+    tx.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))
+}

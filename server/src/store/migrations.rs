@@ -1,0 +1,103 @@
+//! Numbered schema migrations, applied in order inside one transaction; the database's
+//! `user_version` is the number of the last one applied.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Append only: a released migration is never edited.
+const MIGRATIONS: &[&str] = &[
+    // 1: tickets, desks, the event log, tokens.
+    r#"
+    CREATE TABLE tickets (
+        id          TEXT PRIMARY KEY,          -- random, unguessable
+        visit_id    TEXT NOT NULL,             -- the id of the visit's first step
+        step        INTEGER NOT NULL DEFAULT 1 CHECK (step >= 1),
+        site        TEXT NOT NULL,
+        service     TEXT NOT NULL,
+        day         TEXT NOT NULL,             -- service day at the site, YYYY-MM-DD
+        seq         INTEGER NOT NULL CHECK (seq >= 1),
+        number      TEXT NOT NULL,
+        priority    TEXT,
+        channel     TEXT NOT NULL CHECK (channel IN ('kiosk', 'staff', 'appointment')),
+        lang        TEXT,
+        request_id  TEXT,
+        state       TEXT NOT NULL CHECK (state IN ('waiting', 'called', 'serving', 'done',
+                        'no_show', 'cancelled', 'transferred', 'parked', 'voided')),
+        desk        TEXT,
+        recalls     INTEGER NOT NULL DEFAULT 0,
+        out_of_order INTEGER NOT NULL DEFAULT 0,
+        issued_at   INTEGER NOT NULL,          -- ms since the epoch; kept across transfers
+        queued_at   INTEGER NOT NULL,
+        called_at   INTEGER,                   -- first call
+        announced_at INTEGER,                  -- latest call or recall (the lobby board's order)
+        started_at  INTEGER,
+        finished_at INTEGER,
+        inaccurate_time INTEGER NOT NULL DEFAULT 0,
+        CHECK (state NOT IN ('called', 'serving') OR desk IS NOT NULL)
+    );
+    -- One number per site, service and day (a transfer's later steps keep the first's number).
+    CREATE UNIQUE INDEX tickets_number ON tickets (site, service, day, seq) WHERE step = 1;
+    -- The same request twice is the same ticket.
+    CREATE UNIQUE INDEX tickets_request ON tickets (site, request_id) WHERE request_id IS NOT NULL;
+    -- At most one ticket in hand per desk.
+    CREATE UNIQUE INDEX tickets_in_hand ON tickets (desk) WHERE state IN ('called', 'serving');
+    CREATE INDEX tickets_queue ON tickets (site, state, service, queued_at);
+    CREATE INDEX tickets_finished ON tickets (site, service, finished_at) WHERE state = 'done';
+    CREATE INDEX tickets_calls ON tickets (site, announced_at) WHERE announced_at IS NOT NULL;
+
+    CREATE TABLE desks (
+        id           TEXT PRIMARY KEY,
+        site         TEXT NOT NULL,
+        state        TEXT NOT NULL DEFAULT 'closed' CHECK (state IN ('open', 'paused', 'closed')),
+        pause_reason TEXT,
+        last_class   TEXT CHECK (last_class IN ('priority', 'ordinary')),
+        run_len      INTEGER NOT NULL DEFAULT 0,
+        changed_at   INTEGER
+    );
+
+    -- Append only: the live stream, the audit trail and the statistics read it.
+    CREATE TABLE events (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        at        INTEGER NOT NULL,
+        site      TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        ticket_id TEXT,
+        desk      TEXT,
+        actor     TEXT,
+        data      TEXT NOT NULL
+    );
+    CREATE INDEX events_site ON events (site, id);
+    CREATE INDEX events_ticket ON events (ticket_id);
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+    CREATE TABLE tokens (
+        id         INTEGER PRIMARY KEY,
+        hash       BLOB NOT NULL UNIQUE,       -- SHA-256 of the token; the token is never stored
+        role       TEXT NOT NULL CHECK (role IN ('kiosk', 'display', 'staff', 'manager', 'admin')),
+        site       TEXT,
+        desk       TEXT,
+        label      TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    "#,
+];
+
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let known = MIGRATIONS.len() as i64;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,189 @@
+//! The SQLite store: the only place with SQL.
+//!
+//! - One writer connection behind a mutex, every write in a `BEGIN IMMEDIATE` transaction: the
+//!   queue's invariants (one number per ticket, one desk per call) are decided inside one
+//!   transaction at a time, and another process on the same file (`seira token create`) waits
+//!   its turn instead of failing.
+//! - A few reader connections; WAL lets them read while the writer writes.
+//! - `synchronous=FULL`: a ticket the API confirmed survives a power cut.
+//! - Database calls are blocking: async code reaches them through [`Db`], which runs them on
+//!   tokio's blocking threads, never on an async worker.
+
+mod desks;
+mod events;
+mod migrations;
+mod tickets;
+mod tokens;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use desks::{DeskRow, load_desk, save_desk_state, sync_desks};
+pub use events::{EventRow, append_event, events_after, last_event_id};
+pub use tickets::{
+    NewTicket, call_ticket, find_by_request, insert_ticket, last_calls, latest_step, load_ticket,
+    next_seq, visit_of,
+    open_tickets_before, recent_service_times, set_state, ticket_in_hand, waiting_ahead,
+    waiting_candidates, waiting_counts,
+};
+pub use tokens::{TokenRow, find_token, insert_token, list_tokens, revoke_token};
+
+/// How long a write waits for another process's write to finish.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+const READERS: usize = 4;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("the database was written by a newer seira (schema {found}, this one knows {known})")]
+    TooNew { found: i64, known: i64 },
+    #[error("the database task stopped: {0}")]
+    Task(String),
+}
+
+/// The database file and its connections.
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
+    let open = |source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(open)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(open)?;
+    conn.pragma_update(None, "journal_mode", "WAL").map_err(open)?;
+    conn.pragma_update(None, "synchronous", "FULL").map_err(open)?;
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(open)?;
+    Ok(conn)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let mut writer = connect(path, OpenFlags::default())?;
+        migrations::migrate(&mut writer)?;
+        let readers = (0..READERS)
+            .map(|_| {
+                connect(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map(Mutex::new)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Store {
+            path: path.to_owned(),
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits when it returns `Ok`.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        // A panic while holding the lock leaves no half transaction (it rolls back on drop),
+        // so the connection is still good.
+        let mut conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let value = f(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    /// Runs `f` on a reader connection (a consistent snapshot for its transaction).
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        let mut conn = self.readers[i].lock().unwrap_or_else(|e| e.into_inner());
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(StoreError::from)?;
+        let value = f(&tx)?;
+        tx.finish().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub fn check(&self) -> Result<(), StoreError> {
+        self.read(|tx| {
+            tx.query_row("SELECT count(*) FROM events", [], |_| Ok(()))
+                .map_err(StoreError::from)
+        })
+    }
+}
+
+/// The store as async code uses it: every call runs on a blocking thread.
+#[derive(Clone, Debug)]
+pub struct Db(pub Arc<Store>);
+
+impl Db {
+    pub async fn write<T, E>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let store = self.0.clone();
+        tokio::task::spawn_blocking(move || store.write(f))
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    pub async fn read<T, E>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let store = self.0.clone();
+        tokio::task::spawn_blocking(move || store.read(f))
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
+/// Milliseconds since the epoch, as stored.
+pub(crate) fn to_ms(t: jiff::Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+pub(crate) fn from_ms(ms: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}

@@ -1,0 +1,283 @@
+//! The tickets table.
+
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp, civil::Date};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+use seira_protocol::{Channel, Ticket, TicketState};
+
+use super::{from_ms, to_ms};
+
+const COLUMNS: &str = "id, number, site, service, state, priority, channel, lang, desk, recalls, \
+     step, issued_at, queued_at, called_at, started_at, finished_at, inaccurate_time";
+
+fn ticket(row: &Row<'_>) -> rusqlite::Result<Ticket> {
+    let bad = |i, what: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown {what}").into(),
+        )
+    };
+    let state: String = row.get(4)?;
+    let channel: String = row.get(6)?;
+    Ok(Ticket {
+        id: row.get(0)?,
+        number: row.get(1)?,
+        site: row.get(2)?,
+        service: row.get(3)?,
+        state: TicketState::parse(&state).ok_or_else(|| bad(4, "state"))?,
+        priority: row.get(5)?,
+        channel: Channel::parse(&channel).ok_or_else(|| bad(6, "channel"))?,
+        lang: row.get(7)?,
+        desk: row.get(8)?,
+        recalls: row.get(9)?,
+        step: row.get(10)?,
+        issued_at: from_ms(row.get(11)?),
+        queued_at: from_ms(row.get(12)?),
+        called_at: row.get::<_, Option<i64>>(13)?.map(from_ms),
+        started_at: row.get::<_, Option<i64>>(14)?.map(from_ms),
+        finished_at: row.get::<_, Option<i64>>(15)?.map(from_ms),
+        inaccurate_time: row.get(16)?,
+    })
+}
+
+/// A ticket to insert, with what only the store keeps.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    pub ticket: Ticket,
+    pub visit_id: String,
+    pub day: Date,
+    pub seq: u32,
+    pub request_id: Option<String>,
+}
+
+pub fn insert_ticket(tx: &Transaction<'_>, new: &NewTicket) -> rusqlite::Result<()> {
+    let t = &new.ticket;
+    tx.prepare_cached(
+        "INSERT INTO tickets (id, visit_id, step, site, service, day, seq, number, priority, \
+         channel, lang, request_id, state, desk, recalls, issued_at, queued_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        t.id,
+        new.visit_id,
+        t.step,
+        t.site,
+        t.service,
+        new.day.to_string(),
+        new.seq,
+        t.number,
+        t.priority,
+        t.channel.as_str(),
+        t.lang,
+        new.request_id,
+        t.state.as_str(),
+        t.desk,
+        t.recalls,
+        to_ms(t.issued_at),
+        to_ms(t.queued_at),
+    ])?;
+    Ok(())
+}
+
+/// The next sequence number of a service's day (voided numbers count: never reused).
+pub fn next_seq(
+    tx: &Transaction<'_>,
+    site: &str,
+    service: &str,
+    day: Date,
+) -> rusqlite::Result<u32> {
+    tx.prepare_cached(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets \
+         WHERE site = ?1 AND service = ?2 AND day = ?3 AND step = 1",
+    )?
+    .query_row(params![site, service, day.to_string()], |r| r.get(0))
+}
+
+pub fn find_by_request(
+    tx: &Transaction<'_>,
+    site: &str,
+    request_id: &str,
+) -> rusqlite::Result<Option<Ticket>> {
+    tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM tickets WHERE site = ?1 AND request_id = ?2"
+    ))?
+    .query_row(params![site, request_id], ticket)
+    .optional()
+}
+
+pub fn load_ticket(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Ticket>> {
+    tx.prepare_cached(&format!("SELECT {COLUMNS} FROM tickets WHERE id = ?1"))?
+        .query_row(params![id], ticket)
+        .optional()
+}
+
+/// The ticket called to or served at a desk now.
+pub fn ticket_in_hand(tx: &Transaction<'_>, desk: &str) -> rusqlite::Result<Option<Ticket>> {
+    tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM tickets WHERE desk = ?1 AND state IN ('called', 'serving')"
+    ))?
+    .query_row(params![desk], ticket)
+    .optional()
+}
+
+/// The tickets a desk could call next: for each of its services, the longest-waiting ordinary
+/// ticket and the longest-waiting priority ticket. The calling rules never pick another: within
+/// a service and kind, the oldest is both the first in line and the most overdue.
+pub fn waiting_candidates(
+    tx: &Transaction<'_>,
+    site: &str,
+    services: &[String],
+) -> rusqlite::Result<Vec<Ticket>> {
+    let mut ordinary = tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM tickets WHERE site = ?1 AND state = 'waiting' AND service = ?2 \
+         AND priority IS NULL ORDER BY queued_at, rowid LIMIT 1"
+    ))?;
+    let mut priority = tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM tickets WHERE site = ?1 AND state = 'waiting' AND service = ?2 \
+         AND priority IS NOT NULL ORDER BY queued_at, rowid LIMIT 1"
+    ))?;
+    let mut found = Vec::new();
+    for service in services {
+        found.extend(ordinary.query_row(params![site, service], ticket).optional()?);
+        found.extend(priority.query_row(params![site, service], ticket).optional()?);
+    }
+    Ok(found)
+}
+
+/// Writes back a ticket's changeable fields.
+pub fn set_state(tx: &Transaction<'_>, t: &Ticket) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "UPDATE tickets SET state = ?2, desk = ?3, recalls = ?4, queued_at = ?5, called_at = ?6, \
+         started_at = ?7, finished_at = ?8, inaccurate_time = ?9 WHERE id = ?1",
+    )?
+    .execute(params![
+        t.id,
+        t.state.as_str(),
+        t.desk,
+        t.recalls,
+        to_ms(t.queued_at),
+        t.called_at.map(to_ms),
+        t.started_at.map(to_ms),
+        t.finished_at.map(to_ms),
+        t.inaccurate_time,
+    ])?;
+    Ok(())
+}
+
+/// Marks a ticket as announced (called or recalled) at `at`, and whether it was called out of
+/// the calling order.
+pub fn call_ticket(
+    tx: &Transaction<'_>,
+    id: &str,
+    at: Timestamp,
+    out_of_order: bool,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "UPDATE tickets SET announced_at = ?2, out_of_order = out_of_order OR ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, to_ms(at), out_of_order])?;
+    Ok(())
+}
+
+/// Waiting tickets per service of a site.
+pub fn waiting_counts(tx: &Transaction<'_>, site: &str) -> rusqlite::Result<BTreeMap<String, u32>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT service, COUNT(*) FROM tickets WHERE site = ?1 AND state = 'waiting' \
+         GROUP BY service",
+    )?;
+    let rows = stmt.query_map(params![site], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// Tickets of a service that joined its queue before `queued_at`.
+pub fn waiting_ahead(
+    tx: &Transaction<'_>,
+    site: &str,
+    service: &str,
+    queued_at: Timestamp,
+) -> rusqlite::Result<u32> {
+    tx.prepare_cached(
+        "SELECT COUNT(*) FROM tickets WHERE site = ?1 AND state = 'waiting' AND service = ?2 \
+         AND queued_at < ?3",
+    )?
+    .query_row(params![site, service, to_ms(queued_at)], |r| r.get(0))
+}
+
+/// How long the latest services of a service took (accurate ones only).
+pub fn recent_service_times(
+    tx: &Transaction<'_>,
+    site: &str,
+    service: &str,
+    limit: usize,
+) -> rusqlite::Result<Vec<SignedDuration>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT finished_at - started_at FROM tickets WHERE site = ?1 AND service = ?2 \
+         AND state = 'done' AND started_at IS NOT NULL AND inaccurate_time = 0 \
+         ORDER BY finished_at DESC LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![site, service, limit as i64], |r| {
+        Ok(SignedDuration::from_millis(r.get(0)?))
+    })?;
+    rows.collect()
+}
+
+/// The latest calls of a service day, newest first.
+pub fn last_calls(
+    tx: &Transaction<'_>,
+    site: &str,
+    day: Date,
+    limit: usize,
+) -> rusqlite::Result<Vec<(Ticket, Timestamp)>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {COLUMNS}, announced_at FROM tickets WHERE site = ?1 AND day = ?2 \
+         AND announced_at IS NOT NULL ORDER BY announced_at DESC, rowid DESC LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(params![site, day.to_string(), limit as i64], |r| {
+        Ok((ticket(r)?, from_ms(r.get(17)?)))
+    })?;
+    rows.collect()
+}
+
+/// Tickets of a site that are not finished, with their service day.
+pub fn open_tickets_before(
+    tx: &Transaction<'_>,
+    site: &str,
+) -> rusqlite::Result<Vec<(Ticket, Date)>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {COLUMNS}, day FROM tickets WHERE site = ?1 \
+         AND state IN ('waiting', 'called', 'serving', 'parked') ORDER BY rowid"
+    ))?;
+    let rows = stmt.query_map(params![site], |r| {
+        let day: String = r.get(17)?;
+        let day = day.parse::<Date>().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(17, rusqlite::types::Type::Text, e.into())
+        })?;
+        Ok((ticket(r)?, day))
+    })?;
+    rows.collect()
+}
+
+/// What a transfer's next step copies from the ticket: its visit, service day and sequence.
+pub fn visit_of(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<(String, Date, u32)>> {
+    tx.prepare_cached("SELECT visit_id, day, seq FROM tickets WHERE id = ?1")?
+        .query_row(params![id], |r| {
+            let day: String = r.get(1)?;
+            let day = day.parse::<Date>().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
+            })?;
+            Ok((r.get(0)?, day, r.get(2)?))
+        })
+        .optional()
+}
+
+/// The newest step of the visit a ticket belongs to (itself, when it was never transferred).
+pub fn latest_step(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Ticket>> {
+    tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM tickets WHERE visit_id = \
+         (SELECT visit_id FROM tickets WHERE id = ?1) ORDER BY step DESC LIMIT 1"
+    ))?
+    .query_row(params![id], ticket)
+    .optional()
+}

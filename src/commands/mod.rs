@@ -1,0 +1,59 @@
+//! The subcommands, one file each.
+
+pub mod bench;
+pub mod config;
+pub mod server;
+pub mod token;
+pub mod up;
+
+use std::path::Path;
+
+use anyhow::Context;
+use seira_server::config::Config;
+
+/// Logs to stderr; `RUST_LOG` chooses what (default: info).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// The configuration file's, or the embedded default.
+pub fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
+    match path {
+        Some(path) => Config::load(path)
+            .map_err(|errors| anyhow::anyhow!("the configuration has errors:\n{errors}")),
+        None => Ok(Config::embedded()),
+    }
+}
+
+pub fn open_store(path: &Path) -> anyhow::Result<seira_server::store::Store> {
+    seira_server::store::Store::open(path)
+        .with_context(|| format!("cannot open the database {}", path.display()))
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

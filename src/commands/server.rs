@@ -1,0 +1,51 @@
+//! `seira server`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use seira_server::App;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Configuration file (default: the embedded Chania configuration).
+    #[arg(long, env = "SEIRA_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// SQLite database file; created if missing.
+    #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+    pub db: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "SEIRA_LISTEN", default_value = "0.0.0.0:8080")]
+    pub listen: SocketAddr,
+    /// Keep every site open around the clock, whatever its hours (for trials and training).
+    #[arg(long)]
+    pub always_open: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut config = super::load_config(args.config.as_deref())?;
+    if args.always_open {
+        config = config.always_open();
+    }
+    let store = super::open_store(&args.db)?;
+    let app = App::new(config, store).context("cannot prepare the database")?;
+    serve(app, args.listen, |addr| {
+        tracing::info!(%addr, "listening");
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves `app` on `listen` until Ctrl-C or SIGTERM; `ready` learns the bound address.
+pub fn serve(app: App, listen: SocketAddr, ready: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        ready(listener.local_addr()?);
+        seira_server::run(listener, app, super::shutdown_signal())
+            .await
+            .context("the server stopped")
+    })
+}

@@ -1,0 +1,69 @@
+//! `seira up`: the demo. The server on a local SQLite file with the embedded configuration,
+//! open around the clock, and a token for every device and desk, printed with the addresses.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use seira_server::App;
+use seira_server::auth::{Role, token_scope};
+use seira_server::config::Config;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// SQLite database file of the demo; created if missing.
+    #[arg(long, default_value = "seira-demo.db")]
+    pub db: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = Config::embedded().always_open();
+    let store = super::open_store(&args.db)?;
+    let mut lines = Vec::new();
+    let mut add = |role: Role, site: Option<&str>, desk: Option<&str>, label: String| {
+        let caller = token_scope(
+            &config,
+            role,
+            site.map(str::to_owned),
+            desk.map(str::to_owned),
+            format!("demo {label}"),
+        )?;
+        let token = super::token::create_token(&store, &caller)?;
+        lines.push(format!("  {label:<22} {token}"));
+        anyhow::Ok(())
+    };
+    add(Role::Admin, None, None, "admin".into())?;
+    for site in &config.sites {
+        add(Role::Kiosk, Some(&site.id), None, format!("{} kiosk", site.id))?;
+        add(Role::Display, Some(&site.id), None, format!("{} display", site.id))?;
+        add(Role::Manager, Some(&site.id), None, format!("{} manager", site.id))?;
+        for desk in &site.desks {
+            add(Role::Staff, Some(&site.id), Some(&desk.id), format!("staff {}", desk.id))?;
+        }
+    }
+    let app = App::new(config, store).context("cannot prepare the database")?;
+    super::server::serve(app, args.listen, |addr| {
+        println!("seira demo — every site open around the clock, database {}", args.db.display());
+        println!();
+        println!("  API documentation   http://{addr}/api/v1/docs");
+        println!("  lobby board (JSON)  http://{addr}/api/v1/sites/chania/board");
+        println!("  health              http://{addr}/healthz");
+        println!();
+        println!("Tokens (send as `Authorization: Bearer <token>`):");
+        for line in &lines {
+            println!("{line}");
+        }
+        println!();
+        println!("Try it:");
+        println!("  curl -s -X POST http://{addr}/api/v1/sites/chania/tickets \\");
+        println!("       -H 'Authorization: Bearer <chania kiosk token>' -H 'Content-Type: application/json' \\");
+        println!("       -d '{{\"service\":\"benefits\",\"request_id\":\"try-1\"}}'");
+        println!();
+        println!("Stop with Ctrl-C.");
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,52 @@
+//! `seira`: one binary for every part of the system. Each subcommand is glue over a library
+//! crate (see ARCHITECTURE.md).
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Σειρά σας — queue management for Community Centres.
+#[derive(Parser)]
+#[command(name = "seira", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the whole system on this machine for a demo: the server on a local SQLite file with
+    /// the embedded configuration, open around the clock, with ready-made tokens.
+    Up(commands::up::Args),
+    /// Runs the server: the queue, the HTTP API and the pages.
+    Server(commands::server::Args),
+    /// Creates, lists and revokes the bearer tokens of devices and staff.
+    #[command(subcommand)]
+    Token(commands::token::Command),
+    /// Checks or shows a configuration file.
+    #[command(subcommand)]
+    Config(commands::config::Command),
+    /// Measures the server: throughput and latency of issuing and calling, and memory.
+    Bench(commands::bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    commands::init_logging();
+    let result = match cli.command {
+        Command::Up(args) => commands::up::run(args),
+        Command::Server(args) => commands::server::run(args),
+        Command::Token(command) => commands::token::run(command),
+        Command::Config(command) => commands::config::run(command),
+        Command::Bench(args) => commands::bench::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("seira: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
