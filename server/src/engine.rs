@@ -88,6 +88,8 @@ impl<'a, 'c> Ctx<'a, 'c> {
         now: Timestamp,
         actor: Option<&'a Caller>,
     ) -> Self {
+        // The store keeps milliseconds: answer with the time as it will be read back.
+        let now = Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now);
         Ctx {
             tx,
             config,

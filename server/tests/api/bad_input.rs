@@ -1,0 +1,113 @@
+//! Bad input gets a clear JSON error with the right status, and changes nothing.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn every_bad_request_gets_its_json_error() {
+    let app = spawn_app().await;
+    let ticket = app.issue("benefits", None).await;
+    let tickets = "/api/v1/sites/chania/tickets";
+    let ok = json!({"service": "benefits", "request_id": "r-1"});
+    // (what, method, path, raw body, content type, expected status, expected code)
+    let big = format!(r#"{{"service":"benefits","request_id":"x","lang":"{}"}}"#, "e".repeat(20_000));
+    let table: Vec<(&str, &str, String, Option<String>, &str, StatusCode, &str)> = vec![
+        ("malformed JSON", "POST", tickets.into(), Some(r#"{"service": "benefits","#.into()), "application/json", StatusCode::BAD_REQUEST, "malformed_json"),
+        ("not JSON at all", "POST", tickets.into(), Some("service=benefits".into()), "application/json", StatusCode::BAD_REQUEST, "malformed_json"),
+        ("wrong content type", "POST", tickets.into(), Some(ok.to_string()), "text/plain", StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+        ("missing field", "POST", tickets.into(), Some(r#"{"service":"benefits"}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        ("wrong type", "POST", tickets.into(), Some(r#"{"service":7,"request_id":"a"}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        ("unknown field", "POST", tickets.into(), Some(r#"{"service":"benefits","request_id":"a","name":"Μαρία"}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        ("empty request_id", "POST", tickets.into(), Some(r#"{"service":"benefits","request_id":""}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_request_id"),
+        ("request_id with spaces", "POST", tickets.into(), Some(r#"{"service":"benefits","request_id":"a b"}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_request_id"),
+        ("unknown priority", "POST", tickets.into(), Some(r#"{"service":"benefits","request_id":"a","priority":"vip"}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "unknown_priority"),
+        ("bad lang", "POST", tickets.into(), Some(r#"{"service":"benefits","request_id":"a","lang":"<script>"}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_lang"),
+        ("oversized body", "POST", tickets.into(), Some(big), "application/json", StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        ("unknown service", "POST", tickets.into(), Some(r#"{"service":"astrology","request_id":"a"}"#.into()), "application/json", StatusCode::NOT_FOUND, "not_found"),
+        ("unknown site", "POST", "/api/v1/sites/atlantis/tickets".into(), Some(ok.to_string()), "application/json", StatusCode::NOT_FOUND, "not_found"),
+        ("unknown site's services", "GET", "/api/v1/sites/atlantis/services".into(), None, "", StatusCode::NOT_FOUND, "not_found"),
+        ("unknown desk", "POST", "/api/v1/desks/nowhere/call-next".into(), None, "", StatusCode::NOT_FOUND, "not_found"),
+        ("unknown ticket", "POST", "/api/v1/tickets/0123/start".into(), None, "", StatusCode::NOT_FOUND, "not_found"),
+        ("unknown ticket's track", "GET", "/api/v1/tickets/0123/track".into(), None, "", StatusCode::NOT_FOUND, "not_found"),
+        ("unknown path", "GET", "/api/v1/nothing".into(), None, "", StatusCode::NOT_FOUND, "not_found"),
+        ("wrong method", "DELETE", format!("/api/v1/tickets/{}/track", ticket.id), None, "", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        ("impossible change", "POST", format!("/api/v1/tickets/{}/done", ticket.id), None, "", StatusCode::CONFLICT, "invalid_transition"),
+        ("pause without reason", "POST", "/api/v1/desks/chania-1/pause".into(), Some(r#"{"reason":"  "}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_reason"),
+        ("pause with a novel", "POST", "/api/v1/desks/chania-1/pause".into(), Some(json!({"reason": "α".repeat(201)}).to_string()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_reason"),
+        ("transfer without body", "POST", format!("/api/v1/tickets/{}/transfer", ticket.id), None, "", StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+        ("bad Last-Event-ID", "GET", "/api/v1/sites/chania/events".into(), None, "last-event-id: soon", StatusCode::BAD_REQUEST, "invalid_last_event_id"),
+        ("bad last_event_id query", "GET", "/api/v1/sites/chania/events?last_event_id=soon".into(), None, "", StatusCode::BAD_REQUEST, "invalid_query"),
+    ];
+    for (what, method, path, body, content_type, status, code) in table {
+        let mut request = app
+            .http
+            .request(method.parse().unwrap(), format!("{}{path}", app.base))
+            .bearer_auth(app.token("admin"));
+        if let Some(header) = content_type.strip_prefix("last-event-id: ") {
+            request = request.header("Last-Event-ID", header);
+        } else if !content_type.is_empty() {
+            request = request.header("content-type", content_type);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), status, "{what}");
+        let body: Value = response.json().await.unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
+        assert_eq!(body["error"], code, "{what}: {body}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {body}");
+    }
+    // Nothing of it changed the queue.
+    let services = app.client(Some("kiosk")).services("chania").await.unwrap();
+    assert_eq!(services.services[0].waiting, 1);
+}
+
+#[tokio::test]
+async fn a_state_change_from_another_origin_is_refused() {
+    let app = spawn_app().await;
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let send = |origin: &'static str| {
+        app.http
+            .post(format!("{}/api/v1/desks/chania-1/open", app.base))
+            .bearer_auth(app.token("staff1"))
+            .header("Origin", origin)
+            .send()
+    };
+    let response = send("http://evil.example").await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "forbidden");
+    // The server's own origin is fine.
+    let own: &'static str = Box::leak(format!("http://{host}").into_boxed_str());
+    assert_eq!(send(own).await.unwrap().status(), StatusCode::OK);
+    // Reads are not affected.
+    let response = app
+        .http
+        .get(format!("{}/api/v1/sites/chania/board", app.base))
+        .header("Origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_bad_token_is_401_everywhere() {
+    let app = spawn_app().await;
+    for (path, token) in [
+        ("/api/v1/sites/chania/services", "seira_not-a-real-token"),
+        ("/api/v1/sites/chania/board", "seira_not-a-real-token"),
+        ("/api/v1/sites/chania/services", ""),
+    ] {
+        let response = app
+            .http
+            .get(format!("{}{path}", app.base))
+            .header("Authorization", format!("Bearer {token}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path} with `{token}`");
+    }
+}

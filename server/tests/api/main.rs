@@ -1,0 +1,10 @@
+//! The server through real HTTP on 127.0.0.1:0 with a temporary SQLite file: one test binary,
+//! one module per concern.
+
+mod access;
+mod bad_input;
+mod concurrency;
+mod events;
+mod flow;
+mod helpers;
+mod restart;
