@@ -15,10 +15,7 @@ pub enum ClientError {
     Unreachable(#[source] reqwest::Error),
     /// The server answered with an API error.
     #[error("{status}: {} ({})", .error.message, .error.error)]
-    Api {
-        status: u16,
-        error: ApiError,
-    },
+    Api { status: u16, error: ApiError },
     /// The server answered something that is not the API's JSON.
     #[error("unexpected answer from the server: {0}")]
     Protocol(String),
@@ -76,7 +73,10 @@ impl Client {
             let error = serde_json::from_slice(&body).map_err(|_| {
                 ClientError::Protocol(format!(
                     "{status}: {}",
-                    String::from_utf8_lossy(&body).chars().take(200).collect::<String>()
+                    String::from_utf8_lossy(&body)
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
                 ))
             })?;
             Err(ClientError::Api {
@@ -88,8 +88,11 @@ impl Client {
 
     /// The services of a site, with waiting counts and estimated waits.
     pub async fn services(&self, site: &str) -> Result<SiteServices, ClientError> {
-        self.send(self.http.get(self.url(&format!("/api/v1/sites/{site}/services"))))
-            .await
+        self.send(
+            self.http
+                .get(self.url(&format!("/api/v1/sites/{site}/services"))),
+        )
+        .await
     }
 
     /// Issues a ticket. Retrying with the same `request_id` returns the same ticket.
@@ -113,8 +116,11 @@ impl Client {
 
     /// What the lobby screen shows now.
     pub async fn board(&self, site: &str) -> Result<Board, ClientError> {
-        self.send(self.http.get(self.url(&format!("/api/v1/sites/{site}/board"))))
-            .await
+        self.send(
+            self.http
+                .get(self.url(&format!("/api/v1/sites/{site}/board"))),
+        )
+        .await
     }
 
     /// Where a ticket is in the queue.

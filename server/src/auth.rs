@@ -187,7 +187,10 @@ pub fn token_scope(
         (_, Some(d)) => match config.desk(d) {
             None => return err(format!("there is no desk `{d}`")),
             Some((desk_site, _)) if site.as_ref().is_some_and(|s| *s != desk_site.id) => {
-                return err(format!("desk `{d}` is not at site `{}`", site.unwrap_or_default()));
+                return err(format!(
+                    "desk `{d}` is not at site `{}`",
+                    site.unwrap_or_default()
+                ));
             }
             Some((desk_site, _)) => Some(desk_site.id.clone()),
         },
@@ -197,7 +200,10 @@ pub fn token_scope(
         return err("only staff tokens are limited to a desk".into());
     }
     if role != Role::Admin && site.is_none() {
-        return err(format!("a {} token needs --site (or --desk)", role.as_str()));
+        return err(format!(
+            "a {} token needs --site (or --desk)",
+            role.as_str()
+        ));
     }
     if label.trim().is_empty() || label.len() > 80 {
         return err("the label must be 1 to 80 characters".into());

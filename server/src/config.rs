@@ -240,7 +240,10 @@ impl std::fmt::Display for ConfigErrors {
 fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.len(), |n| before.len() - n - 1) + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.len(), |n| before.len() - n - 1)
+        + 1;
     (line, column)
 }
 
@@ -416,7 +419,11 @@ impl Validator<'_> {
 
     fn names(&mut self, names: &S<Names>, what: &str) -> Names {
         for lang in REQUIRED_LANGUAGES {
-            if names.get_ref().get(lang).is_none_or(|n| n.trim().is_empty()) {
+            if names
+                .get_ref()
+                .get(lang)
+                .is_none_or(|n| n.trim().is_empty())
+            {
                 self.error(names.span(), format!("{what} has no name in `{lang}`"));
             }
         }
@@ -650,7 +657,9 @@ impl Validator<'_> {
             s.get_ref().clone()
         });
         let desk = raw.desk.as_ref().map(|d| {
-            let found = sites.iter().find(|site| site.desks.iter().any(|x| x.id == *d.get_ref()));
+            let found = sites
+                .iter()
+                .find(|site| site.desks.iter().any(|x| x.id == *d.get_ref()));
             match (found, &site) {
                 (None, _) => self.error(d.span(), format!("there is no desk `{}`", d.get_ref())),
                 (Some(s), Some(site)) if s.id != *site => self.error(
@@ -755,7 +764,10 @@ services = ["benefits"]
                 "target_wait_min must be from 1 to 480",
             ),
             (
-                MINIMAL.replace(r#"names = { el = "Χ", en = "X" }"#, r#"names = { en = "X" }"#),
+                MINIMAL.replace(
+                    r#"names = { el = "Χ", en = "X" }"#,
+                    r#"names = { en = "X" }"#,
+                ),
                 4,
                 "has no name in `el`",
             ),
@@ -769,7 +781,11 @@ services = ["benefits"]
                 14,
                 "must be 1–40 characters",
             ),
-            (format!("{MINIMAL}\ncolour = 1\n"), 18, "unknown field `colour`"),
+            (
+                format!("{MINIMAL}\ncolour = 1\n"),
+                18,
+                "unknown field `colour`",
+            ),
         ];
         for (text, line, message) in table {
             let errors = Config::parse(&text, "centre.toml").unwrap_err();
@@ -786,6 +802,9 @@ services = ["benefits"]
             "{MINIMAL}\n[[users]]\nname = \"maria\"\nrole = \"staff\"\nsite = \"x\"\ndesk = \"d9\"\n"
         );
         let errors = Config::parse(&text, "c.toml").unwrap_err();
-        assert!(errors.to_string().contains("there is no desk `d9`"), "{errors}");
+        assert!(
+            errors.to_string().contains("there is no desk `d9`"),
+            "{errors}"
+        );
     }
 }

@@ -241,7 +241,11 @@ impl<'a, 'c> Ctx<'a, 'c> {
         let candidates: Vec<Candidate> = waiting
             .iter()
             .map(|t| Candidate {
-                service_rank: desk.services.iter().position(|s| *s == t.service).unwrap_or(0),
+                service_rank: desk
+                    .services
+                    .iter()
+                    .position(|s| *s == t.service)
+                    .unwrap_or(0),
                 class: class_of(t),
                 queued_at: t.queued_at,
                 target_wait: site
@@ -270,7 +274,10 @@ impl<'a, 'c> Ctx<'a, 'c> {
         if !desk.services.contains(&ticket.service) {
             return Err(conflict(
                 "service_not_at_desk",
-                format!("{} is for a service this desk does not serve", ticket.number),
+                format!(
+                    "{} is for a service this desk does not serve",
+                    ticket.number
+                ),
             ));
         }
         let row = self.ready_to_call(desk_id)?;
@@ -283,10 +290,16 @@ impl<'a, 'c> Ctx<'a, 'c> {
         match row.state {
             DeskState::Open => {}
             DeskState::Paused => {
-                return Err(conflict("desk_paused", "the desk is paused: open it to call"));
+                return Err(conflict(
+                    "desk_paused",
+                    "the desk is paused: open it to call",
+                ));
             }
             DeskState::Closed => {
-                return Err(conflict("desk_closed", "the desk is closed: open it to call"));
+                return Err(conflict(
+                    "desk_closed",
+                    "the desk is closed: open it to call",
+                ));
             }
         }
         if let Some(held) = store::ticket_in_hand(self.tx, desk_id)? {
@@ -320,14 +333,19 @@ impl<'a, 'c> Ctx<'a, 'c> {
             Some(run),
             self.now,
         )?;
-        self.record(&site.id, EventKind::TicketCalled, Some(&ticket), Some(desk_id))?;
+        self.record(
+            &site.id,
+            EventKind::TicketCalled,
+            Some(&ticket),
+            Some(desk_id),
+        )?;
         Ok(ticket)
     }
 
     /// Recall, start, done, no-show, cancel, park, return or void.
     pub fn act(&mut self, ticket_id: &str, action: Action) -> Result<Ticket> {
-        let mut ticket =
-            store::load_ticket(self.tx, ticket_id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
+        let mut ticket = store::load_ticket(self.tx, ticket_id)?
+            .ok_or_else(|| not_found("ticket", ticket_id))?;
         self.check_ticket_permission(&ticket, action)?;
         ticket.state = lifecycle::transition(ticket.state, action)?;
         let kind = match action {
@@ -388,8 +406,8 @@ impl<'a, 'c> Ctx<'a, 'c> {
     /// Ends this step and queues the next one for `service`, with the same number and the
     /// original issue time. Returns both steps.
     pub fn transfer(&mut self, ticket_id: &str, service_id: &str) -> Result<(Ticket, Ticket)> {
-        let mut ticket =
-            store::load_ticket(self.tx, ticket_id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
+        let mut ticket = store::load_ticket(self.tx, ticket_id)?
+            .ok_or_else(|| not_found("ticket", ticket_id))?;
         self.check_ticket_permission(&ticket, Action::Transfer)?;
         let site = self.site(&ticket.site)?;
         let service = site
@@ -431,7 +449,12 @@ impl<'a, 'c> Ctx<'a, 'c> {
             },
         )?;
         let desk = ticket.desk.clone();
-        self.record(&site.id, EventKind::TicketTransferred, Some(&ticket), desk.as_deref())?;
+        self.record(
+            &site.id,
+            EventKind::TicketTransferred,
+            Some(&ticket),
+            desk.as_deref(),
+        )?;
         self.record(&site.id, EventKind::TicketIssued, Some(&next), None)?;
         Ok((ticket, next))
     }
@@ -500,7 +523,12 @@ impl<'a, 'c> Ctx<'a, 'c> {
                 ticket.inaccurate_time = true;
                 store::set_state(self.tx, &ticket)?;
                 let desk = ticket.desk.clone();
-                self.record(&site.id, EventKind::TicketAutoClosed, Some(&ticket), desk.as_deref())?;
+                self.record(
+                    &site.id,
+                    EventKind::TicketAutoClosed,
+                    Some(&ticket),
+                    desk.as_deref(),
+                )?;
                 closed += 1;
             }
         }
@@ -532,10 +560,8 @@ fn validate_request_id(id: &str) -> Result<()> {
 }
 
 fn validate_lang(lang: &str) -> Result<()> {
-    let ok = (2..=12).contains(&lang.len())
-        && lang
-            .chars()
-            .all(|c| c.is_ascii_alphabetic() || c == '-');
+    let ok =
+        (2..=12).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
     if ok {
         Ok(())
     } else {
@@ -548,11 +574,14 @@ fn validate_lang(lang: &str) -> Result<()> {
 
 /// The estimated wait of someone with `ahead` people before them.
 fn estimate_wait(tx: &Transaction<'_>, site: &Site, service: &Service, ahead: u32) -> Result<u32> {
-    let recent =
-        store::recent_service_times(tx, &site.id, &service.id, estimate::RECENT_SERVICES)?;
+    let recent = store::recent_service_times(tx, &site.id, &service.id, estimate::RECENT_SERVICES)?;
     let typical = estimate::typical_service(&recent, service.typical_service);
     let mut open = 0;
-    for desk in site.desks.iter().filter(|d| d.services.contains(&service.id)) {
+    for desk in site
+        .desks
+        .iter()
+        .filter(|d| d.services.contains(&service.id))
+    {
         if store::load_desk(tx, &desk.id)?.is_some_and(|d| d.state == DeskState::Open) {
             open += 1;
         }
@@ -570,7 +599,9 @@ pub fn services(
     site_id: &str,
     now: Timestamp,
 ) -> Result<SiteServices> {
-    let site = config.site(site_id).ok_or_else(|| not_found("site", site_id))?;
+    let site = config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
     let waiting = store::waiting_counts(tx, site_id)?;
     let services = site
         .services
@@ -626,7 +657,9 @@ fn desk_view(tx: &Transaction<'_>, site: &Site, desk_id: &str) -> Result<Desk> {
 
 /// The desks of a site with their state and ticket in hand.
 pub fn desks(tx: &Transaction<'_>, config: &Config, site_id: &str) -> Result<Vec<Desk>> {
-    let site = config.site(site_id).ok_or_else(|| not_found("site", site_id))?;
+    let site = config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
     site.desks
         .iter()
         .map(|d| desk_view(tx, site, &d.id))
@@ -640,7 +673,9 @@ pub fn board(
     site_id: &str,
     now: Timestamp,
 ) -> Result<Board> {
-    let site = config.site(site_id).ok_or_else(|| not_found("site", site_id))?;
+    let site = config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
     // Read the last event id first: the board may then include later changes too, which the
     // stream repeats harmlessly, but never misses one.
     let last_event_id = store::last_event_id(tx)?;
@@ -686,7 +721,9 @@ pub fn board(
 pub fn track(tx: &Transaction<'_>, config: &Config, ticket_id: &str) -> Result<TrackView> {
     // The holder's paper names the first step; a transfer moves the visit on.
     let t = store::latest_step(tx, ticket_id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
-    let site = config.site(&t.site).ok_or_else(|| not_found("site", &t.site))?;
+    let site = config
+        .site(&t.site)
+        .ok_or_else(|| not_found("site", &t.site))?;
     let service = site
         .service(&t.service)
         .ok_or_else(|| not_found("service", &t.service))?;

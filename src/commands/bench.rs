@@ -67,7 +67,13 @@ impl Server {
 
 async fn start_server(dir: &Path, config: &Path) -> anyhow::Result<Server> {
     let mut child = tokio::process::Command::new(std::env::current_exe()?)
-        .args(["server", "--always-open", "--listen", "127.0.0.1:0", "--config"])
+        .args([
+            "server",
+            "--always-open",
+            "--listen",
+            "127.0.0.1:0",
+            "--config",
+        ])
         .arg(config)
         .arg("--db")
         .arg(dir.join("bench.db"))
@@ -84,7 +90,11 @@ async fn start_server(dir: &Path, config: &Path) -> anyhow::Result<Server> {
             bail!("the server stopped before listening");
         };
         if let Some(rest) = line.split("addr=").nth(1) {
-            break rest.split_whitespace().next().unwrap_or_default().to_owned();
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
         }
     };
     // Keep draining its log so that it never blocks on a full pipe.
@@ -100,7 +110,10 @@ fn token(db: &Path, args: &[&str]) -> anyhow::Result<String> {
         .env("RUST_LOG", "warn")
         .output()?;
     if !out.status.success() {
-        bail!("token create failed: {}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "token create failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(String::from_utf8(out.stdout)?.trim().to_owned())
 }
@@ -151,7 +164,12 @@ async fn issue_phase(
                     "request_id": format!("bench-{run}-{c}-{i}"),
                 });
                 let t = Instant::now();
-                let r = http.post(&url).bearer_auth(&token).json(&body).send().await?;
+                let r = http
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await?;
                 if r.status() != 201 {
                     bail!("issue answered {}", r.status());
                 }
@@ -186,8 +204,15 @@ async fn call_phase(
         let token = token.clone();
         let desk = format!("desk-{}", d + 1);
         tasks.push(tokio::spawn(async move {
-            let post = |path: String| http.post(format!("{base}{path}")).bearer_auth(&token).send();
-            post(format!("/api/v1/desks/{desk}/open")).await?.bytes().await?;
+            let post = |path: String| {
+                http.post(format!("{base}{path}"))
+                    .bearer_auth(&token)
+                    .send()
+            };
+            post(format!("/api/v1/desks/{desk}/open"))
+                .await?
+                .bytes()
+                .await?;
             let mut latencies = Vec::new();
             loop {
                 let t = Instant::now();
@@ -203,10 +228,19 @@ async fn call_phase(
                 }
                 let ticket: serde_json::Value = serde_json::from_slice(&body)?;
                 let id = ticket["id"].as_str().context("no id")?.to_owned();
-                post(format!("/api/v1/tickets/{id}/start")).await?.bytes().await?;
-                post(format!("/api/v1/tickets/{id}/done")).await?.bytes().await?;
+                post(format!("/api/v1/tickets/{id}/start"))
+                    .await?
+                    .bytes()
+                    .await?;
+                post(format!("/api/v1/tickets/{id}/done"))
+                    .await?
+                    .bytes()
+                    .await?;
             }
-            post(format!("/api/v1/desks/{desk}/close")).await?.bytes().await?;
+            post(format!("/api/v1/desks/{desk}/close"))
+                .await?
+                .bytes()
+                .await?;
             anyhow::Ok(latencies)
         }));
     }
@@ -231,16 +265,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let base = format!("http://{}", server.addr);
         let db = dir.path().join("bench.db");
         let config = config.to_str().context("temporary path is not UTF-8")?;
-        let kiosk = token(&db, &["--role", "kiosk", "--site", "bench", "--config", config])?;
+        let kiosk = token(
+            &db,
+            &["--role", "kiosk", "--site", "bench", "--config", config],
+        )?;
         let staff: Vec<String> = (1..=DESKS)
             .map(|d| {
                 let desk = format!("desk-{d}");
-                token(&db, &["--role", "staff", "--desk", &desk, "--config", config])
+                token(
+                    &db,
+                    &["--role", "staff", "--desk", &desk, "--config", config],
+                )
             })
             .collect::<Result<_, _>>()?;
-        let http = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(64)
+            .build()?;
         let rss_start = server.rss_kib();
-        println!("seira {} bench: one server process, loopback HTTP", env!("CARGO_PKG_VERSION"));
+        println!(
+            "seira {} bench: one server process, loopback HTTP",
+            env!("CARGO_PKG_VERSION")
+        );
         println!();
         println!("| operation | clients | requests | throughput | p50 | p99 |");
         println!("| --- | --- | --- | --- | --- | --- |");
@@ -249,7 +294,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let mut issued = issue_phase(&http, &base, &kiosk, clients, args.tickets, run).await?;
             println!("{}", issued.line("issue ticket", clients));
             let mut called = call_phase(&http, &base, &staff, clients).await?;
-            println!("{}", called.line("call-next (each followed by start, done)", clients));
+            println!(
+                "{}",
+                called.line("call-next (each followed by start, done)", clients)
+            );
         }
         println!();
         println!(

@@ -56,7 +56,10 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::List { db } => {
             let store = super::open_store(&db)?;
             let rows = store.read(|tx| store::list_tokens(tx).map_err(StoreError::from))?;
-            println!("{:>4}  {:<8} {:<10} {:<14} {:<24} {:<10}", "id", "role", "site", "desk", "label", "state");
+            println!(
+                "{:>4}  {:<8} {:<10} {:<14} {:<24} {:<10}",
+                "id", "role", "site", "desk", "label", "state"
+            );
             for t in rows {
                 println!(
                     "{:>4}  {:<8} {:<10} {:<14} {:<24} {}",

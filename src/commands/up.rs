@@ -38,16 +38,39 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     add(Role::Admin, None, None, "admin".into())?;
     for site in &config.sites {
-        add(Role::Kiosk, Some(&site.id), None, format!("{} kiosk", site.id))?;
-        add(Role::Display, Some(&site.id), None, format!("{} display", site.id))?;
-        add(Role::Manager, Some(&site.id), None, format!("{} manager", site.id))?;
+        add(
+            Role::Kiosk,
+            Some(&site.id),
+            None,
+            format!("{} kiosk", site.id),
+        )?;
+        add(
+            Role::Display,
+            Some(&site.id),
+            None,
+            format!("{} display", site.id),
+        )?;
+        add(
+            Role::Manager,
+            Some(&site.id),
+            None,
+            format!("{} manager", site.id),
+        )?;
         for desk in &site.desks {
-            add(Role::Staff, Some(&site.id), Some(&desk.id), format!("staff {}", desk.id))?;
+            add(
+                Role::Staff,
+                Some(&site.id),
+                Some(&desk.id),
+                format!("staff {}", desk.id),
+            )?;
         }
     }
     let app = App::new(config, store).context("cannot prepare the database")?;
     super::server::serve(app, args.listen, |addr| {
-        println!("seira demo — every site open around the clock, database {}", args.db.display());
+        println!(
+            "seira demo — every site open around the clock, database {}",
+            args.db.display()
+        );
         println!();
         println!("  API documentation   http://{addr}/api/v1/docs");
         println!("  lobby board (JSON)  http://{addr}/api/v1/sites/chania/board");
@@ -60,7 +83,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!();
         println!("Try it:");
         println!("  curl -s -X POST http://{addr}/api/v1/sites/chania/tickets \\");
-        println!("       -H 'Authorization: Bearer <chania kiosk token>' -H 'Content-Type: application/json' \\");
+        println!(
+            "       -H 'Authorization: Bearer <chania kiosk token>' -H 'Content-Type: application/json' \\"
+        );
         println!("       -d '{{\"service\":\"benefits\",\"request_id\":\"try-1\"}}'");
         println!();
         println!("Stop with Ctrl-C.");

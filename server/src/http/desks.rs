@@ -105,7 +105,9 @@ async fn call(
     let site = desk_site(&app, &desk)?;
     let caller = auth.require(|c| c.may_act_at_desk(&site, &desk))?;
     let ticket = app
-        .write(Some(caller), move |ctx| ctx.call_specific(&desk, &body.ticket))
+        .write(Some(caller), move |ctx| {
+            ctx.call_specific(&desk, &body.ticket)
+        })
         .await?;
     Ok(axum::Json(ticket))
 }

@@ -108,6 +108,8 @@ impl FromRequestParts<AppState> for Auth {
             .db
             .read(move |tx| store::find_token(tx, &hash).map_err(StoreError::from))
             .await?;
-        caller.map(|c| Auth(Some(c))).ok_or_else(ApiError::unauthorized)
+        caller
+            .map(|c| Auth(Some(c)))
+            .ok_or_else(ApiError::unauthorized)
     }
 }

@@ -27,7 +27,12 @@ pub fn doc_routes(openapi: Arc<utoipa::openapi::OpenApi>) -> axum::Router<AppSta
             "/api/v1/openapi.json",
             axum::routing::get(move || {
                 let json = json.clone();
-                async move { ([(header::CONTENT_TYPE, "application/json")], (*json).clone()) }
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        (*json).clone(),
+                    )
+                }
             }),
         )
         .route(
@@ -37,7 +42,10 @@ pub fn doc_routes(openapi: Arc<utoipa::openapi::OpenApi>) -> axum::Router<AppSta
                 async move { Html((*html).clone()) }
             }),
         )
-        .route("/", axum::routing::get(|| async { Redirect::to("/api/v1/docs") }))
+        .route(
+            "/",
+            axum::routing::get(|| async { Redirect::to("/api/v1/docs") }),
+        )
 }
 
 /// Liveness, and whether the database answers.
@@ -104,7 +112,9 @@ pre{{background:#f6f8fa;padding:.6rem;overflow:auto}}
     );
     if let Some(paths) = doc["paths"].as_object() {
         for (path, item) in paths {
-            let Some(item) = item.as_object() else { continue };
+            let Some(item) = item.as_object() else {
+                continue;
+            };
             for (method, op) in item {
                 if !matches!(method.as_str(), "get" | "post" | "put" | "delete" | "patch") {
                     continue;
@@ -125,7 +135,9 @@ pre{{background:#f6f8fa;padding:.6rem;overflow:auto}}
                     out.push_str("<p><em>Needs a bearer token.</em></p>");
                 }
                 if let Some(params) = op["parameters"].as_array() {
-                    out.push_str("<table><tr><th>parameter</th><th>in</th><th>description</th></tr>");
+                    out.push_str(
+                        "<table><tr><th>parameter</th><th>in</th><th>description</th></tr>",
+                    );
                     for p in params {
                         let _ = write!(
                             out,

@@ -77,9 +77,7 @@ impl AppState {
     /// Runs a read in one snapshot.
     pub async fn read<T: Send + 'static>(
         &self,
-        op: impl FnOnce(&rusqlite::Transaction<'_>, &Config) -> Result<T, EngineError>
-        + Send
-        + 'static,
+        op: impl FnOnce(&rusqlite::Transaction<'_>, &Config) -> Result<T, EngineError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let config = self.config.clone();
         Ok(self.db.read(move |tx| op(tx, &config)).await?)

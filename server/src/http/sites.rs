@@ -4,7 +4,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::Stream;
-use seira_protocol::{ApiError as ErrorBody, Board, Channel, Event, IssueTicket, IssuedTicket, SiteServices};
+use seira_protocol::{
+    ApiError as ErrorBody, Board, Channel, Event, IssueTicket, IssuedTicket, SiteServices,
+};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -159,7 +161,10 @@ async fn events(
                 .and_then(|s| s.trim().parse::<i64>().ok())
                 .filter(|id| *id >= 0)
                 .ok_or_else(|| {
-                    ApiError::bad_request("invalid_last_event_id", "Last-Event-ID must be an event id")
+                    ApiError::bad_request(
+                        "invalid_last_event_id",
+                        "Last-Event-ID must be an event id",
+                    )
                 })?,
         ),
     };

@@ -24,7 +24,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(track))
 }
 
-async fn act(app: AppState, id: String, auth: Auth, action: Action) -> ApiResult<axum::Json<Ticket>> {
+async fn act(
+    app: AppState,
+    id: String,
+    auth: Auth,
+    action: Action,
+) -> ApiResult<axum::Json<Ticket>> {
     // Who may act depends on the ticket (its site, its desk): the engine decides, after 401.
     let caller = auth.require(|_| true)?;
     let ticket = app
@@ -60,30 +65,62 @@ macro_rules! ticket_action {
     };
 }
 
-ticket_action!(recall, "/api/v1/tickets/{id}/recall", Action::Recall,
+ticket_action!(
+    recall,
+    "/api/v1/tickets/{id}/recall",
+    Action::Recall,
     "Calls a called ticket again (the board and the speaker announce it again).",
-    "Staff at the desk that called it.");
-ticket_action!(start, "/api/v1/tickets/{id}/start", Action::Start,
+    "Staff at the desk that called it."
+);
+ticket_action!(
+    start,
+    "/api/v1/tickets/{id}/start",
+    Action::Start,
     "The citizen has arrived at the desk: service starts.",
-    "Staff at the desk that called it.");
-ticket_action!(done, "/api/v1/tickets/{id}/done", Action::Done,
+    "Staff at the desk that called it."
+);
+ticket_action!(
+    done,
+    "/api/v1/tickets/{id}/done",
+    Action::Done,
     "Service is over.",
-    "Staff at the desk serving it.");
-ticket_action!(no_show, "/api/v1/tickets/{id}/no-show", Action::NoShow,
+    "Staff at the desk serving it."
+);
+ticket_action!(
+    no_show,
+    "/api/v1/tickets/{id}/no-show",
+    Action::NoShow,
     "The called citizen did not come.",
-    "Staff at the desk that called it.");
-ticket_action!(cancel, "/api/v1/tickets/{id}/cancel", Action::Cancel,
+    "Staff at the desk that called it."
+);
+ticket_action!(
+    cancel,
+    "/api/v1/tickets/{id}/cancel",
+    Action::Cancel,
     "Takes a waiting, called or parked ticket out of the queue.",
-    "Staff of the site (of the desk, when a desk holds it).");
-ticket_action!(park, "/api/v1/tickets/{id}/park", Action::Park,
+    "Staff of the site (of the desk, when a desk holds it)."
+);
+ticket_action!(
+    park,
+    "/api/v1/tickets/{id}/park",
+    Action::Park,
     "Puts a called or served ticket aside (the citizen fetches a document); the desk is free.",
-    "Staff at the desk holding it.");
-ticket_action!(return_to_queue, "/api/v1/tickets/{id}/return", Action::Return,
+    "Staff at the desk holding it."
+);
+ticket_action!(
+    return_to_queue,
+    "/api/v1/tickets/{id}/return",
+    Action::Return,
     "Returns a parked ticket to its old place in the queue.",
-    "Staff of the site.");
-ticket_action!(void, "/api/v1/tickets/{id}/void", Action::Void,
+    "Staff of the site."
+);
+ticket_action!(
+    void,
+    "/api/v1/tickets/{id}/void",
+    Action::Void,
     "Voids a waiting ticket whose paper never printed; its number is never reused.",
-    "The kiosk that issued it, or staff of the site.");
+    "The kiosk that issued it, or staff of the site."
+);
 
 /// Ends this step of the visit and queues the citizen for another service, with the same
 /// number and the original issue time. Answers the new step.

@@ -203,8 +203,9 @@ mod tests {
 
     #[test]
     fn order_within_a_kind() {
-        // (desk order, candidates as (rank, queued minute), expected index)
-        let table: &[(DeskOrder, &[(usize, i64)], usize)] = &[
+        // (desk order, candidates as (service rank, queued minute), the index called)
+        type Case<'a> = (DeskOrder, &'a [(usize, i64)], usize);
+        let table: &[Case] = &[
             // Desk order: service 0 first even though service 1 has an older ticket.
             (DeskOrder::DeskOrder, &[(1, 0), (0, 5), (0, 3)], 2),
             // Oldest first across services.
@@ -294,10 +295,16 @@ mod tests {
         let p = policy(DeskOrder::DeskOrder);
         let only_ordinary = [ticket(0, O, 0), ticket(0, O, 1)];
         let long_ordinary_run = Some(Run { class: O, len: 9 });
-        assert_eq!(choose(&only_ordinary, &p, long_ordinary_run, at(5)), Some(0));
+        assert_eq!(
+            choose(&only_ordinary, &p, long_ordinary_run, at(5)),
+            Some(0)
+        );
         let only_priority = [ticket(0, P, 3)];
         let long_priority_run = Some(Run { class: P, len: 9 });
-        assert_eq!(choose(&only_priority, &p, long_priority_run, at(5)), Some(0));
+        assert_eq!(
+            choose(&only_priority, &p, long_priority_run, at(5)),
+            Some(0)
+        );
     }
 
     #[test]

@@ -52,7 +52,11 @@ mod tests {
         ];
         for (recent, expected) in table {
             let recent: Vec<_> = recent.iter().map(|&m| mins(m)).collect();
-            assert_eq!(typical_service(&recent, mins(12)), mins(*expected), "{recent:?}");
+            assert_eq!(
+                typical_service(&recent, mins(12)),
+                mins(*expected),
+                "{recent:?}"
+            );
         }
     }
 

@@ -129,7 +129,8 @@ mod tests {
             Weekday::Thursday,
             Weekday::Friday,
         ] {
-            h.set(day, vec![Span::parse("07:30-15:30").unwrap()]).unwrap();
+            h.set(day, vec![Span::parse("07:30-15:30").unwrap()])
+                .unwrap();
         }
         h
     }
@@ -156,7 +157,14 @@ mod tests {
                 close: 1440
             })
         );
-        for bad in ["7:30-15:30", "07:30", "15:30-07:30", "07:60-08:00", "24:30-25:00", "ab:cd-ef:gh"] {
+        for bad in [
+            "7:30-15:30",
+            "07:30",
+            "15:30-07:30",
+            "07:60-08:00",
+            "24:30-25:00",
+            "ab:cd-ef:gh",
+        ] {
             assert!(Span::parse(bad).is_err(), "{bad}");
         }
     }
@@ -202,11 +210,25 @@ mod tests {
             (date(2026, 11, 28), "2026-11-28 10:00", true), // a ticket on a closed day
         ];
         for (day, now, expected) in table {
-            assert_eq!(must_auto_close(day, &h, local(now), &athens()), expected, "{day} at {now}");
+            assert_eq!(
+                must_auto_close(day, &h, local(now), &athens()),
+                expected,
+                "{day} at {now}"
+            );
         }
         // Around the clock: only the change of day closes.
         let always = WeeklyHours::always();
-        assert!(!must_auto_close(monday, &always, local("2026-11-23 23:59"), &athens()));
-        assert!(must_auto_close(monday, &always, local("2026-11-24 00:00"), &athens()));
+        assert!(!must_auto_close(
+            monday,
+            &always,
+            local("2026-11-23 23:59"),
+            &athens()
+        ));
+        assert!(must_auto_close(
+            monday,
+            &always,
+            local("2026-11-24 00:00"),
+            &athens()
+        ));
     }
 }

@@ -148,6 +148,9 @@ mod tests {
     #[test]
     fn the_error_reads_well() {
         let e = transition(S::Done, A::Start).unwrap_err();
-        assert_eq!(e.to_string(), "a ticket that is done cannot be asked to start");
+        assert_eq!(
+            e.to_string(),
+            "a ticket that is done cannot be asked to start"
+        );
     }
 }

@@ -19,8 +19,9 @@ pub fn sync_desks<'a>(
     tx: &Transaction<'_>,
     desks: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> rusqlite::Result<()> {
-    let mut stmt =
-        tx.prepare_cached("INSERT OR IGNORE INTO desks (id, site, state) VALUES (?1, ?2, 'closed')")?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR IGNORE INTO desks (id, site, state) VALUES (?1, ?2, 'closed')",
+    )?;
     for (site, desk) in desks {
         stmt.execute(params![desk, site])?;
     }

@@ -26,9 +26,8 @@ pub use desks::{DeskRow, load_desk, save_desk_state, sync_desks};
 pub use events::{EventRow, append_event, events_after, last_event_id};
 pub use tickets::{
     NewTicket, call_ticket, find_by_request, insert_ticket, last_calls, latest_step, load_ticket,
-    next_seq, visit_of,
-    open_tickets_before, recent_service_times, set_state, ticket_in_hand, waiting_ahead,
-    waiting_candidates, waiting_counts,
+    next_seq, open_tickets_before, recent_service_times, set_state, ticket_in_hand, visit_of,
+    waiting_ahead, waiting_candidates, waiting_counts,
 };
 pub use tokens::{TokenRow, find_token, insert_token, list_tokens, revoke_token};
 
@@ -73,9 +72,12 @@ fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
     };
     let conn = Connection::open_with_flags(path, flags).map_err(open)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(open)?;
-    conn.pragma_update(None, "journal_mode", "WAL").map_err(open)?;
-    conn.pragma_update(None, "synchronous", "FULL").map_err(open)?;
-    conn.pragma_update(None, "foreign_keys", "ON").map_err(open)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(open)?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(open)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(open)?;
     Ok(conn)
 }
 

@@ -140,8 +140,16 @@ pub fn waiting_candidates(
     ))?;
     let mut found = Vec::new();
     for service in services {
-        found.extend(ordinary.query_row(params![site, service], ticket).optional()?);
-        found.extend(priority.query_row(params![site, service], ticket).optional()?);
+        found.extend(
+            ordinary
+                .query_row(params![site, service], ticket)
+                .optional()?,
+        );
+        found.extend(
+            priority
+                .query_row(params![site, service], ticket)
+                .optional()?,
+        );
     }
     Ok(found)
 }

@@ -9,7 +9,16 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, spawn_app};
 
 /// Who asks: "" is nobody (no token); the others are tokens of `helpers::TOKENS`.
-const WHO: [&str; 8] = ["", "kiosk", "display", "staff1", "staff2", "manager", "admin", "souda_kiosk"];
+const WHO: [&str; 8] = [
+    "",
+    "kiosk",
+    "display",
+    "staff1",
+    "staff2",
+    "manager",
+    "admin",
+    "souda_kiosk",
+];
 const EVERYONE: &[&str] = &WHO;
 const SITE_READERS: &[&str] = &["kiosk", "display", "staff1", "staff2", "manager", "admin"];
 const ISSUERS: &[&str] = &["kiosk", "staff1", "staff2", "admin"];
@@ -30,7 +39,12 @@ const fn route(
     allowed: &'static [&'static str],
     body: Option<fn() -> Value>,
 ) -> Route {
-    Route { method, path, allowed, body }
+    Route {
+        method,
+        path,
+        allowed,
+        body,
+    }
 }
 
 fn issue_body() -> Value {
@@ -39,14 +53,29 @@ fn issue_body() -> Value {
 
 const ROUTES: &[Route] = &[
     route("get", "/api/v1/sites/{site}/services", SITE_READERS, None),
-    route("post", "/api/v1/sites/{site}/tickets", ISSUERS, Some(issue_body)),
+    route(
+        "post",
+        "/api/v1/sites/{site}/tickets",
+        ISSUERS,
+        Some(issue_body),
+    ),
     route("get", "/api/v1/sites/{site}/board", EVERYONE, None),
     route("get", "/api/v1/sites/{site}/events", SITE_READERS, None),
     route("get", "/api/v1/sites/{site}/desks", DESK_VIEWERS, None),
     route("post", "/api/v1/desks/{desk}/call-next", AT_DESK_1, None),
-    route("post", "/api/v1/desks/{desk}/call", AT_DESK_1, Some(|| json!({"ticket": "0000"}))),
+    route(
+        "post",
+        "/api/v1/desks/{desk}/call",
+        AT_DESK_1,
+        Some(|| json!({"ticket": "0000"})),
+    ),
     route("post", "/api/v1/desks/{desk}/open", AT_DESK_1, None),
-    route("post", "/api/v1/desks/{desk}/pause", AT_DESK_1, Some(|| json!({"reason": "break"}))),
+    route(
+        "post",
+        "/api/v1/desks/{desk}/pause",
+        AT_DESK_1,
+        Some(|| json!({"reason": "break"})),
+    ),
     route("post", "/api/v1/desks/{desk}/close", AT_DESK_1, None),
     route("post", "/api/v1/tickets/{id}/recall", AT_DESK_1, None),
     route("post", "/api/v1/tickets/{id}/start", AT_DESK_1, None),
@@ -56,7 +85,12 @@ const ROUTES: &[Route] = &[
     route("post", "/api/v1/tickets/{id}/park", AT_DESK_1, None),
     route("post", "/api/v1/tickets/{id}/return", AT_DESK_1, None),
     route("post", "/api/v1/tickets/{id}/void", ISSUERS, None),
-    route("post", "/api/v1/tickets/{id}/transfer", AT_DESK_1, Some(|| json!({"service": "referrals"}))),
+    route(
+        "post",
+        "/api/v1/tickets/{id}/transfer",
+        AT_DESK_1,
+        Some(|| json!({"service": "referrals"})),
+    ),
     route("get", "/api/v1/tickets/{id}/track", EVERYONE, None),
     route("get", "/healthz", EVERYONE, None),
 ];
@@ -64,7 +98,12 @@ const ROUTES: &[Route] = &[
 /// A fresh ticket held by desk chania-1 (whatever it held before is put away).
 async fn ticket_at_desk_1(app: &TestApp) -> String {
     let (_, desks) = app.get("/api/v1/sites/chania/desks", "admin").await;
-    let desk = desks.as_array().unwrap().iter().find(|d| d["id"] == "chania-1").unwrap();
+    let desk = desks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "chania-1")
+        .unwrap();
     if let Some(id) = desk["ticket"]["id"].as_str() {
         if desk["ticket"]["state"] == "serving" {
             app.act(id, "park", "admin").await;
@@ -74,7 +113,11 @@ async fn ticket_at_desk_1(app: &TestApp) -> String {
     app.open_desk("chania-1").await;
     let issued = app.issue_at("chania", "admin", "benefits", None).await;
     let (status, body) = app
-        .post("/api/v1/desks/chania-1/call", "admin", Some(json!({"ticket": issued.id})))
+        .post(
+            "/api/v1/desks/chania-1/call",
+            "admin",
+            Some(json!({"ticket": issued.id})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     issued.id
@@ -89,11 +132,16 @@ async fn every_route_against_every_role() {
         .unwrap()
         .iter()
         .flat_map(|(path, item)| {
-            item.as_object().unwrap().keys().map(move |m| (m.clone(), path.clone()))
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.clone(), path.clone()))
         })
         .collect();
-    let listed: BTreeSet<(String, String)> =
-        ROUTES.iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
+    let listed: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect();
     assert_eq!(
         documented, listed,
         "every API route needs an entry in ROUTES (tests/api/access.rs), and every entry a route"
@@ -101,7 +149,10 @@ async fn every_route_against_every_role() {
 
     for route in ROUTES {
         for who in WHO {
-            let mut path = route.path.replace("{site}", "chania").replace("{desk}", "chania-1");
+            let mut path = route
+                .path
+                .replace("{site}", "chania")
+                .replace("{desk}", "chania-1");
             if path.contains("{id}") {
                 path = path.replace("{id}", &ticket_at_desk_1(&app).await);
             }
@@ -113,7 +164,9 @@ async fn every_route_against_every_role() {
                 }
                 request.send().await.unwrap().status()
             } else {
-                app.send(route.method, &path, who, route.body.map(|b| b())).await.0
+                app.send(route.method, &path, who, route.body.map(|b| b()))
+                    .await
+                    .0
             };
             let allowed = route.allowed.contains(&who);
             let refused = matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
@@ -123,8 +176,16 @@ async fn every_route_against_every_role() {
                 route.method, route.path
             );
             if refused {
-                let expected = if who.is_empty() { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
-                assert_eq!(status, expected, "{} {} as `{who}`", route.method, route.path);
+                let expected = if who.is_empty() {
+                    StatusCode::UNAUTHORIZED
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                assert_eq!(
+                    status, expected,
+                    "{} {} as `{who}`",
+                    route.method, route.path
+                );
             }
         }
     }

@@ -5,6 +5,17 @@ use serde_json::{Value, json};
 
 use crate::helpers::spawn_app;
 
+/// What is wrong, method, path, raw body, content type (or a header), status, error code.
+type Case = (
+    &'static str,
+    &'static str,
+    String,
+    Option<String>,
+    &'static str,
+    StatusCode,
+    &'static str,
+);
+
 #[tokio::test]
 async fn every_bad_request_gets_its_json_error() {
     let app = spawn_app().await;
@@ -12,33 +23,236 @@ async fn every_bad_request_gets_its_json_error() {
     let tickets = "/api/v1/sites/chania/tickets";
     let ok = json!({"service": "benefits", "request_id": "r-1"});
     // (what, method, path, raw body, content type, expected status, expected code)
-    let big = format!(r#"{{"service":"benefits","request_id":"x","lang":"{}"}}"#, "e".repeat(20_000));
-    let table: Vec<(&str, &str, String, Option<String>, &str, StatusCode, &str)> = vec![
-        ("malformed JSON", "POST", tickets.into(), Some(r#"{"service": "benefits","#.into()), "application/json", StatusCode::BAD_REQUEST, "malformed_json"),
-        ("not JSON at all", "POST", tickets.into(), Some("service=benefits".into()), "application/json", StatusCode::BAD_REQUEST, "malformed_json"),
-        ("wrong content type", "POST", tickets.into(), Some(ok.to_string()), "text/plain", StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-        ("missing field", "POST", tickets.into(), Some(r#"{"service":"benefits"}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-        ("wrong type", "POST", tickets.into(), Some(r#"{"service":7,"request_id":"a"}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-        ("unknown field", "POST", tickets.into(), Some(r#"{"service":"benefits","request_id":"a","name":"Μαρία"}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-        ("empty request_id", "POST", tickets.into(), Some(r#"{"service":"benefits","request_id":""}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_request_id"),
-        ("request_id with spaces", "POST", tickets.into(), Some(r#"{"service":"benefits","request_id":"a b"}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_request_id"),
-        ("unknown priority", "POST", tickets.into(), Some(r#"{"service":"benefits","request_id":"a","priority":"vip"}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "unknown_priority"),
-        ("bad lang", "POST", tickets.into(), Some(r#"{"service":"benefits","request_id":"a","lang":"<script>"}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_lang"),
-        ("oversized body", "POST", tickets.into(), Some(big), "application/json", StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-        ("unknown service", "POST", tickets.into(), Some(r#"{"service":"astrology","request_id":"a"}"#.into()), "application/json", StatusCode::NOT_FOUND, "not_found"),
-        ("unknown site", "POST", "/api/v1/sites/atlantis/tickets".into(), Some(ok.to_string()), "application/json", StatusCode::NOT_FOUND, "not_found"),
-        ("unknown site's services", "GET", "/api/v1/sites/atlantis/services".into(), None, "", StatusCode::NOT_FOUND, "not_found"),
-        ("unknown desk", "POST", "/api/v1/desks/nowhere/call-next".into(), None, "", StatusCode::NOT_FOUND, "not_found"),
-        ("unknown ticket", "POST", "/api/v1/tickets/0123/start".into(), None, "", StatusCode::NOT_FOUND, "not_found"),
-        ("unknown ticket's track", "GET", "/api/v1/tickets/0123/track".into(), None, "", StatusCode::NOT_FOUND, "not_found"),
-        ("unknown path", "GET", "/api/v1/nothing".into(), None, "", StatusCode::NOT_FOUND, "not_found"),
-        ("wrong method", "DELETE", format!("/api/v1/tickets/{}/track", ticket.id), None, "", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-        ("impossible change", "POST", format!("/api/v1/tickets/{}/done", ticket.id), None, "", StatusCode::CONFLICT, "invalid_transition"),
-        ("pause without reason", "POST", "/api/v1/desks/chania-1/pause".into(), Some(r#"{"reason":"  "}"#.into()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_reason"),
-        ("pause with a novel", "POST", "/api/v1/desks/chania-1/pause".into(), Some(json!({"reason": "α".repeat(201)}).to_string()), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_reason"),
-        ("transfer without body", "POST", format!("/api/v1/tickets/{}/transfer", ticket.id), None, "", StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-        ("bad Last-Event-ID", "GET", "/api/v1/sites/chania/events".into(), None, "last-event-id: soon", StatusCode::BAD_REQUEST, "invalid_last_event_id"),
-        ("bad last_event_id query", "GET", "/api/v1/sites/chania/events?last_event_id=soon".into(), None, "", StatusCode::BAD_REQUEST, "invalid_query"),
+    let big = format!(
+        r#"{{"service":"benefits","request_id":"x","lang":"{}"}}"#,
+        "e".repeat(20_000)
+    );
+    let table: Vec<Case> = vec![
+        (
+            "malformed JSON",
+            "POST",
+            tickets.into(),
+            Some(r#"{"service": "benefits","#.into()),
+            "application/json",
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+        ),
+        (
+            "not JSON at all",
+            "POST",
+            tickets.into(),
+            Some("service=benefits".into()),
+            "application/json",
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+        ),
+        (
+            "wrong content type",
+            "POST",
+            tickets.into(),
+            Some(ok.to_string()),
+            "text/plain",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            "missing field",
+            "POST",
+            tickets.into(),
+            Some(r#"{"service":"benefits"}"#.into()),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            "wrong type",
+            "POST",
+            tickets.into(),
+            Some(r#"{"service":7,"request_id":"a"}"#.into()),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            "unknown field",
+            "POST",
+            tickets.into(),
+            Some(r#"{"service":"benefits","request_id":"a","name":"Μαρία"}"#.into()),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            "empty request_id",
+            "POST",
+            tickets.into(),
+            Some(r#"{"service":"benefits","request_id":""}"#.into()),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request_id",
+        ),
+        (
+            "request_id with spaces",
+            "POST",
+            tickets.into(),
+            Some(r#"{"service":"benefits","request_id":"a b"}"#.into()),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request_id",
+        ),
+        (
+            "unknown priority",
+            "POST",
+            tickets.into(),
+            Some(r#"{"service":"benefits","request_id":"a","priority":"vip"}"#.into()),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_priority",
+        ),
+        (
+            "bad lang",
+            "POST",
+            tickets.into(),
+            Some(r#"{"service":"benefits","request_id":"a","lang":"<script>"}"#.into()),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_lang",
+        ),
+        (
+            "oversized body",
+            "POST",
+            tickets.into(),
+            Some(big),
+            "application/json",
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+        ),
+        (
+            "unknown service",
+            "POST",
+            tickets.into(),
+            Some(r#"{"service":"astrology","request_id":"a"}"#.into()),
+            "application/json",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "unknown site",
+            "POST",
+            "/api/v1/sites/atlantis/tickets".into(),
+            Some(ok.to_string()),
+            "application/json",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "unknown site's services",
+            "GET",
+            "/api/v1/sites/atlantis/services".into(),
+            None,
+            "",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "unknown desk",
+            "POST",
+            "/api/v1/desks/nowhere/call-next".into(),
+            None,
+            "",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "unknown ticket",
+            "POST",
+            "/api/v1/tickets/0123/start".into(),
+            None,
+            "",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "unknown ticket's track",
+            "GET",
+            "/api/v1/tickets/0123/track".into(),
+            None,
+            "",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "unknown path",
+            "GET",
+            "/api/v1/nothing".into(),
+            None,
+            "",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "wrong method",
+            "DELETE",
+            format!("/api/v1/tickets/{}/track", ticket.id),
+            None,
+            "",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            "impossible change",
+            "POST",
+            format!("/api/v1/tickets/{}/done", ticket.id),
+            None,
+            "",
+            StatusCode::CONFLICT,
+            "invalid_transition",
+        ),
+        (
+            "pause without reason",
+            "POST",
+            "/api/v1/desks/chania-1/pause".into(),
+            Some(r#"{"reason":"  "}"#.into()),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_reason",
+        ),
+        (
+            "pause with a novel",
+            "POST",
+            "/api/v1/desks/chania-1/pause".into(),
+            Some(json!({"reason": "α".repeat(201)}).to_string()),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_reason",
+        ),
+        (
+            "transfer without body",
+            "POST",
+            format!("/api/v1/tickets/{}/transfer", ticket.id),
+            None,
+            "",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            "bad Last-Event-ID",
+            "GET",
+            "/api/v1/sites/chania/events".into(),
+            None,
+            "last-event-id: soon",
+            StatusCode::BAD_REQUEST,
+            "invalid_last_event_id",
+        ),
+        (
+            "bad last_event_id query",
+            "GET",
+            "/api/v1/sites/chania/events?last_event_id=soon".into(),
+            None,
+            "",
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
     ];
     for (what, method, path, body, content_type, status, code) in table {
         let mut request = app
@@ -55,9 +269,15 @@ async fn every_bad_request_gets_its_json_error() {
         }
         let response = request.send().await.unwrap();
         assert_eq!(response.status(), status, "{what}");
-        let body: Value = response.json().await.unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
+        let body: Value = response
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
         assert_eq!(body["error"], code, "{what}: {body}");
-        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{what}: {body}"
+        );
     }
     // Nothing of it changed the queue.
     let services = app.client(Some("kiosk")).services("chania").await.unwrap();
@@ -108,6 +328,10 @@ async fn a_bad_token_is_401_everywhere() {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path} with `{token}`");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "{path} with `{token}`"
+        );
     }
 }

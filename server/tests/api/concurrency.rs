@@ -46,7 +46,10 @@ async fn fifty_concurrent_issues_with_one_request_id_make_one_ticket() {
             Some(json!({"service": "referrals", "request_id": "touch-7f3a"})),
         )
         .await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("request_id_reused")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("request_id_reused"))
+    );
 }
 
 const DESKS: usize = 20;
@@ -59,7 +62,11 @@ fn twenty_desks() -> Config {
          [[sites.services]]\nid = \"health\"\nprefix = \"H\"\nnames = { el = \"Υγεία\", en = \"Health\" }\ntarget_wait_min = 20\n",
     );
     for d in 1..=DESKS {
-        let services = if d % 2 == 0 { "\"benefits\", \"health\"" } else { "\"health\", \"benefits\"" };
+        let services = if d % 2 == 0 {
+            "\"benefits\", \"health\""
+        } else {
+            "\"health\", \"benefits\""
+        };
         toml.push_str(&format!(
             "\n[[sites.desks]]\nid = \"d{d}\"\nnames = {{ el = \"Γραφείο {d}\", en = \"Office {d}\" }}\nservices = [{services}]\n"
         ));

@@ -9,7 +9,10 @@ use seira_protocol::{Event, EventKind};
 use crate::helpers::{TestApp, spawn_app};
 
 /// The next `n` events of a stream, or a panic after 10 s.
-async fn take(stream: &mut (impl futures_util::Stream<Item = Result<Event, seira_protocol::ClientError>> + Unpin), n: usize) -> Vec<Event> {
+async fn take(
+    stream: &mut (impl futures_util::Stream<Item = Result<Event, seira_protocol::ClientError>> + Unpin),
+    n: usize,
+) -> Vec<Event> {
     let mut events = Vec::new();
     while events.len() < n {
         let next = tokio::time::timeout(Duration::from_secs(10), stream.next())
@@ -44,14 +47,23 @@ async fn every_change_is_on_the_stream_in_order() {
     let events = take(&mut stream, 4).await;
     assert_eq!(
         kinds(&events),
-        [EventKind::TicketIssued, EventKind::TicketCalled, EventKind::TicketStarted, EventKind::TicketDone]
+        [
+            EventKind::TicketIssued,
+            EventKind::TicketCalled,
+            EventKind::TicketStarted,
+            EventKind::TicketDone
+        ]
     );
     assert!(events.windows(2).all(|w| w[0].id < w[1].id), "ids grow");
     let called = &events[1];
     assert_eq!(called.desk.as_deref(), Some("chania-1"));
     assert_eq!(called.ticket.as_ref().unwrap().number, "A001");
     assert_eq!(events[0].waiting.get("benefits"), Some(&1));
-    assert_eq!(called.waiting.get("benefits"), None, "nobody waits after the call");
+    assert_eq!(
+        called.waiting.get("benefits"),
+        None,
+        "nobody waits after the call"
+    );
     // Events of another site are not on this stream.
     app.issue_at("souda", "admin", "health", None).await;
     app.issue("referrals", None).await;
@@ -65,7 +77,12 @@ async fn a_dropped_stream_resumes_with_nothing_missed_or_repeated() {
     app.open_desk("chania-1").await;
     let board = app.client(None).board("chania").await.unwrap();
     let display = app.client(Some("display"));
-    let mut stream = Box::pin(display.events("chania", Some(board.last_event_id)).await.unwrap());
+    let mut stream = Box::pin(
+        display
+            .events("chania", Some(board.last_event_id))
+            .await
+            .unwrap(),
+    );
     serve_one(&app).await;
     let first = take(&mut stream, 2).await;
     drop(stream); // the connection breaks after two of four events
@@ -77,8 +94,14 @@ async fn a_dropped_stream_resumes_with_nothing_missed_or_repeated() {
     assert_eq!(
         kinds(&all),
         [
-            EventKind::TicketIssued, EventKind::TicketCalled, EventKind::TicketStarted, EventKind::TicketDone,
-            EventKind::TicketIssued, EventKind::TicketCalled, EventKind::TicketStarted, EventKind::TicketDone,
+            EventKind::TicketIssued,
+            EventKind::TicketCalled,
+            EventKind::TicketStarted,
+            EventKind::TicketDone,
+            EventKind::TicketIssued,
+            EventKind::TicketCalled,
+            EventKind::TicketStarted,
+            EventKind::TicketDone,
         ]
     );
     let mut ids: Vec<i64> = all.iter().map(|e| e.id).collect();
@@ -105,8 +128,18 @@ async fn the_stream_sends_sse_ids_and_kinds_and_accepts_the_header() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     let mut body = response.bytes_stream();
-    let chunk = tokio::time::timeout(Duration::from_secs(10), body.next()).await.unwrap().unwrap().unwrap();
+    let chunk = tokio::time::timeout(Duration::from_secs(10), body.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
     let text = String::from_utf8_lossy(&chunk);
-    assert!(text.contains("id: 1\n") || text.contains("id:1\n"), "{text}");
-    assert!(text.contains("event: ticket_issued") || text.contains("event:ticket_issued"), "{text}");
+    assert!(
+        text.contains("id: 1\n") || text.contains("id:1\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("event: ticket_issued") || text.contains("event:ticket_issued"),
+        "{text}"
+    );
 }

@@ -23,7 +23,10 @@ async fn issue_call_start_done() {
 
     app.open_desk("chania-1").await;
     let called = app.call_next("chania-1", "staff1").await.unwrap();
-    assert_eq!((called.number.as_str(), called.state), ("A001", TicketState::Called));
+    assert_eq!(
+        (called.number.as_str(), called.state),
+        ("A001", TicketState::Called)
+    );
     assert_eq!(called.desk.as_deref(), Some("chania-1"));
     assert_eq!(called.channel, Channel::Kiosk);
 
@@ -40,7 +43,12 @@ async fn issue_call_start_done() {
     let (_, board) = app.get("/api/v1/sites/chania/board", "").await;
     assert_eq!(board["calls"][0]["number"], "A001");
     assert_eq!(board["calls"][0]["desk_names"]["el"], "Γραφείο 1");
-    let waiting: Vec<_> = board["queues"].as_array().unwrap().iter().map(|q| q["waiting"].as_u64().unwrap()).collect();
+    let waiting: Vec<_> = board["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["waiting"].as_u64().unwrap())
+        .collect();
     assert_eq!(waiting, [1, 1, 0, 0]);
 }
 
@@ -67,27 +75,59 @@ async fn a_desk_holds_one_ticket_and_calls_only_when_open() {
     let app = spawn_app().await;
     app.issue("benefits", None).await;
     app.issue("benefits", None).await;
-    let (status, body) = app.post("/api/v1/desks/chania-1/call-next", "staff1", None).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("desk_closed")));
+    let (status, body) = app
+        .post("/api/v1/desks/chania-1/call-next", "staff1", None)
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("desk_closed"))
+    );
     app.open_desk("chania-1").await;
     let t = app.call_next("chania-1", "staff1").await.unwrap();
-    let (status, body) = app.post("/api/v1/desks/chania-1/call-next", "staff1", None).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("ticket_in_hand")));
-    let (status, body) = app.post("/api/v1/desks/chania-1/close", "staff1", None).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("ticket_in_hand")));
+    let (status, body) = app
+        .post("/api/v1/desks/chania-1/call-next", "staff1", None)
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("ticket_in_hand"))
+    );
+    let (status, body) = app
+        .post("/api/v1/desks/chania-1/close", "staff1", None)
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("ticket_in_hand"))
+    );
     // Pausing is allowed with a ticket in hand; calling is not.
     let (status, desk) = app
-        .post("/api/v1/desks/chania-1/pause", "staff1", Some(json!({"reason": "διάλειμμα"})))
+        .post(
+            "/api/v1/desks/chania-1/pause",
+            "staff1",
+            Some(json!({"reason": "διάλειμμα"})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!((desk["state"].as_str(), desk["pause_reason"].as_str()), (Some("paused"), Some("διάλειμμα")));
+    assert_eq!(
+        (desk["state"].as_str(), desk["pause_reason"].as_str()),
+        (Some("paused"), Some("διάλειμμα"))
+    );
     assert_eq!(desk["ticket"]["id"], t.id.as_str());
     app.act(&t.id, "start", "staff1").await;
     app.act(&t.id, "done", "staff1").await;
-    let (status, body) = app.post("/api/v1/desks/chania-1/call-next", "staff1", None).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("desk_paused")));
-    let (status, desk) = app.post("/api/v1/desks/chania-1/close", "staff1", None).await;
-    assert_eq!((status, desk["state"].as_str()), (StatusCode::OK, Some("closed")));
+    let (status, body) = app
+        .post("/api/v1/desks/chania-1/call-next", "staff1", None)
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("desk_paused"))
+    );
+    let (status, desk) = app
+        .post("/api/v1/desks/chania-1/close", "staff1", None)
+        .await;
+    assert_eq!(
+        (status, desk["state"].as_str()),
+        (StatusCode::OK, Some("closed"))
+    );
     // Nothing waits for the psychologist: 204.
     app.open_desk("chania-3").await;
     assert!(app.call_next("chania-3", "staff3").await.is_none());
@@ -98,17 +138,25 @@ async fn impossible_changes_are_409() {
     let app = spawn_app().await;
     let t = app.issue("benefits", None).await;
     for action in ["start", "done", "recall", "no-show", "park", "return"] {
-        let (status, body) = app.post(&format!("/api/v1/tickets/{}/{action}", t.id), "admin", None).await;
+        let (status, body) = app
+            .post(&format!("/api/v1/tickets/{}/{action}", t.id), "admin", None)
+            .await;
         assert_eq!(status, StatusCode::CONFLICT, "{action} on waiting: {body}");
         assert_eq!(body["error"], "invalid_transition");
     }
     let (status, _) = app
-        .post(&format!("/api/v1/tickets/{}/transfer", t.id), "admin", Some(json!({"service": "referrals"})))
+        .post(
+            &format!("/api/v1/tickets/{}/transfer", t.id),
+            "admin",
+            Some(json!({"service": "referrals"})),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     app.act(&t.id, "cancel", "admin").await;
     for action in ["cancel", "void", "start"] {
-        let (status, _) = app.post(&format!("/api/v1/tickets/{}/{action}", t.id), "admin", None).await;
+        let (status, _) = app
+            .post(&format!("/api/v1/tickets/{}/{action}", t.id), "admin", None)
+            .await;
         assert_eq!(status, StatusCode::CONFLICT, "{action} on cancelled");
     }
 }
@@ -121,9 +169,16 @@ async fn recall_park_return_and_call_out_of_order() {
     app.open_desk("chania-1").await;
     // Out of order: A002 before A001.
     let (status, t) = app
-        .post("/api/v1/desks/chania-1/call", "staff1", Some(json!({"ticket": a2.id})))
+        .post(
+            "/api/v1/desks/chania-1/call",
+            "staff1",
+            Some(json!({"ticket": a2.id})),
+        )
         .await;
-    assert_eq!((status, t["number"].as_str()), (StatusCode::OK, Some("A002")));
+    assert_eq!(
+        (status, t["number"].as_str()),
+        (StatusCode::OK, Some("A002"))
+    );
     let recalled = app.act(&a2.id, "recall", "staff1").await;
     assert_eq!(recalled.recalls, 1);
     let parked = app.act(&a2.id, "park", "staff1").await;
@@ -143,9 +198,16 @@ async fn recall_park_return_and_call_out_of_order() {
     app.act(&a2.id, "start", "staff1").await;
     app.act(&a2.id, "done", "staff1").await;
     let (status, body) = app
-        .post("/api/v1/desks/chania-1/call", "staff1", Some(json!({"ticket": c.id})))
+        .post(
+            "/api/v1/desks/chania-1/call",
+            "staff1",
+            Some(json!({"ticket": c.id})),
+        )
         .await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("service_not_at_desk")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("service_not_at_desk"))
+    );
 }
 
 #[tokio::test]
@@ -156,16 +218,26 @@ async fn a_transfer_keeps_the_number_and_the_issue_time() {
     let t = app.call_next("chania-1", "staff1").await.unwrap();
     app.act(&t.id, "start", "staff1").await;
     let (status, body) = app
-        .post(&format!("/api/v1/tickets/{}/transfer", t.id), "staff1", Some(json!({"service": "psychosocial"})))
+        .post(
+            &format!("/api/v1/tickets/{}/transfer", t.id),
+            "staff1",
+            Some(json!({"service": "psychosocial"})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let next: seira_protocol::Ticket = serde_json::from_value(body).unwrap();
-    assert_eq!((next.number.as_str(), next.step, next.state), ("A001", 2, TicketState::Waiting));
+    assert_eq!(
+        (next.number.as_str(), next.step, next.state),
+        ("A001", 2, TicketState::Waiting)
+    );
     assert_eq!(next.issued_at, paper.issued_at);
     assert_eq!(next.service, "psychosocial");
     // The paper's QR code follows the visit.
     let track = app.client(None).track(&paper.id).await.unwrap();
-    assert_eq!((track.service.as_str(), track.state), ("psychosocial", TicketState::Waiting));
+    assert_eq!(
+        (track.service.as_str(), track.state),
+        ("psychosocial", TicketState::Waiting)
+    );
     // The psychologist calls it.
     app.open_desk("chania-3").await;
     let called = app.call_next("chania-3", "staff3").await.unwrap();
@@ -174,11 +246,19 @@ async fn a_transfer_keeps_the_number_and_the_issue_time() {
     assert_eq!(track.desk.as_deref(), Some("chania-3"));
     // Same service, or an unknown one, is refused.
     let (status, _) = app
-        .post(&format!("/api/v1/tickets/{}/transfer", next.id), "staff3", Some(json!({"service": "psychosocial"})))
+        .post(
+            &format!("/api/v1/tickets/{}/transfer", next.id),
+            "staff3",
+            Some(json!({"service": "psychosocial"})),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = app
-        .post(&format!("/api/v1/tickets/{}/transfer", next.id), "staff3", Some(json!({"service": "nope"})))
+        .post(
+            &format!("/api/v1/tickets/{}/transfer", next.id),
+            "staff3",
+            Some(json!({"service": "nope"})),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -189,9 +269,16 @@ async fn outside_opening_hours_no_ticket_is_issued() {
     let app = spawn_with(Config::embedded(), None).await;
     app.set_time(athens("2026-11-28 10:00")); // a Saturday
     let (status, body) = app
-        .post("/api/v1/sites/chania/tickets", "kiosk", Some(json!({"service": "benefits", "request_id": "sat"})))
+        .post(
+            "/api/v1/sites/chania/tickets",
+            "kiosk",
+            Some(json!({"service": "benefits", "request_id": "sat"})),
+        )
         .await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("closed")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("closed"))
+    );
     let services = app.client(Some("kiosk")).services("chania").await.unwrap();
     assert!(!services.open_now && services.services.iter().all(|s| !s.open_now));
     app.set_time(athens("2026-11-23 10:00")); // a Monday
@@ -206,7 +293,9 @@ async fn revoked_tokens_stop_working_at_once() {
     let app = spawn_app().await;
     let store = Store::open(&app.db_path).unwrap();
     let tokens = store
-        .read(|tx| seira_server::store::list_tokens(tx).map_err(seira_server::store::StoreError::from))
+        .read(|tx| {
+            seira_server::store::list_tokens(tx).map_err(seira_server::store::StoreError::from)
+        })
         .unwrap();
     let kiosk = tokens.iter().find(|t| t.label == "test kiosk").unwrap();
     app.issue("benefits", None).await;
@@ -217,9 +306,16 @@ async fn revoked_tokens_stop_working_at_once() {
         })
         .unwrap();
     let (status, body) = app
-        .post("/api/v1/sites/chania/tickets", "kiosk", Some(json!({"service": "benefits", "request_id": "after"})))
+        .post(
+            "/api/v1/sites/chania/tickets",
+            "kiosk",
+            Some(json!({"service": "benefits", "request_id": "after"})),
+        )
         .await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthorized"))
+    );
 }
 
 /// Closing time, through the engine on a real database file with the embedded hours.
@@ -238,7 +334,8 @@ fn open_tickets_are_closed_at_closing_time_and_flagged() {
             lang: Some("el".into()),
             request_id: id.into(),
         };
-        ctx.issue("chania", &request, Channel::Kiosk).map(|(t, _)| t)
+        ctx.issue("chania", &request, Channel::Kiosk)
+            .map(|(t, _)| t)
     };
     let (serving, waiting) = store
         .write(|tx| {
@@ -265,16 +362,26 @@ fn open_tickets_are_closed_at_closing_time_and_flagged() {
         })
         .unwrap();
     assert_eq!(closed, 2);
-    assert!(events.iter().all(|e| e.kind == seira_protocol::EventKind::TicketAutoClosed));
+    assert!(
+        events
+            .iter()
+            .all(|e| e.kind == seira_protocol::EventKind::TicketAutoClosed)
+    );
     let states: Vec<_> = [&serving.id, &waiting.id]
         .iter()
         .map(|id| {
             store
-                .read(|tx| seira_server::store::load_ticket(tx, id).map_err(seira_server::store::StoreError::from))
+                .read(|tx| {
+                    seira_server::store::load_ticket(tx, id)
+                        .map_err(seira_server::store::StoreError::from)
+                })
                 .unwrap()
                 .unwrap()
         })
         .map(|t| (t.state, t.inaccurate_time))
         .collect();
-    assert_eq!(states, [(TicketState::Done, true), (TicketState::Cancelled, true)]);
+    assert_eq!(
+        states,
+        [(TicketState::Done, true), (TicketState::Cancelled, true)]
+    );
 }

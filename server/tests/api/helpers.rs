@@ -69,7 +69,9 @@ pub async fn spawn_with(config: Config, db: Option<&Path>) -> TestApp {
         .unwrap();
         let (token, hash) = new_token();
         store
-            .write(|tx| store::insert_token(tx, &hash, &caller, Timestamp::now()).map_err(StoreError::from))
+            .write(|tx| {
+                store::insert_token(tx, &hash, &caller, Timestamp::now()).map_err(StoreError::from)
+            })
             .unwrap();
         tokens.insert(name, token);
     }
@@ -128,7 +130,13 @@ impl TestApp {
     }
 
     /// Sends a request as `who` (a token name, or "" for none); returns status and JSON body.
-    pub async fn send(&self, method: &str, path: &str, who: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        who: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let mut request = self.http.request(method, format!("{}{}", self.base, path));
         if !who.is_empty() {
@@ -143,9 +151,8 @@ impl TestApp {
         let value = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-                panic!("{path}: not JSON: {}", String::from_utf8_lossy(&bytes))
-            })
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| panic!("{path}: not JSON: {}", String::from_utf8_lossy(&bytes)))
         };
         (status, value)
     }
@@ -163,7 +170,13 @@ impl TestApp {
         self.issue_at("chania", "kiosk", service, priority).await
     }
 
-    pub async fn issue_at(&self, site: &str, who: &str, service: &str, priority: Option<&str>) -> IssuedTicket {
+    pub async fn issue_at(
+        &self,
+        site: &str,
+        who: &str,
+        service: &str,
+        priority: Option<&str>,
+    ) -> IssuedTicket {
         let request_id = seira_server::auth::new_ticket_id();
         let (status, body) = self
             .post(
@@ -177,13 +190,17 @@ impl TestApp {
     }
 
     pub async fn open_desk(&self, desk: &str) {
-        let (status, body) = self.post(&format!("/api/v1/desks/{desk}/open"), "admin", None).await;
+        let (status, body) = self
+            .post(&format!("/api/v1/desks/{desk}/open"), "admin", None)
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
 
     /// Call-next at a desk as `who`; `None` on 204.
     pub async fn call_next(&self, desk: &str, who: &str) -> Option<Ticket> {
-        let (status, body) = self.post(&format!("/api/v1/desks/{desk}/call-next"), who, None).await;
+        let (status, body) = self
+            .post(&format!("/api/v1/desks/{desk}/call-next"), who, None)
+            .await;
         match status {
             StatusCode::OK => Some(serde_json::from_value(body).unwrap()),
             StatusCode::NO_CONTENT => None,
@@ -193,7 +210,9 @@ impl TestApp {
 
     /// A state change as `who`, expecting 200.
     pub async fn act(&self, ticket: &str, action: &str, who: &str) -> Ticket {
-        let (status, body) = self.post(&format!("/api/v1/tickets/{ticket}/{action}"), who, None).await;
+        let (status, body) = self
+            .post(&format!("/api/v1/tickets/{ticket}/{action}"), who, None)
+            .await;
         assert_eq!(status, StatusCode::OK, "{action}: {body}");
         serde_json::from_value(body).unwrap()
     }

@@ -20,7 +20,10 @@ async fn the_queue_survives_a_restart() {
     let app = spawn_with(Config::embedded().always_open(), Some(&app.db_path)).await;
     let desks = app.client(None);
     let track = desks.track(&in_hand.id).await.unwrap();
-    assert_eq!((track.state, track.desk.as_deref()), (TicketState::Called, Some("chania-1")));
+    assert_eq!(
+        (track.state, track.desk.as_deref()),
+        (TicketState::Called, Some("chania-1"))
+    );
     let services = app.client(Some("kiosk")).services("chania").await.unwrap();
     assert_eq!(services.services[0].waiting, 4);
     // Numbering goes on after the last number, never repeating one.
