@@ -381,7 +381,10 @@ impl<'a, 'c> Ctx<'a, 'c> {
                 EventKind::TicketVoided
             }
             Action::Call | Action::Transfer => {
-                unreachable!("calls and transfers have their own operations")
+                return Err(invalid(
+                    "unsupported_action",
+                    "calls and transfers have their own operations",
+                ));
             }
         };
         store::set_state(self.tx, &ticket)?;

@@ -112,30 +112,16 @@ impl Store {
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        // A panic while holding the lock leaves no half transaction (it rolls back on drop),
-        // so the connection is still good.
-        let mut conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let value = f(&tx)?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(value)
+        in_transaction(&self.writer, TransactionBehavior::Immediate, f)
     }
 
-    /// Runs `f` on a reader connection (a consistent snapshot for its transaction).
+    /// Runs `f` on a reader connection, in one snapshot.
     pub fn read<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
-        let mut conn = self.readers[i].lock().unwrap_or_else(|e| e.into_inner());
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .map_err(StoreError::from)?;
-        let value = f(&tx)?;
-        tx.finish().map_err(StoreError::from)?;
-        Ok(value)
+        in_transaction(&self.readers[i], TransactionBehavior::Deferred, f)
     }
 
     /// Whether the database answers (for `/healthz`).
@@ -145,6 +131,24 @@ impl Store {
                 .map_err(StoreError::from)
         })
     }
+}
+
+/// Runs `f` in a transaction on `conn`, committing when it returns `Ok`; on `Err` the
+/// transaction rolls back as it is dropped.
+fn in_transaction<T, E: From<StoreError>>(
+    conn: &Mutex<Connection>,
+    behavior: TransactionBehavior,
+    f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+) -> Result<T, E> {
+    // A panic while holding the lock leaves no half transaction (it rolled back on unwinding),
+    // so the connection is still good.
+    let mut conn = conn.lock().unwrap_or_else(|e| e.into_inner());
+    let tx = conn
+        .transaction_with_behavior(behavior)
+        .map_err(StoreError::from)?;
+    let value = f(&tx)?;
+    tx.commit().map_err(StoreError::from)?;
+    Ok(value)
 }
 
 /// The store as async code uses it: every call runs on a blocking thread.

@@ -42,6 +42,14 @@ fn ticket(row: &Row<'_>) -> rusqlite::Result<Ticket> {
     })
 }
 
+/// A service day column (`YYYY-MM-DD`).
+fn day(row: &Row<'_>, index: usize) -> rusqlite::Result<Date> {
+    let text: String = row.get(index)?;
+    text.parse().map_err(|e: jiff::Error| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into())
+    })
+}
+
 /// A ticket to insert, with what only the store keeps.
 #[derive(Debug, Clone)]
 pub struct NewTicket {
@@ -257,26 +265,14 @@ pub fn open_tickets_before(
         "SELECT {COLUMNS}, day FROM tickets WHERE site = ?1 \
          AND state IN ('waiting', 'called', 'serving', 'parked') ORDER BY rowid"
     ))?;
-    let rows = stmt.query_map(params![site], |r| {
-        let day: String = r.get(17)?;
-        let day = day.parse::<Date>().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(17, rusqlite::types::Type::Text, e.into())
-        })?;
-        Ok((ticket(r)?, day))
-    })?;
+    let rows = stmt.query_map(params![site], |r| Ok((ticket(r)?, day(r, 17)?)))?;
     rows.collect()
 }
 
 /// What a transfer's next step copies from the ticket: its visit, service day and sequence.
 pub fn visit_of(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<(String, Date, u32)>> {
     tx.prepare_cached("SELECT visit_id, day, seq FROM tickets WHERE id = ?1")?
-        .query_row(params![id], |r| {
-            let day: String = r.get(1)?;
-            let day = day.parse::<Date>().map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
-            })?;
-            Ok((r.get(0)?, day, r.get(2)?))
-        })
+        .query_row(params![id], |r| Ok((r.get(0)?, day(r, 1)?, r.get(2)?)))
         .optional()
 }
 
