@@ -25,6 +25,9 @@ enum Command {
     /// Creates, lists and revokes the bearer tokens of devices and staff.
     #[command(subcommand)]
     Token(commands::token::Command),
+    /// Adds and lists the people who sign in on the browser pages.
+    #[command(subcommand)]
+    User(commands::user::Command),
     /// Checks or shows a configuration file.
     #[command(subcommand)]
     Config(commands::config::Command),
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Command::Up(args) => commands::up::run(args),
         Command::Server(args) => commands::server::run(args),
         Command::Token(command) => commands::token::run(command),
+        Command::User(command) => commands::user::run(command),
         Command::Config(command) => commands::config::run(command),
         Command::Bench(args) => commands::bench::run(args),
     };

@@ -49,12 +49,11 @@ impl Role {
 /// The holder of a valid token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
-    pub token_id: i64,
     pub role: Role,
     /// The site it is limited to; `None` only for admins.
     pub site: Option<String>,
-    /// For staff: the one desk it may act at; `None` for any desk of its site.
-    pub desk: Option<String>,
+    /// For staff: the desks it may act at; empty for every desk of its site.
+    pub desks: Vec<String>,
     /// Who or what it is, for the audit trail (a device or account name, never a citizen).
     pub label: String,
 }
@@ -87,7 +86,10 @@ impl Caller {
     pub fn may_act_at_desk(&self, site: &str, desk: &str) -> bool {
         match self.role {
             Role::Admin => true,
-            Role::Staff => self.at_site(site) && self.desk.as_deref().is_none_or(|d| d == desk),
+            Role::Staff => {
+                self.at_site(site)
+                    && (self.desks.is_empty() || self.desks.iter().any(|d| d == desk))
+            }
             _ => false,
         }
     }
@@ -138,10 +140,9 @@ mod tests {
 
     fn caller(role: Role, site: Option<&str>, desk: Option<&str>) -> Caller {
         Caller {
-            token_id: 1,
             role,
             site: site.map(str::to_owned),
-            desk: desk.map(str::to_owned),
+            desks: desk.into_iter().map(str::to_owned).collect(),
             label: "test".into(),
         }
     }
@@ -171,48 +172,110 @@ mod tests {
 #[error("{0}")]
 pub struct ScopeError(pub String);
 
-/// Checks and completes the scope of a new token against the configuration: the site and
-/// desk exist, the desk is at the site (the site is taken from the desk when not given), and
-/// every role but admin is limited to a site.
+/// Checks and completes the scope of a new token or user against the configuration: the
+/// site and desks exist, the desks are at the site (the site is taken from them when not
+/// given), and every role but admin is limited to a site.
 pub fn token_scope(
     config: &crate::config::Config,
     role: Role,
     site: Option<String>,
-    desk: Option<String>,
+    desks: Vec<String>,
     label: String,
 ) -> Result<Caller, ScopeError> {
     let err = |m: String| Err(ScopeError(m));
-    let site = match (&site, &desk) {
-        (Some(s), _) if config.site(s).is_none() => return err(format!("there is no site `{s}`")),
-        (_, Some(d)) => match config.desk(d) {
+    if let Some(s) = &site
+        && config.site(s).is_none()
+    {
+        return err(format!("there is no site `{s}`"));
+    }
+    let mut site = site;
+    for d in &desks {
+        match config.desk(d) {
             None => return err(format!("there is no desk `{d}`")),
-            Some((desk_site, _)) if site.as_ref().is_some_and(|s| *s != desk_site.id) => {
-                return err(format!(
-                    "desk `{d}` is not at site `{}`",
-                    site.unwrap_or_default()
-                ));
-            }
-            Some((desk_site, _)) => Some(desk_site.id.clone()),
-        },
-        _ => site,
-    };
-    if desk.is_some() && role != Role::Staff {
-        return err("only staff tokens are limited to a desk".into());
+            Some((desk_site, _)) => match &site {
+                Some(s) if *s != desk_site.id => {
+                    return err(format!("desk `{d}` is not at site `{s}`"));
+                }
+                _ => site = Some(desk_site.id.clone()),
+            },
+        }
+    }
+    if !desks.is_empty() && role != Role::Staff {
+        return err("only staff are limited to desks".into());
     }
     if role != Role::Admin && site.is_none() {
-        return err(format!(
-            "a {} token needs --site (or --desk)",
-            role.as_str()
-        ));
+        return err(format!("a {} needs --site (or --desk)", role.as_str()));
     }
     if label.trim().is_empty() || label.len() > 80 {
-        return err("the label must be 1 to 80 characters".into());
+        return err("the name must be 1 to 80 characters".into());
     }
     Ok(Caller {
-        token_id: 0,
         role,
         site,
-        desk,
+        desks,
         label,
     })
+}
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Why a password cannot be set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
+    TooShort,
+    #[error("the password could not be hashed: {0}")]
+    Hash(String),
+}
+
+/// An argon2id hash (the crate's default cost) of a new password, as a PHC string. Slow on
+/// purpose: call it off the async threads.
+pub fn hash_password(password: &str) -> Result<String, PasswordError> {
+    use argon2::password_hash::PasswordHasher;
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(PasswordError::TooShort);
+    }
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| PasswordError::Hash(e.to_string()))
+}
+
+/// Whether `password` matches the PHC string `hash`. Slow on purpose, like hashing.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::PasswordVerifier;
+    let Ok(parsed) = argon2::password_hash::phc::PasswordHash::new(hash) else {
+        return false;
+    };
+    argon2::Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
+}
+
+/// A hash no password matches, checked when the user does not exist so that a wrong name
+/// takes as long as a wrong password.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        let mut bytes = [0u8; 24];
+        rand::fill(&mut bytes);
+        hash_password(&hex::encode(bytes)).unwrap_or_default()
+    })
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let hash = hash_password("σωστός κωδικός 1").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_password("σωστός κωδικός 1", &hash));
+        assert!(!verify_password("λάθος κωδικός 12", &hash));
+        assert!(!verify_password("anything at all", decoy_hash()));
+        assert!(!verify_password("x", "not a hash"));
+        assert_eq!(hash_password("short"), Err(PasswordError::TooShort));
+    }
 }

@@ -757,3 +757,19 @@ pub fn track(tx: &Transaction<'_>, config: &Config, ticket_id: &str) -> Result<T
 pub fn waiting(tx: &Transaction<'_>, site_id: &str) -> Result<BTreeMap<String, u32>> {
     Ok(store::waiting_counts(tx, site_id)?)
 }
+
+/// The most tickets one listing returns.
+pub const LIST_LIMIT: usize = 500;
+
+/// A site's tickets in one state (waiting or parked), in queue order.
+pub fn tickets(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    state: TicketState,
+) -> Result<Vec<Ticket>> {
+    config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
+    Ok(store::tickets_in_state(tx, site_id, state, LIST_LIMIT)?)
+}

@@ -3,7 +3,8 @@
 //! - [`queue`]: the rules, pure functions with no IO and no clock.
 //! - [`store`]: SQLite, the only module with SQL.
 //! - [`engine`]: each API operation as one transaction over the store, using the rules.
-//! - [`http`]: axum routes, errors, authentication, the event stream.
+//! - [`http`]: axum routes, errors, authentication and sessions, the event stream.
+//! - [`pages`]: the browser pages (sign-in, desk, phone, board), with [`i18n`] their texts.
 //! - [`config`]: the configuration file, validated.
 //! - [`auth`]: roles, tokens and who may do what.
 
@@ -11,6 +12,8 @@ pub mod auth;
 pub mod config;
 pub mod engine;
 pub mod http;
+pub mod i18n;
+pub mod pages;
 pub mod queue;
 pub mod store;
 

@@ -5,6 +5,7 @@ pub mod config;
 pub mod server;
 pub mod token;
 pub mod up;
+pub mod user;
 
 use std::path::Path;
 

@@ -116,7 +116,7 @@ fn create(args: CreateArgs) -> anyhow::Result<ExitCode> {
         .user
         .or(args.device)
         .unwrap_or_else(|| default_label(role, site.as_deref(), desk.as_deref()));
-    let caller = token_scope(&config, role, site, desk, label)?;
+    let caller = token_scope(&config, role, site, desk.into_iter().collect(), label)?;
     let store = super::open_store(&args.db)?;
     let token = create_token(&store, &caller)?;
     println!("{token}");

@@ -29,7 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             &config,
             role,
             site.map(str::to_owned),
-            desk.map(str::to_owned),
+            desk.map(str::to_owned).into_iter().collect(),
             format!("demo {label}"),
         )?;
         let token = super::token::create_token(&store, &caller)?;
@@ -65,6 +65,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             )?;
         }
     }
+    let mut people = Vec::new();
+    for (name, role, site) in [
+        ("demo-staff", Role::Staff, Some("chania")),
+        ("demo-manager", Role::Manager, Some("chania")),
+        ("demo-admin", Role::Admin, None),
+        ("demo-souda", Role::Staff, Some("souda")),
+    ] {
+        let user = token_scope(
+            &config,
+            role,
+            site.map(str::to_owned),
+            Vec::new(),
+            name.into(),
+        )?;
+        let password = demo_password();
+        set_demo_user(&store, &user, &password)?;
+        people.push(format!("  {name:<22} {password}"));
+    }
     let app = App::new(config, store).context("cannot prepare the database")?;
     super::server::serve(app, args.listen, |addr| {
         println!(
@@ -72,11 +90,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.db.display()
         );
         println!();
+        println!("  staff sign-in       http://{addr}/login");
+        println!("  lobby board         http://{addr}/board/chania");
         println!("  API documentation   http://{addr}/api/v1/docs");
-        println!("  lobby board (JSON)  http://{addr}/api/v1/sites/chania/board");
         println!("  health              http://{addr}/healthz");
         println!();
-        println!("Tokens (send as `Authorization: Bearer <token>`):");
+        println!("People (sign in at /login; new passwords at every start):");
+        for line in &people {
+            println!("{line}");
+        }
+        println!();
+        println!("Device tokens (send as `Authorization: Bearer <token>`):");
         for line in &lines {
             println!("{line}");
         }
@@ -91,4 +115,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("Stop with Ctrl-C.");
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A random password for a demo user (new at every start).
+fn demo_password() -> String {
+    seira_server::auth::new_ticket_id()[..16].to_owned()
+}
+
+/// Adds the demo user, or gives it a new password when it exists from an earlier start.
+fn set_demo_user(
+    store: &seira_server::store::Store,
+    user: &seira_server::auth::Caller,
+    password: &str,
+) -> anyhow::Result<()> {
+    use seira_server::store::{self, StoreError};
+    let hash = seira_server::auth::hash_password(password)?;
+    if !super::user::add_user(store, user, &hash)? {
+        let name = user.label.clone();
+        store.write(|tx| {
+            let existing = store::find_user(tx, &name)?;
+            if let Some(existing) = existing {
+                store::set_password(tx, existing.id, &hash)?;
+            }
+            Ok::<_, StoreError>(())
+        })?;
+    }
+    Ok(())
 }

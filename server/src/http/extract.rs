@@ -66,9 +66,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// The holder of the request's bearer token, if it sent one. A token that is malformed,
-/// unknown or revoked is refused with 401 here, even on routes that need none: a device with a
-/// bad token should learn it at once.
+/// The holder of the request's bearer token or session cookie, if it sent one. A token that
+/// is malformed, unknown or revoked is refused with 401 here, even on routes that need none: a
+/// device with a bad token should learn it at once. An expired session is simply nobody.
 pub struct Auth(pub Option<Caller>);
 
 impl Auth {
@@ -94,7 +94,11 @@ impl FromRequestParts<AppState> for Auth {
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
-            return Ok(Auth(None));
+            // No token: a browser signed in with its session cookie, or nobody.
+            return match super::session::cookie_value(&parts.headers) {
+                Some(cookie) => Ok(Auth(super::session::session_caller(app, &cookie).await?)),
+                None => Ok(Auth(None)),
+            };
         };
         let token = header
             .to_str()

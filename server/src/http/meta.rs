@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect};
+use axum::response::{Html, IntoResponse};
 use seira_protocol::Health;
 use serde_json::Value;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -41,10 +41,6 @@ pub fn doc_routes(openapi: Arc<utoipa::openapi::OpenApi>) -> axum::Router<AppSta
                 let html = html.clone();
                 async move { Html((*html).clone()) }
             }),
-        )
-        .route(
-            "/",
-            axum::routing::get(|| async { Redirect::to("/api/v1/docs") }),
         )
 }
 

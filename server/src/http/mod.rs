@@ -5,8 +5,9 @@
 
 mod desks;
 pub mod error;
-mod extract;
+pub(crate) mod extract;
 mod meta;
+pub mod session;
 mod sites;
 mod tickets;
 
@@ -46,6 +47,7 @@ pub struct AppState {
     /// Becomes `true` when the server shuts down, so open event streams end.
     stopping: watch::Receiver<bool>,
     clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
+    pub throttle: Arc<session::Throttle>,
 }
 
 impl AppState {
@@ -178,6 +180,7 @@ fn router(state: AppState) -> axum::Router {
     let openapi = Arc::new(openapi);
     routes
         .merge(meta::doc_routes(openapi))
+        .merge(crate::pages::routes())
         .fallback(|| async { ApiError::not_found("no such page or API path") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -192,24 +195,34 @@ fn router(state: AppState) -> axum::Router {
         .with_state(state)
 }
 
-/// Refuses a state-changing request sent by a page of another origin (a browser always says
-/// where a request comes from; devices send no `Origin`).
+/// Refuses a state-changing request sent by a page of another origin. A browser says where a
+/// request comes from (`Origin`, or at least `Sec-Fetch-Site`); devices send neither and
+/// authenticate with a bearer token, never a cookie. So a request that rides on the session
+/// cookie must prove it comes from our own pages.
 async fn same_origin_only(request: Request, next: Next) -> Result<Response, ApiError> {
+    let headers = request.headers();
     let changes_state = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if changes_state && let Some(origin) = request.headers().get(header::ORIGIN) {
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok());
-        let origin_host = origin
-            .to_str()
-            .ok()
-            .and_then(|o| o.split_once("://"))
-            .map(|(_, rest)| rest.trim_end_matches('/'));
-        if host.is_none() || origin_host != host {
+    if changes_state {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let origin_host = headers.get(header::ORIGIN).map(|o| {
+            o.to_str()
+                .ok()
+                .and_then(|o| o.split_once("://"))
+                .map(|(_, rest)| rest)
+        });
+        let same_site_fetch = headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v == "same-origin");
+        let uses_cookie = session::cookie_value(headers).is_some()
+            && !headers.contains_key(header::AUTHORIZATION);
+        let refused = match origin_host {
+            Some(origin) => host.is_none() || origin != host,
+            None => uses_cookie && !same_site_fetch,
+        };
+        if refused {
             return Err(ApiError::forbidden(
                 "requests that change something must come from this server's own pages",
             ));
@@ -239,9 +252,11 @@ pub async fn run(
         published: Arc::new(watch::channel(last).0),
         stopping,
         clock: app.clock,
+        throttle: Arc::default(),
     };
     let closer = tokio::spawn(auto_close_loop(state.clone()));
-    let result = axum::serve(listener, router(state))
+    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             shutdown.await;
             let _ = stop_tx.send(true);
@@ -251,7 +266,8 @@ pub async fn run(
     result
 }
 
-/// Closes tickets left open after closing time, once a minute and once at start.
+/// Closes tickets left open after closing time and deletes expired sessions, once a minute
+/// and once at start.
 async fn auto_close_loop(state: AppState) {
     let mut tick = tokio::time::interval(AUTO_CLOSE_EVERY);
     loop {
@@ -260,6 +276,9 @@ async fn auto_close_loop(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(tickets = n, "closed tickets left open after closing time"),
             Err(e) => tracing::warn!(error = e.message, "closing time check failed"),
+        }
+        if let Err(e) = session::purge_expired(&state).await {
+            tracing::warn!(error = e.message, "purging expired sessions failed");
         }
     }
 }

@@ -5,7 +5,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::Stream;
 use seira_protocol::{
-    ApiError as ErrorBody, Board, Channel, Event, IssueTicket, IssuedTicket, SiteServices,
+    ApiError as ErrorBody, Board, Channel, Event, IssueTicket, IssuedTicket, SiteServices, Ticket,
+    TicketState,
 };
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -24,7 +25,7 @@ const EVENT_BATCH: usize = 500;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(services))
-        .routes(routes!(issue))
+        .routes(routes!(issue, list_tickets))
         .routes(routes!(board))
         .routes(routes!(events))
 }
@@ -97,6 +98,47 @@ async fn issue(
         StatusCode::OK
     };
     Ok((status, axum::Json(ticket)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct TicketsQuery {
+    /// `waiting` (the default) or `parked`.
+    state: Option<TicketState>,
+}
+
+/// The site's waiting (or parked) tickets in queue order, at most 500: for calling one out of
+/// order, or returning a parked one.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{site}/tickets", tag = "sites",
+    params(("site" = String, Path, description = "Site id"), TicketsQuery),
+    responses(
+        (status = 200, body = Vec<Ticket>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, description = "Not a listable state", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_tickets(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    Query(query): Query<TicketsQuery>,
+    auth: Auth,
+) -> ApiResult<axum::Json<Vec<Ticket>>> {
+    site_exists(&app, &site)?;
+    auth.require(|c| c.may_see_desks(&site))?;
+    let state = query.state.unwrap_or(TicketState::Waiting);
+    if !matches!(state, TicketState::Waiting | TicketState::Parked) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_state",
+            "only waiting and parked tickets are listed",
+        ));
+    }
+    let tickets = app
+        .read(move |tx, config| engine::tickets(tx, config, &site, state))
+        .await?;
+    Ok(axum::Json(tickets))
 }
 
 /// What the lobby screen shows now. Public: numbers, desks and counts only.

@@ -85,6 +85,27 @@ const MIGRATIONS: &[&str] = &[
         revoked_at INTEGER
     );
     "#,
+    // 2: people who sign in on the browser pages, and their sessions.
+    r#"
+    CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE,
+        role          TEXT NOT NULL CHECK (role IN ('staff', 'manager', 'admin')),
+        site          TEXT,
+        desks         TEXT NOT NULL DEFAULT '',  -- desk ids, comma-separated; '' = every desk
+        password_hash TEXT NOT NULL,             -- argon2id PHC string
+        created_at    INTEGER NOT NULL,
+        disabled_at   INTEGER,
+        CHECK (role = 'admin' OR site IS NOT NULL)
+    );
+    CREATE TABLE sessions (
+        hash       BLOB PRIMARY KEY,             -- SHA-256 of the cookie; the cookie is never stored
+        user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        last_seen  INTEGER NOT NULL
+    );
+    CREATE INDEX sessions_user ON sessions (user_id);
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -14,6 +14,7 @@ mod events;
 mod migrations;
 mod tickets;
 mod tokens;
+mod users;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,10 +27,14 @@ pub use desks::{DeskRow, load_desk, save_desk_state, sync_desks};
 pub use events::{EventRow, append_event, events_after, last_event_id};
 pub use tickets::{
     NewTicket, call_ticket, find_by_request, insert_ticket, last_calls, latest_step, load_ticket,
-    next_seq, open_tickets_before, recent_service_times, set_state, ticket_in_hand, visit_of,
-    waiting_ahead, waiting_candidates, waiting_counts,
+    next_seq, open_tickets_before, recent_service_times, set_state, ticket_in_hand,
+    tickets_in_state, visit_of, waiting_ahead, waiting_candidates, waiting_counts,
 };
 pub use tokens::{TokenRow, find_token, insert_token, list_tokens, revoke_token};
+pub use users::{
+    SessionRow, UserRow, create_session, delete_expired_sessions, delete_session, find_session,
+    find_user, insert_user, list_users, set_password, touch_session,
+};
 
 /// How long a write waits for another process's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

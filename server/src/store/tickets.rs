@@ -285,3 +285,18 @@ pub fn latest_step(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Ti
     .query_row(params![id], ticket)
     .optional()
 }
+
+/// A site's tickets in one state, in queue order (at most `limit`).
+pub fn tickets_in_state(
+    tx: &Transaction<'_>,
+    site: &str,
+    state: TicketState,
+    limit: usize,
+) -> rusqlite::Result<Vec<Ticket>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM tickets WHERE site = ?1 AND state = ?2 \
+         ORDER BY queued_at, rowid LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(params![site, state.as_str(), limit as i64], ticket)?;
+    rows.collect()
+}

@@ -31,7 +31,7 @@ pub fn insert_token(
         hash,
         caller.role.as_str(),
         caller.site,
-        caller.desk,
+        caller.desks.first(),
         caller.label,
         to_ms(now)
     ])?;
@@ -45,11 +45,11 @@ pub fn find_token(tx: &Transaction<'_>, hash: &[u8]) -> rusqlite::Result<Option<
     )?
     .query_row(params![hash], |r| {
         let role: String = r.get(1)?;
+        let desk: Option<String> = r.get(3)?;
         Ok(Caller {
-            token_id: r.get(0)?,
             role: Role::parse(&role).unwrap_or(Role::Display),
             site: r.get(2)?,
-            desk: r.get(3)?,
+            desks: desk.into_iter().collect(),
             label: r.get(4)?,
         })
     })

@@ -59,6 +59,7 @@ const ROUTES: &[Route] = &[
         ISSUERS,
         Some(issue_body),
     ),
+    route("get", "/api/v1/sites/{site}/tickets", DESK_VIEWERS, None),
     route("get", "/api/v1/sites/{site}/board", EVERYONE, None),
     route("get", "/api/v1/sites/{site}/events", SITE_READERS, None),
     route("get", "/api/v1/sites/{site}/desks", DESK_VIEWERS, None),

@@ -24,6 +24,9 @@ pub struct TestApp {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// The password of every test user.
+pub const PASSWORD: &str = "σωστός-κωδικός-2026";
+
 /// The tokens every test app has, by name.
 pub const TOKENS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
     ("admin", Role::Admin, None, None),
@@ -63,7 +66,7 @@ pub async fn spawn_with(config: Config, db: Option<&Path>) -> TestApp {
             &config,
             role,
             site.map(str::to_owned),
-            desk.map(str::to_owned),
+            desk.map(str::to_owned).into_iter().collect(),
             format!("test {name}"),
         )
         .unwrap();
@@ -115,6 +118,44 @@ impl TestApp {
     /// Keeps the database folder alive past this app (for a restart on the same file).
     pub fn take_dir(&mut self) -> tempfile::TempDir {
         self._dir.take().unwrap()
+    }
+
+    /// Adds a user who signs in with [`PASSWORD`], as `seira user add` would.
+    pub fn add_user(&self, name: &str, role: Role, site: Option<&str>, desks: &[&str]) {
+        let config = Config::embedded();
+        let user = token_scope(
+            &config,
+            role,
+            site.map(str::to_owned),
+            desks.iter().map(|d| d.to_string()).collect(),
+            name.to_owned(),
+        )
+        .unwrap();
+        let hash = seira_server::auth::hash_password(PASSWORD).unwrap();
+        let store = Store::open(&self.db_path).unwrap();
+        let id = store
+            .write(|tx| {
+                store::insert_user(tx, &user, &hash, Timestamp::now()).map_err(StoreError::from)
+            })
+            .unwrap();
+        assert!(id.is_some(), "user {name} added");
+    }
+
+    /// A client with a cookie jar, signed in as `name`.
+    pub async fn signed_in(&self, name: &str) -> reqwest::Client {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let response = client
+            .post(format!("{}/login", self.base))
+            .form(&[("username", name), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{name} signs in");
+        client
     }
 
     pub fn set_time(&self, t: Timestamp) {

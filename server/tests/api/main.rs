@@ -3,8 +3,10 @@
 
 mod access;
 mod bad_input;
+mod browser;
 mod concurrency;
 mod events;
 mod flow;
 mod helpers;
 mod restart;
+mod signin;

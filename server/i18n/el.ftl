@@ -1,0 +1,106 @@
+# Greek, the default language of every page.
+lang-name = Ελληνικά
+other-lang = en
+other-lang-name = English
+app-name = Σειρά σας
+skip-to-content = Μετάβαση στο περιεχόμενο
+
+login-title = Σύνδεση προσωπικού
+login-username = Όνομα χρήστη
+login-password = Κωδικός
+login-submit = Σύνδεση
+login-failed = Λάθος όνομα χρήστη ή κωδικός.
+login-throttled = Πολλές αποτυχημένες προσπάθειες. Δοκιμάστε ξανά σε { $minutes } λεπτά.
+login-api-docs = Τεκμηρίωση API
+logout = Αποσύνδεση
+signed-in-as = Συνδεδεμένος/η: { $name }
+
+desk-title = Γραφείο εξυπηρέτησης
+desk-choose = Γραφείο
+desk-state = Κατάσταση
+desk-state-open = Ανοιχτό
+desk-state-paused = Σε παύση
+desk-state-closed = Κλειστό
+desk-open = Άνοιγμα γραφείου
+desk-pause = Παύση
+desk-close = Κλείσιμο γραφείου
+desk-pause-reason = Αιτία παύσης
+desk-pause-reason-placeholder = π.χ. διάλειμμα, τηλεφώνημα
+desk-services = Υπηρεσίες
+in-hand = Στο γραφείο
+in-hand-none = Κανένας πολίτης στο γραφείο.
+in-hand-since = από { $time }
+priority-label = Προτεραιότητα
+recalls-label = Επανακλήσεις: { $count }
+
+action-call-next = Επόμενος
+action-recall = Νέα κλήση
+action-start = Έναρξη εξυπηρέτησης
+action-done = Ολοκλήρωση
+action-no-show = Δεν προσήλθε
+action-transfer = Μεταφορά
+action-park = Στάθμευση
+action-return = Επιστροφή στην ουρά
+action-call-this = Κλήση
+action-cancel = Ακύρωση αριθμού
+transfer-to = Μεταφορά στην υπηρεσία
+
+queues-title = Ουρές τώρα
+waiting-title = Σε αναμονή
+waiting-none = Κανείς δεν περιμένει.
+parked-title = Σε στάθμευση
+parked-none = Κανένας αριθμός σε στάθμευση.
+waiting-count = { $count } σε αναμονή
+desks-title = Γραφεία
+shortcuts = Συντομεύσεις πληκτρολογίου: Ε επόμενος · Κ νέα κλήση · Α έναρξη · Ο ολοκλήρωση · Δ δεν προσήλθε
+shortcut-call-next = ε
+shortcut-recall = κ
+shortcut-start = α
+shortcut-done = ο
+shortcut-no-show = δ
+
+state-waiting = Σε αναμονή
+state-called = Κλήθηκε
+state-serving = Εξυπηρετείται
+state-done = Εξυπηρετήθηκε
+state-no_show = Δεν προσήλθε
+state-cancelled = Ακυρώθηκε
+state-transferred = Μεταφέρθηκε
+state-parked = Σε στάθμευση
+state-voided = Άκυρος
+
+ok-called = Καλέσατε τον αριθμό { $number }.
+ok-done = Ο αριθμός { $number } ολοκληρώθηκε.
+nothing-waiting = Κανείς δεν περιμένει για τις υπηρεσίες του γραφείου.
+error-ticket_in_hand = Ολοκληρώστε πρώτα τον αριθμό που έχετε στο γραφείο.
+error-desk_paused = Το γραφείο είναι σε παύση: ανοίξτε το για να καλέσετε.
+error-desk_closed = Το γραφείο είναι κλειστό: ανοίξτε το για να καλέσετε.
+error-invalid_transition = Η ενέργεια δεν είναι πια δυνατή: ο αριθμός άλλαξε κατάσταση (ίσως τον κάλεσε άλλο γραφείο).
+error-service_not_at_desk = Αυτό το γραφείο δεν εξυπηρετεί αυτή την υπηρεσία.
+error-invalid_reason = Γράψτε μια σύντομη αιτία παύσης.
+error-forbidden = Δεν έχετε δικαίωμα για αυτή την ενέργεια.
+error-unauthorized = Η σύνδεσή σας έληξε. Συνδεθείτε ξανά.
+error-not_found = Δεν βρέθηκε.
+error-network = Δεν υπάρχει σύνδεση με τον διακομιστή. Νέα προσπάθεια σε λίγο…
+error-other = Κάτι πήγε στραβά: { $message }
+live-online = Σε σύνδεση
+live-offline = Εκτός σύνδεσης
+
+track-title = Ο αριθμός σας
+track-position = Μπροστά σας: { $position }
+track-wait = Εκτιμώμενη αναμονή: περίπου { $minutes } λεπτά
+track-next = Είστε ο επόμενος!
+track-called = Σας καλούν στο: { $desk }
+track-serving = Εξυπηρετείστε στο: { $desk }
+track-parked = Ο αριθμός σας είναι σε αναμονή στο γραφείο. Θα σας καλέσουν ξανά.
+track-done = Η εξυπηρέτησή σας ολοκληρώθηκε. Ευχαριστούμε!
+track-ended = Ο αριθμός δεν είναι πλέον ενεργός.
+track-updated = Ενημερώνεται αυτόματα.
+track-free = Οι υπηρεσίες παρέχονται δωρεάν.
+
+board-title = Κλήσεις
+board-now = Καλείται
+board-desk = Γραφείο
+board-recent = Προηγούμενες κλήσεις
+board-waiting = Σε αναμονή
+board-none = Καμία κλήση ακόμη.

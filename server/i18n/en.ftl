@@ -1,0 +1,106 @@
+# English.
+lang-name = English
+other-lang = el
+other-lang-name = Ελληνικά
+app-name = Seira — your turn
+skip-to-content = Skip to content
+
+login-title = Staff sign-in
+login-username = User name
+login-password = Password
+login-submit = Sign in
+login-failed = Wrong user name or password.
+login-throttled = Too many failed attempts. Try again in { $minutes } minutes.
+login-api-docs = API documentation
+logout = Sign out
+signed-in-as = Signed in: { $name }
+
+desk-title = Service desk
+desk-choose = Desk
+desk-state = State
+desk-state-open = Open
+desk-state-paused = Paused
+desk-state-closed = Closed
+desk-open = Open desk
+desk-pause = Pause
+desk-close = Close desk
+desk-pause-reason = Reason for the pause
+desk-pause-reason-placeholder = e.g. break, phone call
+desk-services = Services
+in-hand = At the desk
+in-hand-none = Nobody at the desk.
+in-hand-since = since { $time }
+priority-label = Priority
+recalls-label = Recalls: { $count }
+
+action-call-next = Call next
+action-recall = Call again
+action-start = Start service
+action-done = Done
+action-no-show = No-show
+action-transfer = Transfer
+action-park = Park
+action-return = Return to queue
+action-call-this = Call
+action-cancel = Cancel ticket
+transfer-to = Transfer to service
+
+queues-title = Queues now
+waiting-title = Waiting
+waiting-none = Nobody is waiting.
+parked-title = Parked
+parked-none = No parked tickets.
+waiting-count = { $count } waiting
+desks-title = Desks
+shortcuts = Keyboard shortcuts: N call next · R call again · S start · D done · X no-show
+shortcut-call-next = n
+shortcut-recall = r
+shortcut-start = s
+shortcut-done = d
+shortcut-no-show = x
+
+state-waiting = Waiting
+state-called = Called
+state-serving = Being served
+state-done = Served
+state-no_show = No-show
+state-cancelled = Cancelled
+state-transferred = Transferred
+state-parked = Parked
+state-voided = Void
+
+ok-called = You called { $number }.
+ok-done = { $number } is done.
+nothing-waiting = Nobody is waiting for this desk's services.
+error-ticket_in_hand = Finish the ticket at your desk first.
+error-desk_paused = The desk is paused: open it to call.
+error-desk_closed = The desk is closed: open it to call.
+error-invalid_transition = Not possible any more: the ticket has changed (another desk may have called it).
+error-service_not_at_desk = This desk does not serve that service.
+error-invalid_reason = Write a short reason for the pause.
+error-forbidden = You may not do this.
+error-unauthorized = Your session has ended. Please sign in again.
+error-not_found = Not found.
+error-network = No connection to the server. Trying again shortly…
+error-other = Something went wrong: { $message }
+live-online = Online
+live-offline = Offline
+
+track-title = Your number
+track-position = Ahead of you: { $position }
+track-wait = Estimated wait: about { $minutes } minutes
+track-next = You are next!
+track-called = Please go to: { $desk }
+track-serving = Being served at: { $desk }
+track-parked = Your ticket is on hold at the desk. You will be called again.
+track-done = Your visit is complete. Thank you!
+track-ended = This ticket is no longer active.
+track-updated = Updates automatically.
+track-free = All services are free of charge.
+
+board-title = Calls
+board-now = Now calling
+board-desk = Desk
+board-recent = Previous calls
+board-waiting = Waiting
+board-none = No calls yet.

@@ -1,0 +1,160 @@
+//! `/desk`: where staff call and serve. The page is a frame; its script (assets/desk.js)
+//! fills it from the API and keeps it live from the event stream.
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use seira_protocol::{EventKind, Names};
+use serde::{Deserialize, Serialize};
+
+use super::layout::{Page, esc, json_block};
+use super::{LangQuery, language, signed_in};
+use crate::auth::Role;
+use crate::http::AppState;
+
+#[derive(Deserialize)]
+pub struct DeskQuery {
+    lang: Option<String>,
+    /// For admins, who are not tied to a site.
+    site: Option<String>,
+}
+
+/// What the script needs to know: who, where, and the words.
+#[derive(Serialize)]
+struct Context<'a> {
+    lang: &'a str,
+    messages: &'a std::collections::BTreeMap<String, String>,
+    user: &'a str,
+    /// Whether the user acts at desks (staff, admin) or only watches (manager).
+    acts: bool,
+    site: &'a str,
+    desks: Vec<DeskInfo<'a>>,
+    services: Vec<ServiceInfo<'a>>,
+    /// Priority category names by id.
+    priorities: std::collections::BTreeMap<&'a str, &'a Names>,
+    event_kinds: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct DeskInfo<'a> {
+    id: &'a str,
+    names: &'a Names,
+    services: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ServiceInfo<'a> {
+    id: &'a str,
+    prefix: &'a str,
+    names: &'a Names,
+}
+
+pub async fn page(
+    State(app): State<AppState>,
+    Query(query): Query<DeskQuery>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Response {
+    let Some(user) = signed_in(&app, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let (m, jar) = language(&LangQuery { lang: query.lang }, jar);
+    let site_id = match (&user.site, &query.site) {
+        (Some(site), _) => site.clone(),
+        (None, Some(site)) => site.clone(),
+        (None, None) => app.config.sites[0].id.clone(),
+    };
+    let Some(site) = app.config.site(&site_id) else {
+        return crate::http::error::ApiError::not_found(format!("there is no site `{site_id}`"))
+            .into_response();
+    };
+    let acts = matches!(user.role, Role::Staff | Role::Admin);
+    let desks = site
+        .desks
+        .iter()
+        .filter(|d| acts && user.may_act_at_desk(&site.id, &d.id))
+        .map(|d| DeskInfo {
+            id: &d.id,
+            names: &d.names,
+            services: &d.services,
+        })
+        .collect();
+    let context = Context {
+        lang: m.lang,
+        messages: &m.table,
+        user: &user.label,
+        acts,
+        site: &site.id,
+        desks,
+        services: site
+            .services
+            .iter()
+            .map(|s| ServiceInfo {
+                id: &s.id,
+                prefix: &s.prefix,
+                names: &s.names,
+            })
+            .collect(),
+        priorities: app
+            .config
+            .priorities
+            .iter()
+            .map(|p| (p.id.as_str(), &p.names))
+            .collect(),
+        event_kinds: EventKind::ALL.iter().map(|k| k.as_str()).collect(),
+    };
+    let t = |key: &str| esc(&m.get(key));
+    let site_name = esc(site.names.get(m.lang).unwrap_or(&site.names["el"]));
+    let body = format!(
+        r#"<header class="bar">
+<h1>{title} · <span class="muted">{site_name}</span></h1>
+<p id="live" class="live" role="status">{offline}</p>
+<p class="who">{who}</p>
+<form method="post" action="/logout"><button type="submit">{logout}</button></form>
+</header>
+<p id="message" class="alert" role="status" aria-live="polite" hidden></p>
+<div class="desk-grid">
+<section class="card" id="desk-panel" aria-labelledby="desk-heading">
+<h2 id="desk-heading">{in_hand}</h2>
+<div id="in-hand"></div>
+<div id="actions" class="actions"></div>
+<div id="desk-controls"></div>
+<p class="muted small">{shortcuts}</p>
+</section>
+<section class="card" aria-labelledby="queues-heading">
+<h2 id="queues-heading">{queues}</h2>
+<ul id="queues" class="queues"></ul>
+<h2 id="waiting-heading">{waiting}</h2>
+<div id="waiting"></div>
+<h2 id="parked-heading">{parked}</h2>
+<div id="parked"></div>
+<h2 id="desks-heading">{desks}</h2>
+<ul id="desks" class="desks"></ul>
+</section>
+</div>"#,
+        title = t("desk-title"),
+        offline = t("live-offline"),
+        who = esc(&m.get_with("signed-in-as", &[("name", &user.label)])),
+        logout = t("logout"),
+        in_hand = t("in-hand"),
+        shortcuts = t("shortcuts"),
+        queues = t("queues-title"),
+        waiting = t("waiting-title"),
+        parked = t("parked-title"),
+        desks = t("desks-title"),
+    );
+    let page = Page {
+        messages: m,
+        title: m.get("desk-title"),
+        body,
+        script: Some("desk.js"),
+        context: Some(json_block(&context)),
+        body_class: "staff",
+        path: match &query.site {
+            Some(s) => format!("/desk?site={s}"),
+            None => "/desk".into(),
+        },
+    };
+    (jar, page.render()).into_response()
+}

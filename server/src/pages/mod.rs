@@ -1,0 +1,69 @@
+//! The pages the server shows in a browser, Greek by default with an English switch:
+//! sign-in, the staff desk, and the public phone and lobby-board pages. They are plain HTML
+//! made here, with a small script each (in `server/assets/`) that talks to the JSON API and
+//! its event stream: nothing to install, no build step, nothing from outside the LAN.
+
+mod assets;
+mod desk;
+mod layout;
+mod login;
+mod public;
+
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+
+use crate::http::AppState;
+use crate::i18n::{LANGUAGES, Messages};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(login::home))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/desk", get(desk::page))
+        .route("/t/{id}", get(public::track))
+        .route("/board/{site}", get(public::board))
+        .route("/assets/{name}", get(assets::serve))
+}
+
+const LANG_COOKIE: &str = "seira_lang";
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+/// The page language: `?lang=` (remembered in a cookie), else the cookie, else Greek.
+fn language(query: &LangQuery, jar: CookieJar) -> (&'static Messages, CookieJar) {
+    let chosen = query.lang.as_deref().filter(|l| LANGUAGES.contains(l));
+    match chosen {
+        Some(lang) => {
+            let cookie = Cookie::build((LANG_COOKIE, lang.to_owned()))
+                .path("/")
+                .same_site(SameSite::Strict)
+                .permanent()
+                .build();
+            (Messages::of(lang), jar.add(cookie))
+        }
+        None => {
+            let lang = jar
+                .get(LANG_COOKIE)
+                .map(|c| c.value().to_owned())
+                .unwrap_or_else(|| LANGUAGES[0].to_owned());
+            (Messages::of(&lang), jar)
+        }
+    }
+}
+
+/// The signed-in user of a page request, if any.
+async fn signed_in(app: &AppState, headers: &HeaderMap) -> Option<crate::auth::Caller> {
+    let cookie = crate::http::session::cookie_value(headers)?;
+    crate::http::session::session_caller(app, &cookie)
+        .await
+        .ok()
+        .flatten()
+}

@@ -1,0 +1,289 @@
+//! The pages in headless Chromium, driven through chromedriver (Debian packages `chromium`
+//! and `chromium-driver`): a morning at the desk, a colleague's page updating live, the
+//! phone page flipping to "called", and screenshots of each page.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use seira_server::auth::Role;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, TestApp, spawn_app};
+
+/// A headless Chromium behind its own chromedriver; both end when dropped.
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+async fn browser() -> Browser {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let driver = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver is installed (scripts/setup installs chromium-driver)");
+    let profile = tempfile::tempdir().unwrap();
+    let args = [
+        "--headless=new".to_owned(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--window-size=1366,768".into(),
+        "--lang=el".into(),
+        format!("--user-data-dir={}", profile.path().display()),
+    ];
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), json!({ "args": args }));
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last_error = None;
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => {
+                return Browser {
+                    client,
+                    driver,
+                    _profile: profile,
+                };
+            }
+            Err(e) => last_error = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start: {last_error:?}");
+}
+
+/// Where screenshots go: `target/screenshots`, and with `SEIRA_UPDATE_SCREENSHOTS=1` also
+/// `docs/screenshots` (kept in the repository for the README).
+async fn screenshot(client: &Client, name: &str) {
+    client
+        .execute("window.scrollTo(0, 0)", vec![])
+        .await
+        .unwrap();
+    let png = client.screenshot().await.unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut dirs = vec![root.join("target/screenshots")];
+    if std::env::var_os("SEIRA_UPDATE_SCREENSHOTS").is_some() {
+        dirs.push(root.join("docs/screenshots"));
+    }
+    for dir in dirs {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
+    }
+}
+
+/// Waits until the element's text contains `text` (10 s at most).
+async fn wait_text(client: &Client, css: &str, text: &str) {
+    let mut seen = String::new();
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            seen = element.text().await.unwrap_or_default();
+            if seen.contains(text) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let url = client
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let source = client.source().await.unwrap_or_default();
+    panic!("`{css}` should show `{text}`, shows `{seen}` at {url}:\n{source}");
+}
+
+/// Clicks the first button whose text is `label` (once it is enabled).
+async fn click(client: &Client, label: &str) {
+    let xpath = format!("//button[normalize-space(.)='{label}' and not(@disabled)]");
+    for _ in 0..100 {
+        if let Ok(button) = client.find(Locator::XPath(&xpath)).await
+            && button.click().await.is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no enabled button `{label}`");
+}
+
+async fn sign_in(client: &Client, app: &TestApp, name: &str) {
+    client.goto(&format!("{}/login", app.base)).await.unwrap();
+    client
+        .find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(name)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    click(client, "Σύνδεση").await;
+    wait_text(client, "h1", "Γραφείο εξυπηρέτησης").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_morning_at_the_desk_in_the_browser() {
+    let app = spawn_app().await;
+    app.add_user("maria", Role::Staff, Some("chania"), &["chania-1"]);
+    app.add_user("nikos", Role::Staff, Some("chania"), &["chania-2"]);
+    let maria = browser().await;
+    let nikos = browser().await;
+    let phone = browser().await;
+
+    // The sign-in page, in Greek.
+    maria
+        .client
+        .goto(&format!("{}/login", app.base))
+        .await
+        .unwrap();
+    wait_text(&maria.client, "h1", "Σύνδεση προσωπικού").await;
+    screenshot(&maria.client, "login").await;
+    sign_in(&maria.client, &app, "maria").await;
+    sign_in(&nikos.client, &app, "nikos").await;
+
+    // Citizens take tickets at the kiosk.
+    let first = app.issue("benefits", None).await;
+    app.issue("benefits", Some("elderly")).await;
+    app.issue("psychosocial", None).await;
+    // Nikos's page counts them without reloading.
+    wait_text(
+        &nikos.client,
+        "#queues li[data-service='benefits'] .count",
+        "2",
+    )
+    .await;
+
+    // Maria opens her desk and calls: the priority ticket comes first (1:2).
+    click(&maria.client, "Άνοιγμα γραφείου").await;
+    wait_text(&maria.client, "#desk-state", "Ανοιχτό").await;
+    click(&maria.client, "Επόμενος").await;
+    wait_text(&maria.client, "#ticket-number", "A002").await;
+    wait_text(&maria.client, "#message", "Καλέσατε τον αριθμό A002").await;
+    wait_text(
+        &nikos.client,
+        "#queues li[data-service='benefits'] .count",
+        "1",
+    )
+    .await;
+    click(&maria.client, "Έναρξη εξυπηρέτησης").await;
+    wait_text(&maria.client, "#ticket-state", "Εξυπηρετείται").await;
+    screenshot(&maria.client, "desk").await;
+
+    // She sends the citizen on to the psychologist.
+    let transfer = maria.client.find(Locator::Id("transfer-to")).await.unwrap();
+    transfer.select_by_value("psychosocial").await.unwrap();
+    click(&maria.client, "Μεταφορά").await;
+    wait_text(&maria.client, "#in-hand", "Κανένας πολίτης στο γραφείο").await;
+    wait_text(
+        &nikos.client,
+        "#queues li[data-service='psychosocial'] .count",
+        "2",
+    )
+    .await;
+
+    // The holder of A001 follows on the phone; it flips to "called" when Maria calls it.
+    phone.client.set_window_size(412, 915).await.unwrap();
+    phone
+        .client
+        .goto(&format!("{}/t/{}", app.base, first.id))
+        .await
+        .unwrap();
+    wait_text(&phone.client, "#status", "Είστε ο επόμενος").await;
+    click(&maria.client, "Επόμενος").await;
+    wait_text(&maria.client, "#ticket-number", "A001").await;
+    wait_text(&phone.client, "#status", "Σας καλούν στο: Γραφείο 1").await;
+    screenshot(&phone.client, "phone").await;
+
+    // Start and finish with the keyboard: S starts, D finishes (Α and Ο on a Greek layout).
+    maria
+        .client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("s")
+        .await
+        .unwrap();
+    wait_text(&maria.client, "#ticket-state", "Εξυπηρετείται").await;
+    maria
+        .client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("d")
+        .await
+        .unwrap();
+    wait_text(&maria.client, "#message", "Ο αριθμός A001 ολοκληρώθηκε").await;
+
+    // Nothing more for her services: a clear message.
+    click(&maria.client, "Επόμενος").await;
+    wait_text(&maria.client, "#message", "Κανείς δεν περιμένει").await;
+
+    // A pause needs a reason, and shows it.
+    click(&maria.client, "Παύση").await;
+    wait_text(&maria.client, "#message", "Γράψτε μια σύντομη αιτία παύσης").await;
+    maria
+        .client
+        .find(Locator::Id("pause-reason"))
+        .await
+        .unwrap()
+        .send_keys("διάλειμμα")
+        .await
+        .unwrap();
+    click(&maria.client, "Παύση").await;
+    wait_text(&maria.client, "#desk-state", "Σε παύση (διάλειμμα)").await;
+    wait_text(&nikos.client, "#desks", "Σε παύση").await;
+
+    // The lobby board in a browser.
+    phone.client.set_window_size(1920, 1080).await.unwrap();
+    phone
+        .client
+        .goto(&format!("{}/board/chania", app.base))
+        .await
+        .unwrap();
+    wait_text(&phone.client, "#now", "A001").await;
+    screenshot(&phone.client, "board").await;
+
+    // The English switch.
+    maria
+        .client
+        .goto(&format!("{}/desk?lang=en", app.base))
+        .await
+        .unwrap();
+    wait_text(&maria.client, "h1", "Service desk").await;
+    wait_text(&maria.client, "#desk-state", "Paused").await;
+
+    for b in [&maria, &nikos, &phone] {
+        b.client.clone().close().await.unwrap();
+    }
+}

@@ -1,0 +1,134 @@
+//! `seira user add | list | password`: the people who sign in on the browser pages.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use seira_server::auth::{Role, hash_password, token_scope};
+use seira_server::store::{self, Store, StoreError};
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Adds a user. The password is asked for (at least 12 characters), or read from the first
+    /// line of standard input when it is not a terminal.
+    Add {
+        /// The sign-in name.
+        name: String,
+        /// staff, manager or admin.
+        #[arg(long)]
+        role: String,
+        /// The site (not for admins; taken from --desk when not given).
+        #[arg(long)]
+        site: Option<String>,
+        /// For staff: a desk they may work at (repeat for several; none: every desk of the site).
+        #[arg(long)]
+        desk: Vec<String>,
+        #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+        db: PathBuf,
+        /// Configuration the site and desks are checked against (default: the embedded one).
+        #[arg(long, env = "SEIRA_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Lists the users and their scope.
+    List {
+        #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+        db: PathBuf,
+    },
+    /// Sets a new password for a user and signs them out everywhere.
+    Password {
+        name: String,
+        #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+        db: PathBuf,
+    },
+}
+
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Add {
+            name,
+            role,
+            site,
+            desk,
+            db,
+            config,
+        } => {
+            let config = super::load_config(config.as_deref())?;
+            let role = match Role::parse(&role) {
+                Some(r @ (Role::Staff | Role::Manager | Role::Admin)) => r,
+                _ => bail!("`{role}` is not a role of people: use staff, manager or admin"),
+            };
+            let user = token_scope(&config, role, site, desk, name)?;
+            let hash = hash_password(&read_password()?)?;
+            let store = super::open_store(&db)?;
+            let added = add_user(&store, &user, &hash)?;
+            if !added {
+                bail!("there is a user `{}` already", user.label);
+            }
+            eprintln!("user `{}` added", user.label);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List { db } => {
+            let store = super::open_store(&db)?;
+            let users = store.read(|tx| store::list_users(tx).map_err(StoreError::from))?;
+            println!(
+                "{:<24} {:<8} {:<10} {:<24} state",
+                "name", "role", "site", "desks"
+            );
+            for u in users {
+                println!(
+                    "{:<24} {:<8} {:<10} {:<24} {}",
+                    u.name,
+                    u.role.as_str(),
+                    u.site.as_deref().unwrap_or("*"),
+                    if u.desks.is_empty() {
+                        "*".to_owned()
+                    } else {
+                        u.desks.join(",")
+                    },
+                    if u.disabled { "disabled" } else { "active" }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Password { name, db } => {
+            let store = super::open_store(&db)?;
+            let lookup = name.clone();
+            let user = store
+                .read(|tx| store::find_user(tx, &lookup).map_err(StoreError::from))?
+                .with_context(|| format!("there is no user `{name}`"))?;
+            let hash = hash_password(&read_password()?)?;
+            store.write(|tx| store::set_password(tx, user.id, &hash).map_err(StoreError::from))?;
+            eprintln!("password of `{name}` changed; their sessions ended");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Stores a user; `false` when the name is taken.
+pub fn add_user(
+    store: &Store,
+    user: &seira_server::auth::Caller,
+    password_hash: &str,
+) -> anyhow::Result<bool> {
+    let now = jiff::Timestamp::now();
+    let id = store
+        .write(|tx| store::insert_user(tx, user, password_hash, now).map_err(StoreError::from))
+        .context("cannot store the user")?;
+    Ok(id.is_some())
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("password (at least 12 characters): ")?;
+        let again = rpassword::prompt_password("the same again: ")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+    }
+}
