@@ -1,6 +1,7 @@
 //! seira's wire protocol: the JSON types of HTTP API v1 ([`types`]) and the HTTP client that the
 //! kiosk and the lobby display use to talk to the server ([`client`]).
 
+pub mod admin;
 pub mod client;
 pub mod types;
 

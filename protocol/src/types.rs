@@ -338,10 +338,16 @@ pub enum EventKind {
     DeskOpened,
     DeskPaused,
     DeskClosed,
+    /// An admin changed the site's settings: services, desks, hours or calling policy.
+    SettingsChanged,
+    /// An admin added or changed a user (`detail` names them).
+    UserChanged,
+    /// An admin created or revoked a token (`detail` says which).
+    TokenChanged,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 15] = [
+    pub const ALL: [EventKind; 18] = [
         Self::TicketIssued,
         Self::TicketCalled,
         Self::TicketRecalled,
@@ -357,6 +363,9 @@ impl EventKind {
         Self::DeskOpened,
         Self::DeskPaused,
         Self::DeskClosed,
+        Self::SettingsChanged,
+        Self::UserChanged,
+        Self::TokenChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -376,6 +385,9 @@ impl EventKind {
             Self::DeskOpened => "desk_opened",
             Self::DeskPaused => "desk_paused",
             Self::DeskClosed => "desk_closed",
+            Self::SettingsChanged => "settings_changed",
+            Self::UserChanged => "user_changed",
+            Self::TokenChanged => "token_changed",
         }
     }
 
@@ -399,6 +411,9 @@ pub struct Event {
     pub desk: Option<String>,
     /// Waiting tickets per service id after the change.
     pub waiting: BTreeMap<String, u32>,
+    /// For admin changes: what changed (a user's name, a token's number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// What the ticket holder's phone shows.

@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use jiff::{SignedDuration, civil::Weekday, tz::TimeZone};
+use seira_protocol::admin::{Calling, DeskSettings, Hours, ServiceSettings, SiteSettings};
 use seira_protocol::{DeskOrder, Names};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::auth::Role;
@@ -30,6 +31,8 @@ pub struct Config {
     pub sites: Vec<Site>,
     pub devices: Vec<Account>,
     pub users: Vec<Account>,
+    /// Set by [`Config::always_open`]: every site's hours are ignored.
+    pub open_around_the_clock: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -140,8 +143,94 @@ impl Config {
         self.priorities.iter().find(|p| p.id == id)
     }
 
+    /// One site as its admin form (and its `[[sites]]` table) says it.
+    pub fn site_settings(&self, site: &Site) -> SiteSettings {
+        SiteSettings {
+            id: site.id.clone(),
+            names: site.names.clone(),
+            address: site.address.clone(),
+            time_zone: site
+                .time_zone
+                .iana_name()
+                .unwrap_or("Europe/Athens")
+                .to_owned(),
+            hours: hours_table(&site.hours),
+            calling: Calling {
+                priority_ratio: [site.ratio.priority, site.ratio.ordinary],
+                aging: site.aging,
+            },
+            news: site.news.clone(),
+            services: site
+                .services
+                .iter()
+                .map(|s| ServiceSettings {
+                    id: s.id.clone(),
+                    prefix: s.prefix.clone(),
+                    names: s.names.clone(),
+                    icon: s.icon.clone(),
+                    target_wait_min: (s.target_wait.as_secs() / 60) as u32,
+                    typical_service_min: (s.typical_service.as_secs() / 60) as u32,
+                    hours: s.hours.as_ref().map(hours_table),
+                })
+                .collect(),
+            desks: site
+                .desks
+                .iter()
+                .map(|d| DeskSettings {
+                    id: d.id.clone(),
+                    names: d.names.clone(),
+                    services: d.services.clone(),
+                    order: d.order,
+                })
+                .collect(),
+        }
+    }
+
+    /// The configuration as a file: `Config::parse(&c.to_toml())` gives it back.
+    pub fn to_toml(&self) -> String {
+        let account = |a: &Account| FileAccount {
+            name: a.name.clone(),
+            role: a.role.as_str(),
+            site: a.site.clone(),
+            desk: a.desk.clone(),
+        };
+        let file = FileConfig {
+            priorities: self
+                .priorities
+                .iter()
+                .map(|p| FilePriority {
+                    id: p.id.clone(),
+                    names: p.names.clone(),
+                })
+                .collect(),
+            sites: self.sites.iter().map(|s| self.site_settings(s)).collect(),
+            devices: self.devices.iter().map(account).collect(),
+            users: self.users.iter().map(account).collect(),
+        };
+        toml::to_string(&file).unwrap_or_default()
+    }
+
+    /// A copy with one site's settings replaced (or the site added), validated as a whole
+    /// file would be.
+    pub fn with_site(&self, settings: SiteSettings) -> Result<Config, ConfigErrors> {
+        let text = {
+            let mut file: toml::Table = toml::from_str(&self.to_toml()).unwrap_or_default();
+            let mut sites: Vec<SiteSettings> =
+                self.sites.iter().map(|s| self.site_settings(s)).collect();
+            match sites.iter_mut().find(|s| s.id == settings.id) {
+                Some(site) => *site = settings,
+                None => sites.push(settings),
+            }
+            let sites = toml::Value::try_from(sites).unwrap_or(toml::Value::Array(Vec::new()));
+            file.insert("sites".into(), sites);
+            toml::to_string(&file).unwrap_or_default()
+        };
+        Config::parse(&text, "the new settings")
+    }
+
     /// Every site opens around the clock (demo and `--always-open`).
     pub fn always_open(mut self) -> Config {
+        self.open_around_the_clock = true;
         for site in &mut self.sites {
             site.hours = WeeklyHours::always();
             for service in &mut site.services {
@@ -245,6 +334,43 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
         .map_or(before.len(), |n| before.len() - n - 1)
         + 1;
     (line, column)
+}
+
+// ---- the file form, as written by `to_toml` ---------------------------------------------
+
+#[derive(Serialize)]
+struct FileConfig {
+    priorities: Vec<FilePriority>,
+    sites: Vec<SiteSettings>,
+    devices: Vec<FileAccount>,
+    users: Vec<FileAccount>,
+}
+
+#[derive(Serialize)]
+struct FilePriority {
+    id: String,
+    names: Names,
+}
+
+#[derive(Serialize)]
+struct FileAccount {
+    name: String,
+    role: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    site: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    desk: Option<String>,
+}
+
+fn hours_table(hours: &WeeklyHours) -> Hours {
+    WEEKDAYS
+        .iter()
+        .filter(|(_, day)| !hours.spans(*day).is_empty())
+        .map(|(name, day)| {
+            let spans = hours.spans(*day).iter().map(|s| s.to_string()).collect();
+            ((*name).to_owned(), spans)
+        })
+        .collect()
 }
 
 // ---- the raw form, as written ------------------------------------------------------------
@@ -496,6 +622,7 @@ impl Validator<'_> {
             sites,
             devices,
             users,
+            open_around_the_clock: false,
         }
     }
 
@@ -708,6 +835,40 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_configuration_written_out_reads_back_the_same() {
+        for text in [DEFAULT_TOML, include_str!("../../examples/chios.toml")] {
+            let config = Config::parse(text, "original").unwrap();
+            let again = Config::parse(&config.to_toml(), "written").unwrap();
+            assert_eq!(again.to_toml(), config.to_toml());
+            for (a, b) in config.sites.iter().zip(&again.sites) {
+                assert_eq!(config.site_settings(a), again.site_settings(b));
+                assert_eq!(a.hours, b.hours);
+            }
+        }
+    }
+
+    #[test]
+    fn site_settings_are_changed_only_when_valid() {
+        let config = Config::embedded();
+        let mut settings = config.site_settings(config.site("chania").unwrap());
+        settings.services[0].target_wait_min = 25;
+        settings.desks[0].services.reverse();
+        let changed = config.with_site(settings.clone()).unwrap();
+        let chania = changed.site("chania").unwrap();
+        assert_eq!(
+            chania.services[0].target_wait,
+            SignedDuration::from_mins(25)
+        );
+        assert_eq!(chania.desks[0].services, ["referrals", "benefits"]);
+        settings.desks[0].services.push("astrology".into());
+        let errors = config.with_site(settings).unwrap_err();
+        assert!(
+            errors.to_string().contains("serves `astrology`"),
+            "{errors}"
+        );
     }
 
     #[test]

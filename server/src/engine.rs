@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::Transaction;
+use seira_protocol::admin::SiteSettings;
 use seira_protocol::{
     Board, BoardCall, BoardQueue, Channel, Desk, DeskState, Event, EventKind, IssueTicket,
     IssuedTicket, PriorityCategory, ServiceStatus, SiteServices, Ticket, TicketState, TrackView,
 };
 
-use crate::auth::{Caller, new_ticket_id};
+use crate::auth::{Caller, Role, new_ticket_id};
 use crate::config::{Config, Service, Site};
 use crate::queue::calling::{self, Candidate, Class, Run};
 use crate::queue::lifecycle::{self, Action, TransitionError};
@@ -121,6 +122,17 @@ impl<'a, 'c> Ctx<'a, 'c> {
         ticket: Option<&Ticket>,
         desk: Option<&str>,
     ) -> Result<()> {
+        self.record_detail(site, kind, ticket, desk, None)
+    }
+
+    fn record_detail(
+        &mut self,
+        site: &str,
+        kind: EventKind,
+        ticket: Option<&Ticket>,
+        desk: Option<&str>,
+        detail: Option<String>,
+    ) -> Result<()> {
         let waiting = store::waiting_counts(self.tx, site)?;
         let event = store::append_event(
             self.tx,
@@ -132,6 +144,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
                 desk,
                 actor: self.actor.map(|c| c.label.as_str()),
                 waiting,
+                detail,
             },
         )?;
         self.events.push(event);
@@ -505,6 +518,79 @@ impl<'a, 'c> Ctx<'a, 'c> {
             self.record(&site.id, kind, None, Some(desk_id))?;
         }
         desk_view(self.tx, site, desk_id)
+    }
+
+    // ---- administration --------------------------------------------------------------
+
+    /// Replaces one site's settings in the stored configuration `stored` (version
+    /// `expected`, as the admin's form was loaded). Returns the new version and configuration.
+    pub fn update_site_settings(
+        &mut self,
+        stored: &Config,
+        expected: i64,
+        settings: SiteSettings,
+    ) -> Result<(i64, Config)> {
+        self.forbid_unless(|c| c.role == Role::Admin)?;
+        let site_id = settings.id.clone();
+        let old = stored
+            .site(&site_id)
+            .ok_or_else(|| not_found("site", &site_id))?;
+        let latest = store::latest_config(self.tx)?.map_or(0, |(v, _)| v);
+        if latest != expected {
+            return Err(conflict(
+                "stale_settings",
+                "someone changed the settings meanwhile: load them again",
+            ));
+        }
+        let changed = stored.with_site(settings).map_err(|errors| {
+            let messages: Vec<_> = errors.errors.iter().map(|e| e.message.clone()).collect();
+            invalid("invalid_settings", messages.join("; "))
+        })?;
+        let new = changed
+            .site(&site_id)
+            .ok_or_else(|| not_found("site", &site_id))?;
+        for desk in old
+            .desks
+            .iter()
+            .filter(|d| !new.desks.iter().any(|n| n.id == d.id))
+        {
+            if let Some(held) = store::ticket_in_hand(self.tx, &desk.id)? {
+                return Err(conflict(
+                    "desk_in_use",
+                    format!("desk `{}` holds {}: finish it first", desk.id, held.number),
+                ));
+            }
+        }
+        for service in old.services.iter().filter(|s| new.service(&s.id).is_none()) {
+            let open = store::open_tickets_before(self.tx, &site_id)?
+                .into_iter()
+                .filter(|(t, _)| t.service == service.id)
+                .count();
+            if open > 0 {
+                return Err(conflict(
+                    "service_in_use",
+                    format!("{open} ticket(s) of `{}` are still open", service.id),
+                ));
+            }
+        }
+        let actor = self.actor.map_or("system", |c| c.label.as_str());
+        let version = store::save_config(self.tx, &changed.to_toml(), actor, self.now)?;
+        store::sync_desks(
+            self.tx,
+            new.desks.iter().map(|d| (site_id.as_str(), d.id.as_str())),
+        )?;
+        self.record(&site_id, EventKind::SettingsChanged, None, None)?;
+        Ok((version, changed))
+    }
+
+    /// Records an admin's change to an account (`what` names it, never a secret).
+    pub fn record_account_change(
+        &mut self,
+        kind: EventKind,
+        site: Option<&str>,
+        what: String,
+    ) -> Result<()> {
+        self.record_detail(site.unwrap_or("*"), kind, None, None, Some(what))
     }
 
     // ---- closing time ----------------------------------------------------------------

@@ -13,6 +13,7 @@ pub mod config;
 pub mod engine;
 pub mod http;
 pub mod i18n;
+pub mod live;
 pub mod pages;
 pub mod queue;
 pub mod store;

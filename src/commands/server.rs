@@ -9,7 +9,9 @@ use seira_server::App;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Configuration file (default: the embedded Chania configuration).
+    /// Configuration file that seeds a new database (default: the embedded Chania
+    /// configuration). Once the database holds a configuration, that one is used: admins
+    /// change it on the pages, `seira config import` replaces it.
     #[arg(long, env = "SEIRA_CONFIG")]
     pub config: Option<PathBuf>,
     /// SQLite database file; created if missing.
@@ -24,12 +26,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut config = super::load_config(args.config.as_deref())?;
-    if args.always_open {
-        config = config.always_open();
-    }
+    let config = super::load_config(args.config.as_deref())?;
     let store = super::open_store(&args.db)?;
-    let app = App::new(config, store).context("cannot prepare the database")?;
+    let mut app = App::new(config, store).context("cannot prepare the database")?;
+    if args.always_open {
+        app = app.always_open();
+    }
     serve(app, args.listen, |addr| {
         tracing::info!(%addr, "listening");
     })?;

@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let config = Config::embedded().always_open();
+    let config = Config::embedded();
     let store = super::open_store(&args.db)?;
     let mut lines = Vec::new();
     let mut add = |role: Role, site: Option<&str>, desk: Option<&str>, label: String| {
@@ -83,7 +83,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         set_demo_user(&store, &user, &password)?;
         people.push(format!("  {name:<22} {password}"));
     }
-    let app = App::new(config, store).context("cannot prepare the database")?;
+    let app = App::new(config, store)
+        .context("cannot prepare the database")?
+        .always_open();
     super::server::serve(app, args.listen, |addr| {
         println!(
             "seira demo — every site open around the clock, database {}",

@@ -23,7 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The site of a desk, or 404.
 fn desk_site(app: &AppState, desk: &str) -> ApiResult<String> {
-    app.config
+    app.config()
         .desk(desk)
         .map(|(site, _)| site.id.clone())
         .ok_or_else(|| ApiError::not_found(format!("there is no desk `{desk}`")))
@@ -44,7 +44,7 @@ async fn list(
     Path(site): Path<String>,
     auth: Auth,
 ) -> ApiResult<axum::Json<Vec<Desk>>> {
-    if app.config.site(&site).is_none() {
+    if app.config().site(&site).is_none() {
         return Err(ApiError::not_found(format!("there is no site `{site}`")));
     }
     auth.require(|c| c.may_see_desks(&site))?;

@@ -3,6 +3,7 @@
 //! OpenAPI, docs). [`run`] serves it on a listener until a shutdown signal: the seam the tests
 //! use with a listener on `127.0.0.1:0`.
 
+mod admin;
 mod desks;
 pub mod error;
 pub(crate) mod extract;
@@ -41,7 +42,7 @@ const AUTO_CLOSE_EVERY: Duration = Duration::from_secs(60);
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
-    pub config: Arc<Config>,
+    pub live: Arc<crate::live::LiveConfig>,
     /// The newest committed event id: SSE streams wake when it changes.
     published: Arc<watch::Sender<i64>>,
     /// Becomes `true` when the server shuts down, so open event streams end.
@@ -55,6 +56,11 @@ impl AppState {
         (self.clock)()
     }
 
+    /// The configuration in force now.
+    pub fn config(&self) -> Arc<Config> {
+        self.live.current()
+    }
+
     /// Runs an engine operation in one write transaction and publishes its events once the
     /// transaction has committed.
     pub async fn write<T: Send + 'static>(
@@ -62,7 +68,7 @@ impl AppState {
         actor: Option<crate::auth::Caller>,
         op: impl FnOnce(&mut Ctx<'_, '_>) -> Result<T, EngineError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let config = self.config.clone();
+        let config = self.config();
         let now = self.now();
         let (value, events) = self
             .db
@@ -81,7 +87,7 @@ impl AppState {
         &self,
         op: impl FnOnce(&rusqlite::Transaction<'_>, &Config) -> Result<T, EngineError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let config = self.config.clone();
+        let config = self.config();
         Ok(self.db.read(move |tx| op(tx, &config)).await?)
     }
 
@@ -100,29 +106,68 @@ impl AppState {
 
 /// A server ready to run: its configuration and its open database.
 pub struct App {
-    pub config: Arc<Config>,
+    pub live: Arc<crate::live::LiveConfig>,
     pub store: Arc<Store>,
     pub clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
 }
 
 impl App {
-    /// Prepares the database for the configuration: a row for every configured desk.
-    pub fn new(config: Config, store: Store) -> Result<App, StoreError> {
-        store.write(|tx| {
+    /// Opens the server on `store` with the configuration stored there, or with `seed` stored
+    /// as its first version when there is none. Every configured desk gets its row.
+    pub fn new(seed: Config, store: Store) -> Result<App, StoreError> {
+        let always_open = seed.open_around_the_clock;
+        let seed_text = seed.to_toml();
+        let (version, stored) = store.write(|tx| {
+            let (version, stored) = match crate::store::latest_config(tx)? {
+                Some((version, text)) => {
+                    let stored = Config::parse(&text, "<database>").map_err(|e| {
+                        StoreError::Corrupt(format!("the stored configuration: {e}"))
+                    })?;
+                    if stored.to_toml() != seed_text {
+                        tracing::warn!(
+                            version,
+                            "the database holds a configuration changed on the admin pages: \
+                             it is used, not the file (`seira config import` replaces it)"
+                        );
+                    }
+                    (version, stored)
+                }
+                None => {
+                    let now = Timestamp::now();
+                    let version = crate::store::save_config(tx, &seed_text, "seed", now)?;
+                    (version, seed)
+                }
+            };
             crate::store::sync_desks(
                 tx,
-                config
+                stored
                     .sites
                     .iter()
                     .flat_map(|s| s.desks.iter().map(move |d| (s.id.as_str(), d.id.as_str()))),
-            )
-            .map_err(StoreError::from)
+            )?;
+            Ok::<_, StoreError>((version, stored))
         })?;
         Ok(App {
-            config: Arc::new(config),
+            live: Arc::new(crate::live::LiveConfig::new(version, stored, always_open)),
             store: Arc::new(store),
             clock: Arc::new(Timestamp::now),
         })
+    }
+
+    /// Keeps every site open around the clock, whatever its stored hours (demo, training).
+    pub fn always_open(mut self) -> App {
+        let (version, stored) = self.live.stored();
+        self.live = Arc::new(crate::live::LiveConfig::new(
+            version,
+            (*stored).clone(),
+            true,
+        ));
+        self
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> Arc<Config> {
+        self.live.current()
     }
 
     /// The same, with another clock (tests of closing time).
@@ -146,6 +191,7 @@ impl App {
         (name = "sites", description = "Services, tickets, the board and the event stream of a site"),
         (name = "desks", description = "Desks and calling"),
         (name = "tickets", description = "State changes of one ticket"),
+        (name = "admin", description = "Settings, users and tokens (admins only)"),
         (name = "meta", description = "Health and this description"),
     ),
     modifiers(&BearerAuth)
@@ -172,6 +218,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(desks::routes())
         .merge(tickets::routes())
         .merge(meta::routes())
+        .merge(admin::routes())
         .split_for_parts()
 }
 
@@ -248,7 +295,7 @@ pub async fn run(
     let (stop_tx, stopping) = watch::channel(false);
     let state = AppState {
         db,
-        config: app.config,
+        live: app.live,
         published: Arc::new(watch::channel(last).0),
         stopping,
         clock: app.clock,

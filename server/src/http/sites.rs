@@ -31,7 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn site_exists(app: &AppState, site: &str) -> ApiResult<()> {
-    match app.config.site(site) {
+    match app.config().site(site) {
         Some(_) => Ok(()),
         None => Err(ApiError::not_found(format!("there is no site `{site}`"))),
     }

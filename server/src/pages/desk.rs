@@ -60,12 +60,13 @@ pub async fn page(
         return Redirect::to("/login").into_response();
     };
     let (m, jar) = language(&LangQuery { lang: query.lang }, jar);
+    let config = app.config();
     let site_id = match (&user.site, &query.site) {
         (Some(site), _) => site.clone(),
         (None, Some(site)) => site.clone(),
-        (None, None) => app.config.sites[0].id.clone(),
+        (None, None) => config.sites[0].id.clone(),
     };
-    let Some(site) = app.config.site(&site_id) else {
+    let Some(site) = config.site(&site_id) else {
         return crate::http::error::ApiError::not_found(format!("there is no site `{site_id}`"))
             .into_response();
     };
@@ -96,8 +97,7 @@ pub async fn page(
                 names: &s.names,
             })
             .collect(),
-        priorities: app
-            .config
+        priorities: config
             .priorities
             .iter()
             .map(|p| (p.id.as_str(), &p.names))

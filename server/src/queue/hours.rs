@@ -27,6 +27,13 @@ impl Span {
     }
 }
 
+impl std::fmt::Display for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hm = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+        write!(f, "{}-{}", hm(self.open), hm(self.close))
+    }
+}
+
 fn parse_minutes(text: &str) -> Result<u16, String> {
     let bad = || format!("`{text}` is not a time like 07:30");
     let (h, m) = text.split_once(':').ok_or_else(bad)?;
@@ -149,6 +156,10 @@ mod tests {
                 open: 450,
                 close: 930
             })
+        );
+        assert_eq!(
+            Span::parse("07:30-15:30").unwrap().to_string(),
+            "07:30-15:30"
         );
         assert_eq!(
             Span::parse("00:00-24:00"),

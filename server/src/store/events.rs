@@ -15,6 +15,8 @@ use super::{from_ms, to_ms};
 struct Data {
     ticket: Option<Ticket>,
     waiting: BTreeMap<String, u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
 }
 
 /// An event to append.
@@ -28,6 +30,8 @@ pub struct EventRow<'a> {
     /// The token label of who did it, for the audit trail.
     pub actor: Option<&'a str>,
     pub waiting: BTreeMap<String, u32>,
+    /// For admin changes: what changed.
+    pub detail: Option<String>,
 }
 
 /// Appends an event and returns it with its id.
@@ -35,6 +39,7 @@ pub fn append_event(tx: &Transaction<'_>, row: EventRow<'_>) -> rusqlite::Result
     let data = Data {
         ticket: row.ticket.cloned(),
         waiting: row.waiting,
+        detail: row.detail,
     };
     let json = serde_json::to_string(&data)
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
@@ -59,6 +64,7 @@ pub fn append_event(tx: &Transaction<'_>, row: EventRow<'_>) -> rusqlite::Result
         ticket: data.ticket,
         desk: row.desk.map(str::to_owned),
         waiting: data.waiting,
+        detail: data.detail,
     })
 }
 
@@ -88,6 +94,7 @@ pub fn events_after(
             ticket: data.ticket,
             desk: r.get(3)?,
             waiting: data.waiting,
+            detail: data.detail,
         })
     })?;
     rows.collect()

@@ -106,6 +106,15 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX sessions_user ON sessions (user_id);
     "#,
+    // 3: the live configuration, one row per version (admins change it on the pages).
+    r#"
+    CREATE TABLE config_versions (
+        id    INTEGER PRIMARY KEY AUTOINCREMENT,
+        at    INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        toml  TEXT NOT NULL
+    );
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

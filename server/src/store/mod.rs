@@ -9,6 +9,7 @@
 //! - Database calls are blocking: async code reaches them through [`Db`], which runs them on
 //!   tokio's blocking threads, never on an async worker.
 
+mod config;
 mod desks;
 mod events;
 mod migrations;
@@ -23,6 +24,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use config::{latest_config, save_config};
 pub use desks::{DeskRow, load_desk, save_desk_state, sync_desks};
 pub use events::{EventRow, append_event, events_after, last_event_id};
 pub use tickets::{
@@ -33,7 +35,7 @@ pub use tickets::{
 pub use tokens::{TokenRow, find_token, insert_token, list_tokens, revoke_token};
 pub use users::{
     SessionRow, UserRow, create_session, delete_expired_sessions, delete_session, find_session,
-    find_user, insert_user, list_users, set_password, touch_session,
+    find_user, insert_user, list_users, set_password, set_user_disabled, touch_session,
 };
 
 /// How long a write waits for another process's write to finish.
@@ -52,6 +54,8 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("the database was written by a newer seira (schema {found}, this one knows {known})")]
     TooNew { found: i64, known: i64 },
+    #[error("the database is damaged: {0}")]
+    Corrupt(String),
     #[error("the database task stopped: {0}")]
     Task(String),
 }

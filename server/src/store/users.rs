@@ -156,3 +156,19 @@ pub fn delete_expired_sessions(
     tx.prepare_cached("DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2")?
         .execute(params![to_ms(idle_before), to_ms(begun_before)])
 }
+
+/// Disables or enables a user; disabling ends their sessions.
+pub fn set_user_disabled(
+    tx: &Transaction<'_>,
+    user_id: i64,
+    disabled: bool,
+    now: Timestamp,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE users SET disabled_at = ?2 WHERE id = ?1")?
+        .execute(params![user_id, disabled.then(|| to_ms(now))])?;
+    if disabled {
+        tx.prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
+            .execute(params![user_id])?;
+    }
+    Ok(())
+}

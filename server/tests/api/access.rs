@@ -25,6 +25,7 @@ const ISSUERS: &[&str] = &["kiosk", "staff1", "staff2", "admin"];
 const DESK_VIEWERS: &[&str] = &["staff1", "staff2", "manager", "admin"];
 /// Staff at desk chania-1, and admins.
 const AT_DESK_1: &[&str] = &["staff1", "admin"];
+const ADMIN: &[&str] = &["admin"];
 
 struct Route {
     method: &'static str,
@@ -45,6 +46,13 @@ const fn route(
         allowed,
         body,
     }
+}
+
+/// Chania's settings as they are, sent back (answered 200, or 409 once stale).
+fn settings_body() -> Value {
+    let config = seira_server::config::Config::embedded().always_open();
+    let settings = config.site_settings(config.site("chania").unwrap());
+    json!({"version": 1, "settings": settings})
 }
 
 fn issue_body() -> Value {
@@ -94,6 +102,38 @@ const ROUTES: &[Route] = &[
     ),
     route("get", "/api/v1/tickets/{id}/track", EVERYONE, None),
     route("get", "/healthz", EVERYONE, None),
+    route("get", "/api/v1/admin/sites/{site}/settings", ADMIN, None),
+    route(
+        "put",
+        "/api/v1/admin/sites/{site}/settings",
+        ADMIN,
+        Some(settings_body),
+    ),
+    route("get", "/api/v1/admin/users", ADMIN, None),
+    route(
+        "post",
+        "/api/v1/admin/users",
+        ADMIN,
+        Some(
+            || json!({"name": "new", "role": "staff", "site": "chania", "password": "long enough password"}),
+        ),
+    ),
+    route(
+        "post",
+        "/api/v1/admin/users/{name}/password",
+        ADMIN,
+        Some(|| json!({"password": "another long password"})),
+    ),
+    route("post", "/api/v1/admin/users/{name}/disable", ADMIN, None),
+    route("post", "/api/v1/admin/users/{name}/enable", ADMIN, None),
+    route("get", "/api/v1/admin/tokens", ADMIN, None),
+    route(
+        "post",
+        "/api/v1/admin/tokens",
+        ADMIN,
+        Some(|| json!({"role": "display", "site": "chania", "label": "hall tv"})),
+    ),
+    route("post", "/api/v1/admin/tokens/{id}/revoke", ADMIN, None),
 ];
 
 /// A fresh ticket held by desk chania-1 (whatever it held before is put away).
@@ -148,33 +188,50 @@ async fn every_route_against_every_role() {
         "every API route needs an entry in ROUTES (tests/api/access.rs), and every entry a route"
     );
 
+    app.add_user(
+        "maria",
+        seira_server::auth::Role::Staff,
+        Some("chania"),
+        &[],
+    );
+    let (_, spare) = app
+        .post(
+            "/api/v1/admin/tokens",
+            "admin",
+            Some(json!({"role": "display", "site": "chania", "label": "spare"})),
+        )
+        .await;
+    assert!(spare["id"].is_i64(), "{spare}");
+    let spare = spare["id"].to_string();
     for route in ROUTES {
         for who in WHO {
             let mut path = route
                 .path
                 .replace("{site}", "chania")
-                .replace("{desk}", "chania-1");
-            if path.contains("{id}") {
+                .replace("{desk}", "chania-1")
+                .replace("{name}", "maria");
+            if path.starts_with("/api/v1/admin/tokens/") {
+                path = path.replace("{id}", &spare);
+            } else if path.contains("{id}") {
                 path = path.replace("{id}", &ticket_at_desk_1(&app).await);
             }
-            let status = if route.path.ends_with("/events") {
+            let (status, answer) = if route.path.ends_with("/events") {
                 // Only the answer's status: the stream itself stays open.
                 let mut request = app.http.get(format!("{}{path}", app.base));
                 if !who.is_empty() {
                     request = request.bearer_auth(app.token(who));
                 }
-                request.send().await.unwrap().status()
+                (request.send().await.unwrap().status(), Value::Null)
             } else {
                 app.send(route.method, &path, who, route.body.map(|b| b()))
                     .await
-                    .0
             };
             let allowed = route.allowed.contains(&who);
             let refused = matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
             assert_eq!(
                 !refused, allowed,
-                "{} {} as `{who}` answered {status}",
-                route.method, route.path
+                "{} {} as `{who}` answered {status} {answer}",
+                route.method, path
             );
             if refused {
                 let expected = if who.is_empty() {

@@ -2,6 +2,7 @@
 //! one module per concern.
 
 mod access;
+mod admin;
 mod bad_input;
 mod browser;
 mod concurrency;

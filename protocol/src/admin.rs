@@ -1,0 +1,171 @@
+//! The documents of the admin API (`/api/v1/admin/…`): a site's settings as one form, users,
+//! and device tokens.
+//!
+//! [`SiteSettings`] has the shape of a `[[sites]]` table of the configuration file, so what an
+//! admin edits in the browser and what a file says are the same thing.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::types::{DeskOrder, Names};
+
+/// Opening hours: weekday (`mon` … `sun`) → spans like `07:30-15:30`. A day not listed is
+/// closed.
+pub type Hours = BTreeMap<String, Vec<String>>;
+
+/// Everything about one site that an admin can change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSettings {
+    pub id: String,
+    pub names: Names,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default = "athens")]
+    pub time_zone: String,
+    #[schema(value_type = BTreeMap<String, Vec<String>>)]
+    pub hours: Hours,
+    #[serde(default)]
+    pub calling: Calling,
+    #[serde(default)]
+    pub news: Vec<Names>,
+    pub services: Vec<ServiceSettings>,
+    #[serde(default)]
+    pub desks: Vec<DeskSettings>,
+}
+
+fn athens() -> String {
+    "Europe/Athens".to_owned()
+}
+
+/// The calling policy of a site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Calling {
+    /// `[priority, ordinary]`: how many of each kind are called in turn, each 1–20.
+    pub priority_ratio: [u32; 2],
+    /// Whether tickets past their target wait go first.
+    pub aging: bool,
+}
+
+impl Default for Calling {
+    fn default() -> Self {
+        Calling {
+            priority_ratio: [1, 2],
+            aging: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSettings {
+    pub id: String,
+    /// One capital letter A–Z, unique at the site.
+    pub prefix: String,
+    pub names: Names,
+    #[serde(default)]
+    pub icon: String,
+    pub target_wait_min: u32,
+    #[serde(default = "fifteen")]
+    pub typical_service_min: u32,
+    /// Own hours, when the service is offered at fewer times than the site is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<BTreeMap<String, Vec<String>>>)]
+    pub hours: Option<Hours>,
+}
+
+fn fifteen() -> u32 {
+    15
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeskSettings {
+    pub id: String,
+    pub names: Names,
+    /// Service ids in the desk's order.
+    pub services: Vec<String>,
+    #[serde(default = "desk_order")]
+    pub order: DeskOrder,
+}
+
+fn desk_order() -> DeskOrder {
+    DeskOrder::DeskOrder
+}
+
+/// A site's settings with the configuration version they belong to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VersionedSettings {
+    /// Send it back with a change: a change made meanwhile by someone else is not overwritten
+    /// (409).
+    pub version: i64,
+    pub settings: SiteSettings,
+}
+
+/// A person who signs in on the pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    pub name: String,
+    /// `staff`, `manager` or `admin`.
+    pub role: String,
+    pub site: Option<String>,
+    /// The desks a staff member may work at; empty for every desk of the site.
+    pub desks: Vec<String>,
+    pub disabled: bool,
+}
+
+/// Body of `POST /api/v1/admin/users`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub name: String,
+    pub role: String,
+    #[serde(default)]
+    pub site: Option<String>,
+    #[serde(default)]
+    pub desks: Vec<String>,
+    /// At least 12 characters.
+    pub password: String,
+}
+
+/// Body of `POST /api/v1/admin/users/{name}/password`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPassword {
+    pub password: String,
+}
+
+/// A device's or staff member's bearer token, without the token itself (never stored).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub role: String,
+    pub site: Option<String>,
+    pub desk: Option<String>,
+    pub label: String,
+    pub revoked: bool,
+}
+
+/// Body of `POST /api/v1/admin/tokens`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// `kiosk`, `display`, `staff`, `manager` or `admin`.
+    pub role: String,
+    #[serde(default)]
+    pub site: Option<String>,
+    #[serde(default)]
+    pub desk: Option<String>,
+    /// What it is for, e.g. `entrance kiosk`.
+    pub label: String,
+}
+
+/// The answer to creating a token: the only time the token is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CreatedToken {
+    pub id: i64,
+    pub token: String,
+}

@@ -1,0 +1,69 @@
+//! The live configuration: the version in force, swapped whole when an admin changes it.
+//!
+//! The database keeps every version (`config_versions`); the file, or the embedded default,
+//! only seeds the first. Running around the clock (`--always-open`, the demo) is a way of
+//! running, not a setting: it is applied on top and never stored.
+
+use std::sync::{Arc, RwLock};
+
+use crate::config::Config;
+
+pub struct LiveConfig {
+    always_open: bool,
+    state: RwLock<State>,
+}
+
+struct State {
+    version: i64,
+    /// As stored: what admins edit.
+    stored: Arc<Config>,
+    /// As served: `stored`, open around the clock when asked.
+    served: Arc<Config>,
+}
+
+impl LiveConfig {
+    pub fn new(version: i64, stored: Config, always_open: bool) -> Self {
+        LiveConfig {
+            always_open,
+            state: RwLock::new(State::of(version, stored, always_open)),
+        }
+    }
+
+    /// The configuration requests are served with.
+    pub fn current(&self) -> Arc<Config> {
+        self.read().served.clone()
+    }
+
+    /// The stored configuration and its version, for admins to change.
+    pub fn stored(&self) -> (i64, Arc<Config>) {
+        let state = self.read();
+        (state.version, state.stored.clone())
+    }
+
+    /// Puts a newly stored version in force.
+    pub fn replace(&self, version: i64, stored: Config) {
+        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        if version > state.version {
+            *state = State::of(version, stored, self.always_open);
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl State {
+    fn of(version: i64, stored: Config, always_open: bool) -> State {
+        let served = if always_open {
+            stored.clone().always_open()
+        } else {
+            stored.clone()
+        };
+        State {
+            version,
+            stored: Arc::new(stored),
+            served: Arc::new(served),
+        }
+    }
+}
