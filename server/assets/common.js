@@ -41,7 +41,7 @@ const seira = (() => {
     if (result.status === 0) return t("error-network");
     const code = result.data && result.data.error;
     const key = "error-" + code;
-    if (code && ctx.messages[key]) return t(key);
+    if (code && ctx.messages[key]) return t(key, { message: (result.data && result.data.message) || "" });
     return t("error-other", { message: (result.data && result.data.message) || result.status });
   }
 

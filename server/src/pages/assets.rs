@@ -28,6 +28,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/track.js"),
     ),
     (
+        "admin.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/admin.js"),
+    ),
+    (
         "board.js",
         "text/javascript; charset=utf-8",
         include_str!("../../assets/board.js"),

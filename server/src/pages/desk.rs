@@ -109,7 +109,7 @@ pub async fn page(
     let body = format!(
         r#"<header class="bar">
 <h1>{title} · <span class="muted">{site_name}</span></h1>
-<p id="live" class="live" role="status">{offline}</p>
+{admin_link}<p id="live" class="live" role="status">{offline}</p>
 <p class="who">{who}</p>
 <form method="post" action="/logout"><button type="submit">{logout}</button></form>
 </header>
@@ -134,6 +134,15 @@ pub async fn page(
 </section>
 </div>"#,
         title = t("desk-title"),
+        admin_link = if user.role == Role::Admin {
+            format!(
+                r#"<nav aria-label="{0}"><a href="/admin?site={1}">{0}</a></nav>"#,
+                t("nav-admin"),
+                esc(&site.id)
+            )
+        } else {
+            String::new()
+        },
         offline = t("live-offline"),
         who = esc(&m.get_with("signed-in-as", &[("name", &user.label)])),
         logout = t("logout"),

@@ -3,6 +3,7 @@
 //! made here, with a small script each (in `server/assets/`) that talks to the JSON API and
 //! its event stream: nothing to install, no build step, nothing from outside the LAN.
 
+mod admin;
 mod assets;
 mod desk;
 mod layout;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/desk", get(desk::page))
+        .route("/admin", get(admin::page))
         .route("/t/{id}", get(public::track))
         .route("/board/{site}", get(public::board))
         .route("/assets/{name}", get(assets::serve))

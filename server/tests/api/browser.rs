@@ -287,3 +287,128 @@ async fn a_morning_at_the_desk_in_the_browser() {
         b.client.clone().close().await.unwrap();
     }
 }
+
+async fn fill(client: &Client, css: &str, value: &str) {
+    let input = client.find(Locator::Css(css)).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(value).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_a_desk_and_a_kiosk_token_in_the_browser() {
+    let app = spawn_app().await;
+    app.add_user("root", Role::Admin, None, &[]);
+    app.add_user("maria", Role::Staff, Some("chania"), &["chania-1"]);
+    let admin = browser().await;
+    let staff = browser().await;
+    sign_in(&admin.client, &app, "root").await;
+    admin
+        .client
+        .goto(&format!("{}/admin", app.base))
+        .await
+        .unwrap();
+    wait_text(&admin.client, "#settings", "Επιδόματα").await;
+
+    // A fifth office for the child psychologist's second room.
+    click(&admin.client, "Προσθήκη γραφείου").await;
+    let new = "#desks > .desk:last-child";
+    fill(
+        &admin.client,
+        &format!("{new} input[data-key=id]"),
+        "chania-5",
+    )
+    .await;
+    fill(
+        &admin.client,
+        &format!("{new} input[data-lang=el]"),
+        "Γραφείο 5",
+    )
+    .await;
+    fill(
+        &admin.client,
+        &format!("{new} input[data-lang=en]"),
+        "Office 5",
+    )
+    .await;
+    admin
+        .client
+        .find(Locator::Css(&format!(
+            "{new} li[data-service=children] input"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Monday afternoons too.
+    fill(
+        &admin.client,
+        "input[data-day=mon]",
+        "07:30-15:30, 17:00-19:00",
+    )
+    .await;
+    click(&admin.client, "Αποθήκευση ρυθμίσεων").await;
+    wait_text(&admin.client, "#message", "Οι ρυθμίσεις αποθηκεύτηκαν").await;
+    let (_, desks) = app.get("/api/v1/sites/chania/desks", "admin").await;
+    let added = desks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "chania-5")
+        .unwrap();
+    assert_eq!(added["services"], json!(["children"]));
+    let (_, settings) = app
+        .get("/api/v1/admin/sites/chania/settings", "admin")
+        .await;
+    assert_eq!(
+        settings["settings"]["hours"]["mon"],
+        json!(["07:30-15:30", "17:00-19:00"])
+    );
+
+    // A wrong change is refused with the reason, and nothing changes.
+    fill(&admin.client, "input[data-day=tue]", "15:30-07:30").await;
+    click(&admin.client, "Αποθήκευση ρυθμίσεων").await;
+    wait_text(&admin.client, "#message", "closes before it opens").await;
+    fill(&admin.client, "input[data-day=tue]", "07:30-15:30").await;
+
+    // A token for the entrance kiosk, shown once.
+    let role = admin
+        .client
+        .find(Locator::Css("#tokens select"))
+        .await
+        .unwrap();
+    role.select_by_value("kiosk").await.unwrap();
+    fill(
+        &admin.client,
+        "#tokens form .field:nth-child(4) input",
+        "περίπτερο εισόδου",
+    )
+    .await;
+    click(&admin.client, "Δημιουργία κλειδιού").await;
+    wait_text(&admin.client, "#new-token", "δεν θα εμφανιστεί ξανά").await;
+    let token = admin
+        .client
+        .find(Locator::Id("token-value"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    let kiosk = seira_protocol::Client::new(&app.base, Some(token)).unwrap();
+    assert!(kiosk.services("chania").await.is_ok());
+    screenshot(&admin.client, "admin").await;
+
+    // Staff cannot open the page.
+    sign_in(&staff.client, &app, "maria").await;
+    staff
+        .client
+        .goto(&format!("{}/admin", app.base))
+        .await
+        .unwrap();
+    wait_text(&staff.client, "main", "μόνο για διαχειριστές").await;
+
+    for b in [&admin, &staff] {
+        b.client.clone().close().await.unwrap();
+    }
+}
