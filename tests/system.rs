@@ -336,3 +336,54 @@ fn the_server_names_the_cause_when_it_cannot_start() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("cannot listen on {addr}")));
 }
+
+#[test]
+fn users_are_added_with_a_password_from_stdin() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seira.db");
+    let add = |name: &str, password: &str, extra: &[&str]| {
+        let mut child = Command::new(SEIRA)
+            .args(["user", "add", name, "--db", db.to_str().unwrap()])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let ok = add(
+        "maria",
+        "ένας μακρύς κωδικός",
+        &["--role", "staff", "--desk", "chania-1"],
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let short = add("nikos", "short", &["--role", "staff", "--site", "chania"]);
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    let twice = add(
+        "maria",
+        "ένας μακρύς κωδικός",
+        &["--role", "staff", "--site", "chania"],
+    );
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("there is a user `maria` already"));
+    let kiosk = add(
+        "box",
+        "ένας μακρύς κωδικός",
+        &["--role", "kiosk", "--site", "chania"],
+    );
+    assert!(String::from_utf8_lossy(&kiosk.stderr).contains("not a role of people"));
+    let list = seira(&["user", "list", "--db", db.to_str().unwrap()]);
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        list.contains("maria") && list.contains("chania-1") && list.contains("active"),
+        "{list}"
+    );
+    assert!(!list.contains("nikos"));
+}

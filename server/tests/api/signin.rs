@@ -238,3 +238,43 @@ async fn a_signed_in_page_cannot_be_used_from_another_origin_or_at_another_desk(
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
+    let app = spawn_app().await;
+    app.add_user("maria", Role::Staff, Some("chania"), &[]);
+    let desks = format!("{}/api/v1/sites/chania/desks", app.base);
+    let start = jiff::Timestamp::now();
+    let at = |minutes: i64| start + jiff::SignedDuration::from_mins(minutes);
+
+    // Used every 25 minutes, a session lives on… until 12 hours after sign-in.
+    app.set_time(at(0));
+    let busy = app.signed_in("maria").await;
+    for minutes in (25..=700).step_by(25) {
+        app.set_time(at(minutes));
+        assert_eq!(
+            busy.get(&desks).send().await.unwrap().status(),
+            StatusCode::OK,
+            "at {minutes} min"
+        );
+    }
+    app.set_time(at(12 * 60 + 1));
+    assert_eq!(
+        busy.get(&desks).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Left alone for 31 minutes, a session ends.
+    app.set_time(at(0));
+    let idle = app.signed_in("maria").await;
+    app.set_time(at(29));
+    assert_eq!(
+        idle.get(&desks).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    app.set_time(at(29 + 31));
+    assert_eq!(
+        idle.get(&desks).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
