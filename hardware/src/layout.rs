@@ -1,0 +1,149 @@
+//! The ticket: what a citizen takes from the kiosk. The number is the largest thing on it;
+//! everything is centred; the QR code leads to the phone page. No personal data.
+
+use crate::commands::{Align, Commands, Unprintable};
+use crate::profile::Profile;
+
+/// What a ticket says, already in the citizen's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketContent {
+    /// The centre's name.
+    pub centre: String,
+    /// `A012`.
+    pub number: String,
+    pub service: String,
+    /// Date and time of issue, as printed (`23/11/2026 10:42`, Europe/Athens).
+    pub issued: String,
+    /// e.g. `Μπροστά σας: 3 · Αναμονή περίπου 15 λεπτά`.
+    pub queue_line: String,
+    /// The phone page's full address, for the QR code.
+    pub track_url: String,
+    /// e.g. `Οι υπηρεσίες παρέχονται δωρεάν`.
+    pub footer: String,
+}
+
+/// The ESC/POS bytes of a ticket for `profile`.
+pub fn ticket(content: &TicketContent, profile: &Profile) -> Result<Vec<u8>, Unprintable> {
+    let wide = profile.width_dots >= 576;
+    let mut c = Commands::new(profile.codepage, profile.codepage_number);
+    c.align(Align::Center).bold(true);
+    for line in wrap(&content.centre, profile.chars_per_line) {
+        c.line(&line)?;
+    }
+    c.bold(false).feed(1);
+    // Font A is 12 dots wide: 4 characters × 12 × 8 fill 384 dots, so 58 mm paper takes 6×.
+    let big = if wide { 8 } else { 6 };
+    c.size(big, big).line(&content.number)?;
+    c.size(1, 1).feed(1).bold(true);
+    for line in wrap(&content.service, profile.chars_per_line) {
+        c.line(&line)?;
+    }
+    c.bold(false).feed(1).line(&content.issued)?;
+    for line in wrap(&content.queue_line, profile.chars_per_line) {
+        c.line(&line)?;
+    }
+    c.feed(1)
+        .qr(&content.track_url, if wide { 6 } else { 5 })
+        .feed(1);
+    for line in wrap(&content.footer, profile.chars_per_line) {
+        c.line(&line)?;
+    }
+    c.feed(3).cut();
+    Ok(c.into_bytes())
+}
+
+/// Breaks text into lines of at most `width` characters, at spaces where it can.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > width {
+            if !current.is_empty() {
+                lines.push(std::mem::take(&mut current));
+            }
+            lines.push(word.drain(..width).collect());
+        }
+        let word: String = word.into_iter().collect();
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if needed > width && !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(&word);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codepage::CodePage;
+
+    pub fn sample() -> TicketContent {
+        TicketContent {
+            centre: "Κέντρο Κοινότητας Δήμου Χανίων".into(),
+            number: "A012".into(),
+            service: "Επιδόματα και ΚΕΑ: ενημέρωση και αιτήσεις".into(),
+            issued: "23/11/2026 10:42".into(),
+            queue_line: "Μπροστά σας: 3 · Αναμονή περίπου 15 λεπτά".into(),
+            track_url: "http://10.0.0.2:8080/t/0123456789abcdef".into(),
+            footer: "Οι υπηρεσίες παρέχονται δωρεάν".into(),
+        }
+    }
+
+    #[test]
+    fn lines_wrap_at_spaces_and_split_long_words() {
+        assert_eq!(
+            wrap("Επιδόματα και ΚΕΑ: ενημέρωση", 12),
+            ["Επιδόματα", "και ΚΕΑ:", "ενημέρωση"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 10), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_ticket_has_every_part_in_greek_bytes() {
+        for name in Profile::ALL {
+            let profile = Profile::named(name).unwrap();
+            let bytes = ticket(&sample(), &profile).unwrap();
+            assert!(bytes.starts_with(&[0x1b, b'@', 0x1b, b't', profile.codepage_number]));
+            assert!(bytes.ends_with(&[0x1d, b'V', 66, 0]), "cut at the end");
+            let page = profile.codepage;
+            for text in ["Κέντρο Κοινότητας Δήμου Χανίων", "A012", "23/11/2026 10:42"]
+            {
+                let encoded = page.encode(text).unwrap();
+                assert!(
+                    bytes
+                        .windows(encoded.len())
+                        .any(|w| w == encoded.as_slice()),
+                    "{name}: {text}"
+                );
+            }
+            let url = b"http://10.0.0.2:8080/t/0123456789abcdef";
+            assert!(bytes.windows(url.len()).any(|w| w == url), "the QR payload");
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("Κ"),
+                "no UTF-8 Greek"
+            );
+        }
+    }
+
+    #[test]
+    fn text_no_code_page_holds_is_refused() {
+        let mut content = sample();
+        content.service = "الإعانات".into();
+        let profile = Profile::named("generic-80").unwrap();
+        assert_eq!(
+            ticket(&content, &profile).unwrap_err().page,
+            CodePage::Pc737
+        );
+    }
+}

@@ -1,0 +1,260 @@
+//! Real links to fake printers: a serial line through a `socat` pseudo-terminal pair, and a
+//! network printer on a local TCP port. The printer's end records every byte and answers
+//! status queries as a real one would; the bytes are read back and checked.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use seira_hardware::reader::{self, Element};
+use seira_hardware::{
+    PrintError, Printer, PrinterSpec, PrinterState, Profile, TicketContent, ticket,
+};
+
+const TIMEOUT: Duration = Duration::from_millis(500);
+const OK: u8 = 0x12;
+
+/// How the fake printer answers `DLE EOT 1..4`; `None`: it says nothing.
+#[derive(Clone, Copy)]
+struct Answers(Option<[u8; 4]>);
+
+const READY: Answers = Answers(Some([OK, OK, OK, OK]));
+const PAPER_OUT: Answers = Answers(Some([OK | 0x08, OK | 0x20, OK, OK | 0x60]));
+const COVER_OPEN: Answers = Answers(Some([OK | 0x08, OK | 0x04, OK, OK]));
+const SILENT: Answers = Answers(None);
+
+/// Plays the printer on `stream`: records what it is sent, answers status queries. Sends
+/// everything it received when the line closes.
+fn fake_printer<S: Read + Write + Send + 'static>(
+    mut stream: S,
+    answers: Answers,
+) -> mpsc::Receiver<Vec<u8>> {
+    let (done, received) = mpsc::channel();
+    thread::spawn(move || {
+        let mut all = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = match stream.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            let start = all.len();
+            all.extend_from_slice(&buf[..n]);
+            // Answer each complete `DLE EOT n` that arrived.
+            let from = start.saturating_sub(2);
+            let queries: Vec<u8> = all[from..]
+                .windows(3)
+                .filter(|w| w[0] == 0x10 && w[1] == 0x04 && (1..=4).contains(&w[2]))
+                .map(|w| w[2])
+                .collect();
+            if let Answers(Some(bytes)) = answers {
+                for n in queries {
+                    let _ = stream.write_all(&[bytes[n as usize - 1]]);
+                    let _ = stream.flush();
+                }
+            }
+        }
+        let _ = done.send(all);
+    });
+    received
+}
+
+fn content() -> TicketContent {
+    TicketContent {
+        centre: "Κέντρο Κοινότητας Δήμου Χανίων".into(),
+        number: "A012".into(),
+        service: "Επιδόματα και ΚΕΑ: ενημέρωση και αιτήσεις".into(),
+        issued: "23/11/2026 10:42".into(),
+        queue_line: "Μπροστά σας: 3 · Αναμονή περίπου 15 λεπτά".into(),
+        track_url: "http://10.0.0.2:8080/t/0123456789abcdef".into(),
+        footer: "Οι υπηρεσίες παρέχονται δωρεάν".into(),
+    }
+}
+
+/// Checks a captured job: the status queries around it, and the ticket's text, QR and cut.
+fn check_job(bytes: &[u8], profile: &Profile) {
+    let elements =
+        reader::read(bytes, profile.greek_pages).expect("the printer got only valid ESC/POS");
+    let queries: Vec<u8> = elements
+        .iter()
+        .filter_map(|e| match e {
+            Element::StatusQuery(n) => Some(*n),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        queries,
+        [1, 2, 3, 4, 1, 2, 3, 4],
+        "status asked before and after"
+    );
+    let lines = reader::lines(&elements);
+    for expected in [
+        "Κέντρο Κοινότητας Δήμου Χανίων",
+        "A012",
+        "23/11/2026 10:42",
+        "Οι υπηρεσίες παρέχονται δωρεάν",
+    ] {
+        assert!(
+            lines.iter().any(|l| l == expected),
+            "`{expected}` in {lines:?}"
+        );
+    }
+    assert!(elements.contains(&Element::Qr(
+        "http://10.0.0.2:8080/t/0123456789abcdef".into()
+    )));
+    assert!(elements.contains(&Element::CodePage(profile.codepage_number)));
+    let cut = elements
+        .iter()
+        .position(|e| *e == Element::Cut)
+        .expect("a cut");
+    let last_text = elements
+        .iter()
+        .rposition(|e| matches!(e, Element::Text(_)))
+        .unwrap();
+    assert!(cut > last_text, "the cut comes after the text");
+}
+
+// ---- serial, through a pseudo-terminal pair ------------------------------------------------
+
+struct Pty {
+    socat: Child,
+    printer_end: PathBuf,
+    host_end: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.socat.kill();
+        let _ = self.socat.wait();
+    }
+}
+
+fn pty_pair() -> Pty {
+    let dir = tempfile::tempdir().unwrap();
+    let printer_end = dir.path().join("printer");
+    let host_end = dir.path().join("host");
+    let socat = Command::new("socat")
+        .arg(format!("pty,raw,echo=0,link={}", printer_end.display()))
+        .arg(format!("pty,raw,echo=0,link={}", host_end.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("socat is installed (scripts/setup installs it)");
+    for _ in 0..100 {
+        if printer_end.exists() && host_end.exists() {
+            break;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    Pty {
+        socat,
+        printer_end,
+        host_end,
+        _dir: dir,
+    }
+}
+
+fn open_end(path: &Path) -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .unwrap()
+}
+
+fn serial_spec(pty: &Pty) -> PrinterSpec {
+    format!("serial:{}@19200", pty.host_end.display())
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn a_ticket_prints_in_greek_over_a_serial_line_on_every_profile() {
+    for name in Profile::ALL {
+        let profile = Profile::named(name).unwrap();
+        let pty = pty_pair();
+        let received = fake_printer(open_end(&pty.printer_end), READY);
+        let mut printer = Printer::open(&serial_spec(&pty), TIMEOUT).unwrap();
+        let job = ticket(&content(), &profile).unwrap();
+        assert_eq!(printer.print(&job).unwrap(), PrinterState::Ready);
+        drop(printer);
+        drop(pty);
+        let bytes = received.recv_timeout(Duration::from_secs(10)).unwrap();
+        check_job(&bytes, &profile);
+    }
+}
+
+#[test]
+fn faults_come_back_as_states_and_nothing_is_printed() {
+    for (answers, state) in [
+        (PAPER_OUT, PrinterState::PaperOut),
+        (COVER_OPEN, PrinterState::CoverOpen),
+    ] {
+        let pty = pty_pair();
+        let received = fake_printer(open_end(&pty.printer_end), answers);
+        let mut printer = Printer::open(&serial_spec(&pty), TIMEOUT).unwrap();
+        assert_eq!(printer.status().unwrap(), state);
+        let job = ticket(&content(), &Profile::named("generic-80").unwrap()).unwrap();
+        match printer.print(&job) {
+            Err(PrintError::NotReady { state: s, .. }) => assert_eq!(s, state),
+            other => panic!("expected NotReady, got {other:?}"),
+        }
+        drop(printer);
+        drop(pty);
+        let bytes = received.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert!(
+            !bytes.windows(4).any(|w| w == b"A012"),
+            "no ticket printed on a faulty printer"
+        );
+    }
+}
+
+#[test]
+fn a_silent_printer_is_an_error_within_the_timeout_not_a_hang() {
+    let pty = pty_pair();
+    let _received = fake_printer(open_end(&pty.printer_end), SILENT);
+    let mut printer = Printer::open(&serial_spec(&pty), TIMEOUT).unwrap();
+    match printer.status() {
+        Err(PrintError::NoAnswer { timeout, .. }) => assert_eq!(timeout, TIMEOUT),
+        other => panic!("expected NoAnswer, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_unplugged_serial_printer_is_an_error() {
+    let spec: PrinterSpec = "serial:/dev/seira-no-such-printer".parse().unwrap();
+    assert!(matches!(
+        Printer::open(&spec, TIMEOUT),
+        Err(PrintError::Open { .. })
+    ));
+}
+
+// ---- network, raw TCP ----------------------------------------------------------------------
+
+#[test]
+fn a_ticket_prints_over_the_network() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (accepted, connection) = mpsc::channel();
+    thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let _ = accepted.send(fake_printer(stream, READY));
+    });
+    let spec: PrinterSpec = format!("tcp:127.0.0.1:{port}").parse().unwrap();
+    let mut printer = Printer::open(&spec, TIMEOUT).unwrap();
+    let profile = Profile::named("epson-tm").unwrap();
+    assert_eq!(
+        printer
+            .print(&ticket(&content(), &profile).unwrap())
+            .unwrap(),
+        PrinterState::Ready
+    );
+    drop(printer);
+    let received = connection.recv_timeout(Duration::from_secs(10)).unwrap();
+    let bytes = received.recv_timeout(Duration::from_secs(10)).unwrap();
+    check_job(&bytes, &profile);
+}
