@@ -3,6 +3,28 @@
 
 use crate::commands::{Align, Commands, Unprintable};
 use crate::profile::Profile;
+use crate::raster::{can_draw, render_line};
+
+/// Font A is 24 dots high: a raster line of "size 1" text is drawn that high.
+const LINE_DOTS: f32 = 24.0;
+
+/// A line as text when the printer's code page holds it, else as an image of the text (Arabic,
+/// Farsi, Ukrainian…), so that nothing is ever sent as raw UTF-8.
+fn put_line(c: &mut Commands, text: &str, profile: &Profile, bold: bool) -> Result<(), Unprintable> {
+    if profile.codepage.holds(text) {
+        c.line(text)?;
+        return Ok(());
+    }
+    if let Some(character) = text.chars().find(|ch| !can_draw(&ch.to_string())) {
+        return Err(Unprintable {
+            character,
+            page: profile.codepage,
+        });
+    }
+    let image = render_line(text, LINE_DOTS, bold, profile.width_dots as u32, Align::Center);
+    c.raster(image.width_bytes(), &image.rows);
+    Ok(())
+}
 
 /// What a ticket says, already in the citizen's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +50,7 @@ pub fn ticket(content: &TicketContent, profile: &Profile) -> Result<Vec<u8>, Unp
     let mut c = Commands::new(profile.codepage, profile.codepage_number);
     c.align(Align::Center).bold(true);
     for line in wrap(&content.centre, profile.chars_per_line) {
-        c.line(&line)?;
+        put_line(&mut c, &line, profile, true)?;
     }
     c.bold(false).feed(1);
     // Font A is 12 dots wide: 4 characters × 12 × 8 fill 384 dots, so 58 mm paper takes 6×.
@@ -36,17 +58,18 @@ pub fn ticket(content: &TicketContent, profile: &Profile) -> Result<Vec<u8>, Unp
     c.size(big, big).line(&content.number)?;
     c.size(1, 1).feed(1).bold(true);
     for line in wrap(&content.service, profile.chars_per_line) {
-        c.line(&line)?;
+        put_line(&mut c, &line, profile, true)?;
     }
-    c.bold(false).feed(1).line(&content.issued)?;
+    c.bold(false).feed(1);
+    put_line(&mut c, &content.issued, profile, false)?;
     for line in wrap(&content.queue_line, profile.chars_per_line) {
-        c.line(&line)?;
+        put_line(&mut c, &line, profile, false)?;
     }
     c.feed(1)
         .qr(&content.track_url, if wide { 6 } else { 5 })
         .feed(1);
     for line in wrap(&content.footer, profile.chars_per_line) {
-        c.line(&line)?;
+        put_line(&mut c, &line, profile, false)?;
     }
     c.feed(3).cut();
     Ok(c.into_bytes())
@@ -137,13 +160,25 @@ mod tests {
     }
 
     #[test]
-    fn text_no_code_page_holds_is_refused() {
+    fn text_no_code_page_holds_prints_as_an_image_never_as_utf8() {
         let mut content = sample();
-        content.service = "الإعانات".into();
+        content.service = "الإعانات ودخل التضامن الاجتماعي".into();
+        content.queue_line = "Попереду вас: 3".into();
         let profile = Profile::named("generic-80").unwrap();
-        assert_eq!(
-            ticket(&content, &profile).unwrap_err().page,
-            CodePage::Pc737
-        );
+        let bytes = ticket(&content, &profile).unwrap();
+        let images = bytes.windows(4).filter(|w| *w == [0x1d, b'v', b'0', 0]).count();
+        assert_eq!(images, 2, "the Arabic and the Ukrainian lines are images");
+        assert!(!bytes.windows(2).any(|w| w == "ا".as_bytes()), "no UTF-8 Arabic");
+        // Greek stays text.
+        let greek = CodePage::Pc737.encode("Κέντρο").unwrap();
+        assert!(bytes.windows(greek.len()).any(|w| w == greek.as_slice()));
+    }
+
+    #[test]
+    fn text_no_font_draws_is_refused() {
+        let mut content = sample();
+        content.service = "福利".into();
+        let profile = Profile::named("generic-80").unwrap();
+        assert_eq!(ticket(&content, &profile).unwrap_err().character, '福');
     }
 }

@@ -15,6 +15,7 @@ pub mod commands;
 pub mod layout;
 pub mod printer;
 pub mod profile;
+pub mod raster;
 pub mod reader;
 pub mod status;
 
