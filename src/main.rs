@@ -31,6 +31,8 @@ enum Command {
     /// Checks or shows a configuration file.
     #[command(subcommand)]
     Config(commands::config::Command),
+    /// Prints a sample ticket on a printer, and/or draws it into a PNG.
+    PrintTest(commands::print_test::Args),
     /// Measures the server: throughput and latency of issuing and calling, and memory.
     Bench(commands::bench::Args),
 }
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Token(command) => commands::token::run(command),
         Command::User(command) => commands::user::run(command),
         Command::Config(command) => commands::config::run(command),
+        Command::PrintTest(args) => commands::print_test::run(args),
         Command::Bench(args) => commands::bench::run(args),
     };
     match result {

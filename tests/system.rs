@@ -387,3 +387,60 @@ fn users_are_added_with_a_password_from_stdin() {
     );
     assert!(!list.contains("nikos"));
 }
+
+#[test]
+fn print_test_prints_and_previews_greek_arabic_and_farsi_tickets() {
+    use seira_hardware::reader::{self, Element};
+    let dir = tempfile::tempdir().unwrap();
+    let docs = std::env::var_os("SEIRA_UPDATE_SCREENSHOTS")
+        .map(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/tickets"));
+    for lang in ["el", "ar", "fa"] {
+        let png = dir.path().join(format!("ticket-{lang}.png"));
+        let bin = dir.path().join(format!("ticket-{lang}.bin"));
+        let out = seira(&[
+            "print-test",
+            "--lang",
+            lang,
+            "--profile",
+            "generic-58",
+            "--preview",
+            png.to_str().unwrap(),
+            "--printer",
+            &format!("file:{}", bin.display()),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            std::fs::read(&png).unwrap().starts_with(b"\x89PNG"),
+            "{lang}: a PNG"
+        );
+        let bytes = std::fs::read(&bin).unwrap();
+        let profile = seira_hardware::Profile::named("generic-58").unwrap();
+        let elements = reader::read(&bytes, profile.greek_pages).unwrap();
+        assert!(
+            elements.iter().any(|e| *e == Element::Text("A012".into())),
+            "{lang}"
+        );
+        let images = elements
+            .iter()
+            .filter(|e| matches!(e, Element::Raster { .. }))
+            .count();
+        assert_eq!(
+            images > 0,
+            lang != "el",
+            "{lang}: only scripts without a code page are images"
+        );
+        if let Some(docs) = &docs {
+            std::fs::create_dir_all(docs).unwrap();
+            std::fs::copy(&png, docs.join(format!("ticket-{lang}.png"))).unwrap();
+        }
+    }
+    let bad = seira(&["print-test", "--printer", "lpt1"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("say serial:, usb:, tcp: or file:"));
+    let nothing = seira(&["print-test"]);
+    assert!(String::from_utf8_lossy(&nothing.stderr).contains("say --printer, --preview, or both"));
+}

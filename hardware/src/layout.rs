@@ -10,7 +10,12 @@ const LINE_DOTS: f32 = 24.0;
 
 /// A line as text when the printer's code page holds it, else as an image of the text (Arabic,
 /// Farsi, Ukrainian…), so that nothing is ever sent as raw UTF-8.
-fn put_line(c: &mut Commands, text: &str, profile: &Profile, bold: bool) -> Result<(), Unprintable> {
+fn put_line(
+    c: &mut Commands,
+    text: &str,
+    profile: &Profile,
+    bold: bool,
+) -> Result<(), Unprintable> {
     if profile.codepage.holds(text) {
         c.line(text)?;
         return Ok(());
@@ -21,7 +26,13 @@ fn put_line(c: &mut Commands, text: &str, profile: &Profile, bold: bool) -> Resu
             page: profile.codepage,
         });
     }
-    let image = render_line(text, LINE_DOTS, bold, profile.width_dots as u32, Align::Center);
+    let image = render_line(
+        text,
+        LINE_DOTS,
+        bold,
+        profile.width_dots as u32,
+        Align::Center,
+    );
     c.raster(image.width_bytes(), &image.rows);
     Ok(())
 }
@@ -166,9 +177,15 @@ mod tests {
         content.queue_line = "Попереду вас: 3".into();
         let profile = Profile::named("generic-80").unwrap();
         let bytes = ticket(&content, &profile).unwrap();
-        let images = bytes.windows(4).filter(|w| *w == [0x1d, b'v', b'0', 0]).count();
+        let images = bytes
+            .windows(4)
+            .filter(|w| *w == [0x1d, b'v', b'0', 0])
+            .count();
         assert_eq!(images, 2, "the Arabic and the Ukrainian lines are images");
-        assert!(!bytes.windows(2).any(|w| w == "ا".as_bytes()), "no UTF-8 Arabic");
+        assert!(
+            !bytes.windows(2).any(|w| w == "ا".as_bytes()),
+            "no UTF-8 Arabic"
+        );
         // Greek stays text.
         let greek = CodePage::Pc737.encode("Κέντρο").unwrap();
         assert!(bytes.windows(greek.len()).any(|w| w == greek.as_slice()));

@@ -13,6 +13,7 @@
 pub mod codepage;
 pub mod commands;
 pub mod layout;
+pub mod preview;
 pub mod printer;
 pub mod profile;
 pub mod raster;

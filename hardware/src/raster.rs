@@ -95,12 +95,33 @@ fn shape(text: &str, font_data: &'static [u8], px: f32) -> (Vec<Placed>, f32) {
     (placed, x)
 }
 
-/// Draws one line of text `px` high into a bitmap `width` dots wide.
+/// Draws one line of text `px` high into a bitmap `width` dots wide, smaller if it would not
+/// fit.
 pub fn render_line(text: &str, px: f32, bold: bool, width: u32, align: Align) -> Bitmap {
+    render_line_within(text, px, bold, width, align, width)
+}
+
+/// The same, with the text itself at most `text_width` dots wide (a printer font's cells).
+pub fn render_line_within(
+    text: &str,
+    px: f32,
+    bold: bool,
+    width: u32,
+    align: Align,
+    text_width: u32,
+) -> Bitmap {
     let data = if bold { BOLD } else { REGULAR };
     let font = FontRef::try_from_slice(data).expect("the bundled font loads");
-    let (glyphs, line_width) = shape(text, data, px);
-    let height = (px * 1.25).ceil() as u32;
+    let (mut glyphs, mut line_width) = shape(text, data, px);
+    let room = text_width.min(width) as f32;
+    let height_px = px;
+    let mut px = px;
+    if line_width > room && line_width > 0.0 {
+        px *= room / line_width * 0.98;
+        (glyphs, line_width) = shape(text, data, px);
+    }
+    let px_for_height = height_px;
+    let height = (px_for_height * 1.25).ceil() as u32;
     let mut bitmap = Bitmap::new(width, height);
     let left = match align {
         Align::Left => 0.0,
@@ -108,7 +129,9 @@ pub fn render_line(text: &str, px: f32, bold: bool, width: u32, align: Align) ->
         Align::Right => (bitmap.width as f32 - line_width).max(0.0),
     };
     let scaled = font.as_scaled(PxScale::from(px));
-    let baseline = ab_glyph::ScaleFont::ascent(&scaled);
+    // Smaller text sits on the line's baseline, not at its top.
+    let baseline = ab_glyph::ScaleFont::ascent(&font.as_scaled(PxScale::from(px_for_height)));
+    let _ = scaled;
     for g in glyphs {
         let glyph = GlyphId(g.glyph).with_scale_and_position(px, point(left + g.x, baseline + g.y));
         if let Some(outline) = font.outline_glyph(glyph) {
@@ -141,9 +164,19 @@ mod tests {
 
     #[test]
     fn the_font_draws_every_script_of_the_kiosk() {
-        for text in ["Επιδόματα", "Benefits", "الإعانات", "کمک‌هزینه‌ها", "Соціальні виплати", "Përfitimet sociale"] {
+        for text in [
+            "Επιδόματα",
+            "Benefits",
+            "الإعانات",
+            "کمک‌هزینه‌ها",
+            "Соціальні виплати",
+            "Përfitimet sociale",
+        ] {
             assert!(can_draw(text), "{text}");
-            assert!(render_line(text, 24.0, false, 384, Align::Center).ink() > 50, "{text} has ink");
+            assert!(
+                render_line(text, 24.0, false, 384, Align::Center).ink() > 50,
+                "{text} has ink"
+            );
         }
     }
 
@@ -152,15 +185,35 @@ mod tests {
         // Left-aligned, a Latin word starts at the left edge; an Arabic one is reversed into
         // visual order, so its first (logical) letter ends up at the right of the line.
         let arabic = render_line("مرحبا", 24.0, false, 384, Align::Left);
-        let width_used = (0..arabic.width).rev().find(|&x| (0..arabic.height).any(|y| arabic.get(x, y))).unwrap();
+        let width_used = (0..arabic.width)
+            .rev()
+            .find(|&x| (0..arabic.height).any(|y| arabic.get(x, y)))
+            .unwrap();
         assert!(width_used > 30 && width_used < 200, "{width_used}");
+    }
+
+    #[test]
+    fn a_long_line_is_drawn_smaller_to_fit_never_cut() {
+        let text = "الإعانات ودخل التضامن الاجتماعي: معلومات وطلبات";
+        let line = render_line(text, 24.0, true, 384, Align::Center);
+        assert_eq!(line.width, 384);
+        let inked: Vec<u32> = (0..line.width)
+            .filter(|&x| (0..line.height).any(|y| line.get(x, y)))
+            .collect();
+        assert!(
+            inked[0] > 0 && *inked.last().unwrap() < 383,
+            "a margin on both sides"
+        );
     }
 
     #[test]
     fn arabic_letters_join() {
         // Shaped, the joined word is narrower than its letters drawn apart.
         let joined = shape("سلام", REGULAR, 24.0).1;
-        let apart: f32 = "سلام".chars().map(|c| shape(&c.to_string(), REGULAR, 24.0).1).sum();
+        let apart: f32 = "سلام"
+            .chars()
+            .map(|c| shape(&c.to_string(), REGULAR, 24.0).1)
+            .sum();
         assert!(joined < apart, "{joined} < {apart}");
     }
 }
