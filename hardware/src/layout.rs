@@ -53,12 +53,17 @@ pub struct TicketContent {
     pub track_url: String,
     /// e.g. `Οι υπηρεσίες παρέχονται δωρεάν`.
     pub footer: String,
+    /// The centre's logo, printed above its name (see [`crate::raster::logo`]).
+    pub logo: Option<crate::raster::Bitmap>,
 }
 
 /// The ESC/POS bytes of a ticket for `profile`.
 pub fn ticket(content: &TicketContent, profile: &Profile) -> Result<Vec<u8>, Unprintable> {
     let wide = profile.width_dots >= 576;
     let mut c = Commands::new(profile.codepage, profile.codepage_number);
+    if let Some(logo) = &content.logo {
+        c.raster(logo.width_bytes(), &logo.rows).feed(1);
+    }
     c.align(Align::Center).bold(true);
     for line in wrap(&content.centre, profile.chars_per_line) {
         put_line(&mut c, &line, profile, true)?;
@@ -130,6 +135,7 @@ mod tests {
             queue_line: "Μπροστά σας: 3 · Αναμονή περίπου 15 λεπτά".into(),
             track_url: "http://10.0.0.2:8080/t/0123456789abcdef".into(),
             footer: "Οι υπηρεσίες παρέχονται δωρεάν".into(),
+            logo: None,
         }
     }
 

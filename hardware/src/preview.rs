@@ -132,6 +132,7 @@ mod tests {
             queue_line: "Μπροστά σας: 3".into(),
             track_url: "http://seira.local/t/abc".into(),
             footer: "Οι υπηρεσίες παρέχονται δωρεάν".into(),
+            logo: None,
         };
         let profile = Profile::named("generic-58").unwrap();
         let image = preview(&ticket(&content, &profile).unwrap(), &profile).unwrap();

@@ -150,6 +150,32 @@ pub fn render_line_within(
     bitmap
 }
 
+/// A logo from an image file: scaled to at most `max_width` dots wide and 160 high, turned
+/// into black and white (dark and opaque pixels print), and centred in a `width`-dot line.
+pub fn logo(
+    path: &std::path::Path,
+    width: u32,
+    max_width: u32,
+) -> Result<Bitmap, image::ImageError> {
+    let image = image::open(path)?;
+    let scaled = image.resize(
+        max_width.min(width),
+        160,
+        image::imageops::FilterType::Lanczos3,
+    );
+    let rgba = scaled.to_rgba8();
+    let mut bitmap = Bitmap::new(width, rgba.height());
+    let left = (width.saturating_sub(rgba.width())) / 2;
+    for (x, y, pixel) in rgba.enumerate_pixels() {
+        let [r, g, b, a] = pixel.0;
+        let luma = 0.299 * r as f32 + 0.587 * g as f32 + 0.114 * b as f32;
+        if a >= 128 && luma < 128.0 {
+            bitmap.set(left + x, y);
+        }
+    }
+    Ok(bitmap)
+}
+
 /// Whether the bundled font draws every character of `text`.
 pub fn can_draw(text: &str) -> bool {
     let font = FontRef::try_from_slice(REGULAR).expect("the bundled font loads");
@@ -204,6 +230,24 @@ mod tests {
             inked[0] > 0 && *inked.last().unwrap() < 383,
             "a margin on both sides"
         );
+    }
+
+    #[test]
+    fn a_logo_becomes_a_centred_black_and_white_image() {
+        let dir = std::env::temp_dir().join(format!("seira-logo-{}.png", std::process::id()));
+        let mut img = image::RgbaImage::from_pixel(400, 100, image::Rgba([255, 255, 255, 255]));
+        for x in 0..400 {
+            for y in 40..60 {
+                img.put_pixel(x, y, image::Rgba([10, 10, 10, 255]));
+            }
+        }
+        img.save(&dir).unwrap();
+        let bitmap = logo(&dir, 384, 256).unwrap();
+        assert_eq!(bitmap.width, 384);
+        assert!(bitmap.height <= 160);
+        assert!(bitmap.get(192, bitmap.height / 2) && !bitmap.get(10, bitmap.height / 2));
+        assert!(logo(std::path::Path::new("/nonexistent.png"), 384, 256).is_err());
+        let _ = std::fs::remove_file(dir);
     }
 
     #[test]

@@ -211,6 +211,7 @@ mod tests {
             queue_line: "Μπροστά σας: 3".into(),
             track_url: "http://seira.local/t/abc".into(),
             footer: "Οι υπηρεσίες παρέχονται δωρεάν".into(),
+            logo: None,
         };
         for name in Profile::ALL {
             let profile = Profile::named(name).unwrap();

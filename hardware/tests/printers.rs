@@ -71,6 +71,7 @@ fn content() -> TicketContent {
         queue_line: "Μπροστά σας: 3 · Αναμονή περίπου 15 λεπτά".into(),
         track_url: "http://10.0.0.2:8080/t/0123456789abcdef".into(),
         footer: "Οι υπηρεσίες παρέχονται δωρεάν".into(),
+        logo: None,
     }
 }
 

@@ -31,6 +31,9 @@ pub struct SiteSettings {
     pub calling: Calling,
     #[serde(default)]
     pub news: Vec<Names>,
+    /// The line at the foot of every ticket; by default that the services are free.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_footer: Option<Names>,
     pub services: Vec<ServiceSettings>,
     #[serde(default)]
     pub desks: Vec<DeskSettings>,

@@ -197,6 +197,8 @@ pub struct SiteServices {
     pub open_now: bool,
     pub services: Vec<ServiceStatus>,
     pub priorities: Vec<PriorityCategory>,
+    /// The line the kiosk prints at the foot of each ticket, per language.
+    pub ticket_footer: Names,
 }
 
 /// A priority category (person with disability, pregnancy, 65+, …).

@@ -51,6 +51,8 @@ pub struct Site {
     pub ratio: Ratio,
     pub aging: bool,
     pub news: Vec<Names>,
+    /// Printed at the foot of every ticket.
+    pub ticket_footer: Names,
     pub services: Vec<Service>,
     pub desks: Vec<Desk>,
 }
@@ -160,6 +162,7 @@ impl Config {
                 aging: site.aging,
             },
             news: site.news.clone(),
+            ticket_footer: Some(site.ticket_footer.clone()),
             services: site
                 .services
                 .iter()
@@ -362,6 +365,22 @@ struct FileAccount {
     desk: Option<String>,
 }
 
+/// "The services are free of charge", in the kiosk's languages: what the seed centres' pages
+/// say of themselves.
+fn default_footer() -> Names {
+    [
+        ("el", "Οι υπηρεσίες παρέχονται δωρεάν"),
+        ("en", "All services are free of charge"),
+        ("ar", "جميع الخدمات مجانية"),
+        ("fa", "همه خدمات رایگان است"),
+        ("uk", "Усі послуги безкоштовні"),
+        ("sq", "Të gjitha shërbimet janë falas"),
+    ]
+    .into_iter()
+    .map(|(lang, text)| (lang.to_owned(), text.to_owned()))
+    .collect()
+}
+
 fn hours_table(hours: &WeeklyHours) -> Hours {
     WEEKDAYS
         .iter()
@@ -410,6 +429,8 @@ struct RawSite {
     calling: RawCalling,
     #[serde(default)]
     news: Vec<S<Names>>,
+    #[serde(default)]
+    ticket_footer: Option<S<Names>>,
     services: S<Vec<RawService>>,
     #[serde(default)]
     desks: Vec<RawDesk>,
@@ -678,6 +699,10 @@ impl Validator<'_> {
             .iter()
             .map(|n| self.names(n, "news line"))
             .collect();
+        let ticket_footer = match &raw.ticket_footer {
+            Some(footer) => self.names(footer, "ticket_footer"),
+            None => default_footer(),
+        };
         Site {
             id,
             names,
@@ -687,6 +712,7 @@ impl Validator<'_> {
             ratio: Ratio { priority, ordinary },
             aging: raw.calling.aging,
             news,
+            ticket_footer,
             services,
             desks,
         }

@@ -722,6 +722,7 @@ pub fn services(
                 names: p.names.clone(),
             })
             .collect(),
+        ticket_footer: site.ticket_footer.clone(),
     })
 }
 

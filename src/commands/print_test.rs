@@ -24,6 +24,9 @@ pub struct Args {
     /// Language of the sample: el, en, ar, fa, uk or sq.
     #[arg(long, default_value = "el")]
     lang: String,
+    /// A logo image (PNG, JPEG…) to print above the centre's name.
+    #[arg(long)]
+    logo: Option<PathBuf>,
     /// Also draw the ticket into this PNG file.
     #[arg(long)]
     preview: Option<PathBuf>,
@@ -106,6 +109,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         queue_line: queue_line.into(),
         track_url: "http://seira.local:8080/t/0123456789abcdef0123456789abcdef".into(),
         footer: footer.into(),
+        logo: match &args.logo {
+            Some(path) => Some(
+                seira_hardware::raster::logo(
+                    path,
+                    profile.width_dots as u32,
+                    profile.width_dots as u32 * 2 / 3,
+                )
+                .with_context(|| format!("cannot read the logo {}", path.display()))?,
+            ),
+            None => None,
+        },
     };
     let job = ticket(&content, &profile).context("the sample cannot be laid out")?;
     if let Some(path) = &args.preview {

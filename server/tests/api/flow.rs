@@ -285,6 +285,10 @@ async fn outside_opening_hours_no_ticket_is_issued() {
     let services = app.client(Some("kiosk")).services("chania").await.unwrap();
     assert!(services.open_now);
     assert_eq!(services.priorities.len(), 3);
+    assert_eq!(
+        services.ticket_footer["el"],
+        "Οι υπηρεσίες παρέχονται δωρεάν"
+    );
     app.issue("benefits", None).await;
 }
 
