@@ -103,7 +103,7 @@ impl Channel {
 }
 
 /// Body of `POST /api/v1/sites/{site}/tickets`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueTicket {
     /// Service id, e.g. `benefits`.

@@ -238,7 +238,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
             issued_at: t.issued_at,
             position: ahead,
             estimated_wait_s: estimate_wait(self.tx, site, service, ahead)?,
-            track_url: format!("/api/v1/tickets/{}/track", t.id),
+            track_url: format!("/t/{}", t.id),
         })
     }
 

@@ -66,7 +66,7 @@ pub async fn page(
         .filter(|s| config.site(s).is_some())
         .unwrap_or_else(|| config.sites[0].id.clone());
     let context = Context {
-        lang: m.lang,
+        lang: &m.lang,
         messages: &m.table,
         site: &site,
         sites: config

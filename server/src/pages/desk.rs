@@ -82,7 +82,7 @@ pub async fn page(
         })
         .collect();
     let context = Context {
-        lang: m.lang,
+        lang: &m.lang,
         messages: &m.table,
         user: &user.label,
         acts,
@@ -105,7 +105,7 @@ pub async fn page(
         event_kinds: EventKind::ALL.iter().map(|k| k.as_str()).collect(),
     };
     let t = |key: &str| esc(&m.get(key));
-    let site_name = esc(site.names.get(m.lang).unwrap_or(&site.names["el"]));
+    let site_name = esc(site.names.get(&m.lang).unwrap_or(&site.names["el"]));
     let body = format!(
         r#"<header class="bar">
 <h1>{title} · <span class="muted">{site_name}</span></h1>

@@ -49,14 +49,14 @@ fn language(query: &LangQuery, jar: CookieJar) -> (&'static Messages, CookieJar)
                 .same_site(SameSite::Strict)
                 .permanent()
                 .build();
-            (Messages::of(lang), jar.add(cookie))
+            (crate::i18n::messages(lang), jar.add(cookie))
         }
         None => {
             let lang = jar
                 .get(LANG_COOKIE)
                 .map(|c| c.value().to_owned())
                 .unwrap_or_else(|| LANGUAGES[0].to_owned());
-            (Messages::of(&lang), jar)
+            (crate::i18n::messages(&lang), jar)
         }
     }
 }

@@ -46,7 +46,7 @@ pub async fn track(
         Err(e) => return e.into_response(),
     };
     let context = TrackContext {
-        lang: m.lang,
+        lang: &m.lang,
         messages: &m.table,
         ticket: &id,
     };
@@ -60,7 +60,7 @@ pub async fn track(
 </section>"#,
         title = esc(&m.get("track-title")),
         number = esc(&view.number),
-        service = esc(name_in(&view.service_names, m.lang)),
+        service = esc(name_in(&view.service_names, &m.lang)),
         status = track_status(m, &view),
         updated = esc(&m.get("track-updated")),
         free = esc(&m.get("track-free")),
@@ -82,7 +82,7 @@ fn track_status(m: &Messages, view: &TrackView) -> String {
     let desk = view
         .desk_names
         .as_ref()
-        .map(|n| name_in(n, m.lang))
+        .map(|n| name_in(n, &m.lang))
         .unwrap_or_default();
     let line = |class: &str, text: String| format!(r#"<p class="{class}">{}</p>"#, esc(&text));
     match view.state {
@@ -130,13 +130,13 @@ pub async fn board(
         Err(e) => return e.into_response(),
     };
     let context = BoardContext {
-        lang: m.lang,
+        lang: &m.lang,
         messages: &m.table,
         site: &site,
     };
     let page = Page {
         messages: m,
-        title: name_in(&board.site_names, m.lang).to_owned(),
+        title: name_in(&board.site_names, &m.lang).to_owned(),
         body: board_body(m, &board),
         script: Some("board.js"),
         context: Some(json_block(&context)),
@@ -152,7 +152,7 @@ fn board_body(m: &Messages, board: &Board) -> String {
         Some(call) => format!(
             r#"<p class="now-number">{}</p><p class="now-desk">→ {}</p>"#,
             esc(&call.number),
-            esc(name_in(&call.desk_names, m.lang))
+            esc(name_in(&call.desk_names, &m.lang))
         ),
         None => format!(r#"<p class="muted">{}</p>"#, t("board-none")),
     };
@@ -164,7 +164,7 @@ fn board_body(m: &Messages, board: &Board) -> String {
             format!(
                 "<li><span class=\"n\">{}</span> <span class=\"d\">→ {}</span></li>",
                 esc(&c.number),
-                esc(name_in(&c.desk_names, m.lang))
+                esc(name_in(&c.desk_names, &m.lang))
             )
         })
         .collect();
@@ -175,7 +175,7 @@ fn board_body(m: &Messages, board: &Board) -> String {
             format!(
                 "<li><span class=\"prefix\">{}</span> {} <strong>{}</strong></li>",
                 esc(&q.prefix),
-                esc(name_in(&q.names, m.lang)),
+                esc(name_in(&q.names, &m.lang)),
                 q.waiting
             )
         })
@@ -188,7 +188,7 @@ fn board_body(m: &Messages, board: &Board) -> String {
 <section aria-labelledby="queues-h"><h2 id="queues-h">{waiting_title}</h2><ul id="board-queues" class="board-queues">{queues}</ul></section>
 </div>
 <p id="live" class="live" role="status" hidden>{offline}</p>"#,
-        site = esc(name_in(&board.site_names, m.lang)),
+        site = esc(name_in(&board.site_names, &m.lang)),
         now_title = t("board-now"),
         recent_title = t("board-recent"),
         waiting_title = t("board-waiting"),
