@@ -22,6 +22,8 @@ enum Command {
     Up(commands::up::Args),
     /// Runs the server: the queue, the HTTP API and the pages.
     Server(commands::server::Args),
+    /// Runs the touch kiosk that issues and prints tickets.
+    Kiosk(commands::kiosk::Args),
     /// Creates, lists and revokes the bearer tokens of devices and staff.
     #[command(subcommand)]
     Token(commands::token::Command),
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Up(args) => commands::up::run(args),
         Command::Server(args) => commands::server::run(args),
+        Command::Kiosk(args) => commands::kiosk::run(args),
         Command::Token(command) => commands::token::run(command),
         Command::User(command) => commands::user::run(command),
         Command::Config(command) => commands::config::run(command),

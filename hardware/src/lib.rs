@@ -19,6 +19,7 @@ pub mod profile;
 pub mod raster;
 pub mod reader;
 pub mod status;
+pub mod testing;
 
 pub use codepage::CodePage;
 pub use layout::{TicketContent, ticket};

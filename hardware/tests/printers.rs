@@ -2,65 +2,17 @@
 //! network printer on a local TCP port. The printer's end records every byte and answers
 //! status queries as a real one would; the bytes are read back and checked.
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
 use seira_hardware::reader::{self, Element};
+use seira_hardware::testing::{COVER_OPEN, PAPER_OUT, Pty, READY, SILENT, fake_printer};
 use seira_hardware::{
     PrintError, Printer, PrinterSpec, PrinterState, Profile, TicketContent, ticket,
 };
 
 const TIMEOUT: Duration = Duration::from_millis(500);
-const OK: u8 = 0x12;
-
-/// How the fake printer answers `DLE EOT 1..4`; `None`: it says nothing.
-#[derive(Clone, Copy)]
-struct Answers(Option<[u8; 4]>);
-
-const READY: Answers = Answers(Some([OK, OK, OK, OK]));
-const PAPER_OUT: Answers = Answers(Some([OK | 0x08, OK | 0x20, OK, OK | 0x60]));
-const COVER_OPEN: Answers = Answers(Some([OK | 0x08, OK | 0x04, OK, OK]));
-const SILENT: Answers = Answers(None);
-
-/// Plays the printer on `stream`: records what it is sent, answers status queries. Sends
-/// everything it received when the line closes.
-fn fake_printer<S: Read + Write + Send + 'static>(
-    mut stream: S,
-    answers: Answers,
-) -> mpsc::Receiver<Vec<u8>> {
-    let (done, received) = mpsc::channel();
-    thread::spawn(move || {
-        let mut all = Vec::new();
-        let mut buf = [0u8; 4096];
-        loop {
-            let n = match stream.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => n,
-            };
-            let start = all.len();
-            all.extend_from_slice(&buf[..n]);
-            // Answer each complete `DLE EOT n` that arrived.
-            let from = start.saturating_sub(2);
-            let queries: Vec<u8> = all[from..]
-                .windows(3)
-                .filter(|w| w[0] == 0x10 && w[1] == 0x04 && (1..=4).contains(&w[2]))
-                .map(|w| w[2])
-                .collect();
-            if let Answers(Some(bytes)) = answers {
-                for n in queries {
-                    let _ = stream.write_all(&[bytes[n as usize - 1]]);
-                    let _ = stream.flush();
-                }
-            }
-        }
-        let _ = done.send(all);
-    });
-    received
-}
 
 fn content() -> TicketContent {
     TicketContent {
@@ -120,65 +72,16 @@ fn check_job(bytes: &[u8], profile: &Profile) {
 
 // ---- serial, through a pseudo-terminal pair ------------------------------------------------
 
-struct Pty {
-    socat: Child,
-    printer_end: PathBuf,
-    host_end: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        let _ = self.socat.kill();
-        let _ = self.socat.wait();
-    }
-}
-
-fn pty_pair() -> Pty {
-    let dir = tempfile::tempdir().unwrap();
-    let printer_end = dir.path().join("printer");
-    let host_end = dir.path().join("host");
-    let socat = Command::new("socat")
-        .arg(format!("pty,raw,echo=0,link={}", printer_end.display()))
-        .arg(format!("pty,raw,echo=0,link={}", host_end.display()))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("socat is installed (scripts/setup installs it)");
-    for _ in 0..100 {
-        if printer_end.exists() && host_end.exists() {
-            break;
-        }
-        thread::sleep(Duration::from_millis(50));
-    }
-    Pty {
-        socat,
-        printer_end,
-        host_end,
-        _dir: dir,
-    }
-}
-
-fn open_end(path: &Path) -> std::fs::File {
-    std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .unwrap()
-}
-
 fn serial_spec(pty: &Pty) -> PrinterSpec {
-    format!("serial:{}@19200", pty.host_end.display())
-        .parse()
-        .unwrap()
+    pty.spec().parse().unwrap()
 }
 
 #[test]
 fn a_ticket_prints_in_greek_over_a_serial_line_on_every_profile() {
     for name in Profile::ALL {
         let profile = Profile::named(name).unwrap();
-        let pty = pty_pair();
-        let received = fake_printer(open_end(&pty.printer_end), READY);
+        let pty = Pty::new().expect("socat is installed (scripts/setup installs it)");
+        let received = pty.printer(READY);
         let mut printer = Printer::open(&serial_spec(&pty), TIMEOUT).unwrap();
         let job = ticket(&content(), &profile).unwrap();
         assert_eq!(printer.print(&job).unwrap(), PrinterState::Ready);
@@ -195,8 +98,8 @@ fn faults_come_back_as_states_and_nothing_is_printed() {
         (PAPER_OUT, PrinterState::PaperOut),
         (COVER_OPEN, PrinterState::CoverOpen),
     ] {
-        let pty = pty_pair();
-        let received = fake_printer(open_end(&pty.printer_end), answers);
+        let pty = Pty::new().expect("socat is installed (scripts/setup installs it)");
+        let received = pty.printer(answers);
         let mut printer = Printer::open(&serial_spec(&pty), TIMEOUT).unwrap();
         assert_eq!(printer.status().unwrap(), state);
         let job = ticket(&content(), &Profile::named("generic-80").unwrap()).unwrap();
@@ -216,8 +119,8 @@ fn faults_come_back_as_states_and_nothing_is_printed() {
 
 #[test]
 fn a_silent_printer_is_an_error_within_the_timeout_not_a_hang() {
-    let pty = pty_pair();
-    let _received = fake_printer(open_end(&pty.printer_end), SILENT);
+    let pty = Pty::new().expect("socat is installed (scripts/setup installs it)");
+    let _received = pty.printer(SILENT);
     let mut printer = Printer::open(&serial_spec(&pty), TIMEOUT).unwrap();
     match printer.status() {
         Err(PrintError::NoAnswer { timeout, .. }) => assert_eq!(timeout, TIMEOUT),

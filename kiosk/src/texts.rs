@@ -35,6 +35,39 @@ pub fn name_in(names: &seira_protocol::Names, lang: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Text in the order egui must draw it. egui 0.37 shapes Arabic and Farsi (letters join,
+/// each word runs right to left) but lays words out left to right; so for a right-to-left
+/// language the words of each right-to-left run are put in visual order here, by the Unicode
+/// bidirectional algorithm with a right-to-left paragraph, and numbers and Latin stay as they
+/// are.
+pub fn visual(text: &str, lang: &str) -> String {
+    if !is_rtl(lang) {
+        return text.to_owned();
+    }
+    let bidi = unicode_bidi::BidiInfo::new(text, Some(unicode_bidi::Level::rtl()));
+    let mut out = String::with_capacity(text.len());
+    for para in &bidi.paragraphs {
+        let (levels, runs) = bidi.visual_runs(para, para.range.clone());
+        for run in runs {
+            let piece = &text[run.clone()];
+            if levels[run.start].is_rtl() {
+                // Words (and the spaces between them) in reverse order, each word as written.
+                let mut parts: Vec<&str> = piece.split_inclusive(' ').collect();
+                parts.reverse();
+                for part in parts {
+                    let word = part.trim_end_matches(' ');
+                    let spaces = &part[word.len()..];
+                    out.push_str(spaces);
+                    out.push_str(word);
+                }
+            } else {
+                out.push_str(piece);
+            }
+        }
+    }
+    out
+}
+
 /// Whether a language is written right to left.
 pub fn is_rtl(lang: &str) -> bool {
     matches!(lang, "ar" | "fa")
@@ -43,6 +76,16 @@ pub fn is_rtl(lang: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn right_to_left_words_are_put_in_visual_order() {
+        assert_eq!(visual("أهلاً وسهلاً", "ar"), "وسهلاً أهلاً");
+        assert_eq!(visual("Καλώς ήρθατε", "el"), "Καλώς ήρθατε");
+        // A Latin prefix and a number keep their reading order, placed right to left.
+        assert_eq!(visual("A   الإعانات", "ar"), "الإعانات   A");
+        // Each word stays as written: egui draws it right to left itself.
+        assert_eq!(visual("أمامك: 3", "ar"), "3 أمامك:");
+    }
 
     #[test]
     fn every_language_has_every_message() {

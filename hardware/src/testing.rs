@@ -1,0 +1,126 @@
+//! A scripted printer for tests: the far end of a real link (a `socat` pseudo-terminal pair,
+//! or a TCP connection) that records every byte and answers status queries the way a real
+//! printer does, or not at all. It stands in for the paper and the mechanism, not for any of
+//! seira's code: the link, the driver and the bytes are the real ones.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+/// How the printer answers `DLE EOT 1..4`; `None`: it says nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answers(pub Option<[u8; 4]>);
+
+const OK: u8 = 0x12;
+pub const READY: Answers = Answers(Some([OK, OK, OK, OK]));
+pub const PAPER_OUT: Answers = Answers(Some([OK | 0x08, OK | 0x20, OK, OK | 0x60]));
+pub const COVER_OPEN: Answers = Answers(Some([OK | 0x08, OK | 0x04, OK, OK]));
+pub const SILENT: Answers = Answers(None);
+
+/// Plays the printer on `stream`; the receiver gets everything it was sent once the line
+/// closes.
+pub fn fake_printer<S: Read + Write + Send + 'static>(
+    mut stream: S,
+    answers: Answers,
+) -> mpsc::Receiver<Vec<u8>> {
+    let (done, received) = mpsc::channel();
+    thread::spawn(move || {
+        let mut all = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = match stream.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            let start = all.len();
+            all.extend_from_slice(&buf[..n]);
+            let from = start.saturating_sub(2);
+            let queries: Vec<u8> = all[from..]
+                .windows(3)
+                .filter(|w| w[0] == 0x10 && w[1] == 0x04 && (1..=4).contains(&w[2]))
+                .map(|w| w[2])
+                .collect();
+            if let Answers(Some(bytes)) = answers {
+                for n in queries {
+                    let _ = stream.write_all(&[bytes[n as usize - 1]]);
+                    let _ = stream.flush();
+                }
+            }
+        }
+        let _ = done.send(all);
+    });
+    received
+}
+
+/// A serial line: a `socat` pseudo-terminal pair. The host opens [`Pty::host_end`] as a serial
+/// port; the printer plays on [`Pty::printer_end`].
+pub struct Pty {
+    socat: Child,
+    pub printer_end: PathBuf,
+    pub host_end: PathBuf,
+    _dir: PathBuf,
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.socat.kill();
+        let _ = self.socat.wait();
+        let _ = std::fs::remove_dir_all(&self._dir);
+    }
+}
+
+impl Pty {
+    /// Starts `socat` (Debian package `socat`) and waits for both ends.
+    pub fn new() -> std::io::Result<Pty> {
+        let dir = std::env::temp_dir().join(format!(
+            "seira-pty-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        ));
+        std::fs::create_dir_all(&dir)?;
+        let printer_end = dir.join("printer");
+        let host_end = dir.join("host");
+        let socat = Command::new("socat")
+            .arg(format!("pty,raw,echo=0,link={}", printer_end.display()))
+            .arg(format!("pty,raw,echo=0,link={}", host_end.display()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        for _ in 0..200 {
+            if printer_end.exists() && host_end.exists() {
+                break;
+            }
+            thread::sleep(Duration::from_millis(25));
+        }
+        Ok(Pty {
+            socat,
+            printer_end,
+            host_end,
+            _dir: dir,
+        })
+    }
+
+    /// Plays the printer on the pty's far end.
+    pub fn printer(&self, answers: Answers) -> mpsc::Receiver<Vec<u8>> {
+        fake_printer(open_rw(&self.printer_end), answers)
+    }
+
+    /// The printer spec a host uses to reach it.
+    pub fn spec(&self) -> String {
+        format!("serial:{}@19200", self.host_end.display())
+    }
+}
+
+fn open_rw(path: &Path) -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .expect("the pty end opens")
+}

@@ -1,0 +1,387 @@
+//! The kiosk's screen (egui): draws the [`Kiosk`] model and turns touches into its events.
+//! Big buttons, a language row, a speaker button, large-text and high-contrast modes. Text in
+//! every script through the bundled DejaVu Sans (egui 0.37 shapes Arabic and Farsi itself).
+
+use std::time::Instant;
+
+use egui::{Color32, RichText, TextureHandle, Vec2};
+use seira_hardware::TicketContent;
+use seira_protocol::IssuedTicket;
+
+use crate::model::{Command, Event, Kiosk, Screen, Settings, Touch};
+use crate::texts::{is_rtl, messages, name_in, visual};
+use crate::worker::{Job, Setup, Worker};
+
+/// The kiosk application: the model, the worker, and what is drawn.
+pub struct KioskApp {
+    pub kiosk: Kiosk,
+    worker: Worker,
+    server: String,
+    qr: Option<(String, TextureHandle)>,
+}
+
+/// Fonts: egui's own, with DejaVu Sans behind them for Arabic, Farsi and symbols.
+pub fn fonts() -> egui::FontDefinitions {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "dejavu".into(),
+        std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
+            "../../assets/fonts/DejaVuSans.ttf"
+        ))),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("dejavu".into());
+    }
+    fonts
+}
+
+impl KioskApp {
+    pub fn new(ctx: &egui::Context, mut settings: Settings, setup: Setup) -> KioskApp {
+        ctx.set_fonts(fonts());
+        // With no printer the kiosk only shows the number (and speaks it).
+        settings.printer_required = setup.printer.is_some();
+        let repaint = ctx.clone();
+        let server = setup.server.trim_end_matches('/').to_owned();
+        let run_id = format!("kiosk{}", jiff::Timestamp::now().as_millisecond());
+        KioskApp {
+            kiosk: Kiosk::new(settings, run_id),
+            worker: Worker::start(setup, move || repaint.request_repaint()),
+            server,
+            qr: None,
+        }
+    }
+
+    fn dispatch(&mut self, commands: Vec<Command>) {
+        for command in commands {
+            let job = match command {
+                Command::Issue(request) => Job::Issue(request),
+                Command::Void { ticket_id } => Job::Void { ticket_id },
+                Command::Speak { text, lang } => Job::Speak { text, lang },
+                Command::Print { ticket, lang } => Job::Print {
+                    ticket_id: ticket.id.clone(),
+                    content: Box::new(self.ticket_content(&ticket, &lang)),
+                },
+            };
+            self.worker.submit(job);
+        }
+    }
+
+    /// What the paper says, in the citizen's language.
+    fn ticket_content(&self, ticket: &IssuedTicket, lang: &str) -> TicketContent {
+        let m = messages(lang);
+        let services = self.kiosk.services.as_ref();
+        let service = services
+            .and_then(|s| s.services.iter().find(|x| x.id == ticket.service))
+            .map(|s| name_in(&s.names, lang))
+            .unwrap_or_else(|| ticket.service.clone());
+        let athens = jiff::tz::TimeZone::get("Europe/Athens").unwrap_or(jiff::tz::TimeZone::UTC);
+        let issued = ticket.issued_at.to_zoned_datetime(athens);
+        TicketContent {
+            centre: services
+                .map(|s| name_in(&s.site_names, lang))
+                .unwrap_or_default(),
+            number: ticket.number.clone(),
+            service,
+            issued: issued.strftime("%d/%m/%Y %H:%M").to_string(),
+            queue_line: m.get_with(
+                "queue-line",
+                &[
+                    ("count", &ticket.position.to_string()),
+                    ("minutes", &ticket.estimated_wait_s.div_ceil(60).to_string()),
+                ],
+            ),
+            track_url: format!("{}{}", self.server, ticket.track_url),
+            footer: services
+                .map(|s| name_in(&s.ticket_footer, lang))
+                .unwrap_or_default(),
+            logo: None,
+        }
+    }
+
+    /// Feeds the model an event and carries out what it asks.
+    pub fn handle(&mut self, event: Event) {
+        let commands = self.kiosk.handle(event, Instant::now());
+        self.dispatch(commands);
+    }
+
+    /// Takes what the worker reported, and lets time pass.
+    pub fn pump(&mut self) {
+        while let Ok(event) = self.worker.events.try_recv() {
+            self.handle(event);
+        }
+        self.handle(Event::Tick);
+    }
+}
+
+impl eframe::App for KioskApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.pump();
+        ctx.set_zoom_factor(if self.kiosk.large_text { 1.35 } else { 1.0 });
+        ctx.set_visuals(if self.kiosk.high_contrast {
+            high_contrast()
+        } else {
+            egui::Visuals::light()
+        });
+        // Time-based changes (back to the start, retries) need a frame now and then.
+        ctx.request_repaint_after(std::time::Duration::from_millis(500));
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::Frame::central_panel(ui.style()).show(ui, |ui| self.draw(ui));
+    }
+}
+
+fn high_contrast() -> egui::Visuals {
+    let mut v = egui::Visuals::dark();
+    v.panel_fill = Color32::BLACK;
+    v.override_text_color = Some(Color32::from_rgb(255, 235, 59));
+    v.widgets.inactive.weak_bg_fill = Color32::from_gray(30);
+    v.widgets.inactive.bg_stroke = egui::Stroke::new(3.0, Color32::WHITE);
+    v
+}
+
+/// Touch targets of at least 2 cm (80 points at 96 dpi).
+const TARGET: f32 = 88.0;
+
+impl KioskApp {
+    fn draw(&mut self, ui: &mut egui::Ui) {
+        let mut touches = Vec::new();
+        let lang = self.kiosk.lang.clone();
+        self.top_bar(ui, &mut touches);
+        // Right-to-left languages read from the right edge.
+        let layout = if is_rtl(&lang) {
+            egui::Layout::top_down(egui::Align::Max)
+        } else {
+            egui::Layout::top_down(egui::Align::Min)
+        };
+        ui.with_layout(layout, |ui| self.body(ui, &mut touches));
+        for touch in touches {
+            self.handle(Event::Touch(touch));
+        }
+    }
+
+    fn body(&mut self, ui: &mut egui::Ui, touches: &mut Vec<Touch>) {
+        let lang = self.kiosk.lang.clone();
+        let m = messages(&lang);
+        let t = |key: &str| visual(&m.get(key), &lang);
+        ui.add_space(12.0);
+        if let Some(blocker) = self.kiosk.blocker()
+            && matches!(self.kiosk.screen, Screen::Home | Screen::Priority { .. })
+        {
+            ui.label(
+                RichText::new(t(blocker.message()))
+                    .size(34.0)
+                    .strong()
+                    .color(Color32::from_rgb(163, 36, 27)),
+            );
+            ui.add_space(12.0);
+        }
+        match self.kiosk.screen.clone() {
+            Screen::Home => self.home(ui, touches),
+            Screen::Priority { .. } => self.priority(ui, touches),
+            Screen::Issuing { .. } => {
+                ui.vertical_centered(|ui| {
+                    ui.add_space(80.0);
+                    ui.label(RichText::new(t("issuing")).size(48.0));
+                });
+            }
+            Screen::Ticket {
+                ticket, printed, ..
+            } => self.ticket(ui, &ticket, printed, touches),
+            Screen::Failed { message, .. } => {
+                ui.vertical_centered(|ui| {
+                    ui.add_space(60.0);
+                    ui.label(RichText::new(t(message)).size(40.0).strong());
+                    ui.add_space(40.0);
+                    if big_button(ui, &t("finish")).clicked() {
+                        touches.push(Touch::Finish);
+                    }
+                });
+            }
+        }
+    }
+
+    fn top_bar(&self, ui: &mut egui::Ui, touches: &mut Vec<Touch>) {
+        let lang = &self.kiosk.lang;
+        let m = messages(lang);
+        let t = |key: &str| visual(&m.get(key), lang);
+        ui.horizontal_wrapped(|ui| {
+            for lang in &self.kiosk.settings.languages {
+                let name = visual(&messages(lang).get("language"), lang);
+                let selected = *lang == self.kiosk.lang;
+                let button = egui::Button::selectable(selected, RichText::new(name).size(26.0))
+                    .min_size(Vec2::new(150.0, 64.0));
+                if ui.add(button).clicked() {
+                    touches.push(Touch::Language(lang.clone()));
+                }
+            }
+            ui.separator();
+            if ui
+                .add(
+                    egui::Button::new(RichText::new(t("speak")).size(26.0))
+                        .min_size(Vec2::new(150.0, 64.0)),
+                )
+                .clicked()
+            {
+                touches.push(Touch::Speak);
+            }
+            if ui
+                .add(
+                    egui::Button::selectable(
+                        self.kiosk.large_text,
+                        RichText::new(t("large-text")).size(22.0),
+                    )
+                    .min_size(Vec2::new(150.0, 64.0)),
+                )
+                .clicked()
+            {
+                touches.push(Touch::LargeText);
+            }
+            if ui
+                .add(
+                    egui::Button::selectable(
+                        self.kiosk.high_contrast,
+                        RichText::new(t("contrast")).size(22.0),
+                    )
+                    .min_size(Vec2::new(150.0, 64.0)),
+                )
+                .clicked()
+            {
+                touches.push(Touch::Contrast);
+            }
+        });
+    }
+
+    fn home(&self, ui: &mut egui::Ui, touches: &mut Vec<Touch>) {
+        let lang = &self.kiosk.lang;
+        let m = messages(lang);
+        let t = |key: &str| visual(&m.get(key), lang);
+        let blocked = self.kiosk.blocker().is_some();
+        ui.heading(RichText::new(t("welcome")).size(44.0).strong());
+        ui.label(RichText::new(t("choose-service")).size(32.0));
+        ui.add_space(16.0);
+        let width = ui.available_width();
+        for service in self.kiosk.visible_services() {
+            let name = name_in(&service.names, lang);
+            let text = if service.open_now {
+                RichText::new(visual(&format!("{}   {}", service.prefix, name), lang))
+                    .size(34.0)
+                    .strong()
+            } else {
+                let text = format!("{}   {} — {}", service.prefix, name, m.get("closed-now"));
+                RichText::new(visual(&text, lang)).size(30.0)
+            };
+            let button = egui::Button::new(text).min_size(Vec2::new(width, TARGET + 12.0));
+            let response = ui.add_enabled(service.open_now && !blocked, button);
+            if response.clicked() {
+                touches.push(Touch::Service(service.id.clone()));
+            }
+            ui.add_space(10.0);
+        }
+    }
+
+    fn priority(&self, ui: &mut egui::Ui, touches: &mut Vec<Touch>) {
+        let lang = &self.kiosk.lang;
+        let m = messages(lang);
+        let t = |key: &str| visual(&m.get(key), lang);
+        ui.heading(RichText::new(t("priority-question")).size(40.0).strong());
+        ui.add_space(16.0);
+        let width = ui.available_width();
+        for category in self.kiosk.services.iter().flat_map(|s| s.priorities.iter()) {
+            let button = egui::Button::new(
+                RichText::new(visual(&name_in(&category.names, lang), lang)).size(32.0),
+            )
+            .min_size(Vec2::new(width, TARGET));
+            if ui.add(button).clicked() {
+                touches.push(Touch::Priority(Some(category.id.clone())));
+            }
+            ui.add_space(10.0);
+        }
+        let none = egui::Button::new(RichText::new(t("no-priority")).size(34.0).strong())
+            .min_size(Vec2::new(width, TARGET + 12.0));
+        if ui.add(none).clicked() {
+            touches.push(Touch::Priority(None));
+        }
+        ui.add_space(24.0);
+        if big_button(ui, &t("back")).clicked() {
+            touches.push(Touch::Back);
+        }
+    }
+
+    fn ticket(
+        &mut self,
+        ui: &mut egui::Ui,
+        ticket: &IssuedTicket,
+        printed: bool,
+        touches: &mut Vec<Touch>,
+    ) {
+        let lang = self.kiosk.lang.clone();
+        let m = messages(&lang);
+        let v = |text: String| visual(&text, &lang);
+        let service = self
+            .kiosk
+            .services
+            .as_ref()
+            .and_then(|s| s.services.iter().find(|x| x.id == ticket.service))
+            .map(|s| name_in(&s.names, &lang))
+            .unwrap_or_default();
+        let url = format!("{}{}", self.server, ticket.track_url);
+        let texture = self.qr_texture(ui.ctx(), &url);
+        ui.vertical_centered(|ui| {
+            ui.label(RichText::new(v(m.get("your-number"))).size(36.0));
+            ui.label(RichText::new(&ticket.number).size(150.0).strong());
+            ui.label(RichText::new(v(service.clone())).size(32.0).strong());
+            ui.add_space(8.0);
+            ui.label(
+                RichText::new(v(
+                    m.get_with("ahead", &[("count", &ticket.position.to_string())])
+                ))
+                .size(30.0),
+            );
+            let minutes = ticket.estimated_wait_s.div_ceil(60).to_string();
+            ui.label(RichText::new(v(m.get_with("wait", &[("minutes", &minutes)]))).size(30.0));
+            if let Some(texture) = texture {
+                ui.add(egui::Image::new(&texture).fit_to_exact_size(Vec2::splat(180.0)));
+            }
+            ui.label(RichText::new(v(m.get("take-ticket"))).size(28.0));
+            ui.add_space(16.0);
+            let finish = egui::Button::new(RichText::new(v(m.get("finish"))).size(32.0))
+                .min_size(Vec2::new(320.0, TARGET));
+            if ui.add_enabled(printed, finish).clicked() {
+                touches.push(Touch::Finish);
+            }
+        });
+    }
+
+    /// The QR code of the phone page, as a texture (made once per ticket).
+    fn qr_texture(&mut self, ctx: &egui::Context, url: &str) -> Option<TextureHandle> {
+        if let Some((cached, texture)) = &self.qr
+            && cached == url
+        {
+            return Some(texture.clone());
+        }
+        let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
+        let width = code.width();
+        let border = 2;
+        let size = width + 2 * border;
+        let mut pixels = vec![Color32::WHITE; size * size];
+        for (i, color) in code.to_colors().iter().enumerate() {
+            if *color == qrcode::Color::Dark {
+                let (x, y) = (i % width + border, i / width + border);
+                pixels[y * size + x] = Color32::BLACK;
+            }
+        }
+        let image = egui::ColorImage::new([size, size], pixels);
+        let texture = ctx.load_texture("ticket-qr", image, egui::TextureOptions::NEAREST);
+        self.qr = Some((url.to_owned(), texture.clone()));
+        Some(texture)
+    }
+}
+
+fn big_button(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.add(egui::Button::new(RichText::new(text).size(30.0)).min_size(Vec2::new(280.0, TARGET)))
+}

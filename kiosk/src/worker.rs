@@ -1,0 +1,285 @@
+//! The kiosk's hands: the server and the printer, off the UI thread. The UI sends
+//! [`Job`]s and receives [`Event`]s; neither side ever waits for the other, so a slow server or
+//! a jammed printer never freezes the screen.
+//!
+//! - The network thread runs a small tokio runtime with the protocol client: it issues and
+//!   voids tickets and reloads the services every 30 s (and after each ticket).
+//! - The printer thread owns the printer: it prints jobs and asks the printer's state at least
+//!   every 2 s, re-opening it when it was unplugged.
+//! - Speech runs `espeak-ng` (offline) as a child process; a new announcement stops the last.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use seira_hardware::{PrintError, Printer, PrinterSpec, Profile, TicketContent, ticket};
+use seira_protocol::{Client, ClientError, IssueTicket};
+
+use crate::model::{Event, IssueError};
+
+/// How often the printer is asked its state.
+pub const PRINTER_POLL: Duration = Duration::from_secs(2);
+/// How often the services (open now, waiting counts) are reloaded.
+pub const SERVICES_EVERY: Duration = Duration::from_secs(30);
+
+/// Where the kiosk's hands reach.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// The server's address, e.g. `http://10.0.0.2:8080`.
+    pub server: String,
+    pub token: String,
+    pub site: String,
+    /// `None`: no printer (tickets are only shown).
+    pub printer: Option<PrinterSpec>,
+    pub profile: Profile,
+    pub printer_timeout: Duration,
+    /// Speak with espeak-ng.
+    pub speech: bool,
+}
+
+/// Work for the hands.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Issue(IssueTicket),
+    Void {
+        ticket_id: String,
+    },
+    Print {
+        ticket_id: String,
+        content: Box<TicketContent>,
+    },
+    Speak {
+        text: String,
+        lang: String,
+    },
+    ReloadServices,
+}
+
+/// The UI's end of the worker.
+pub struct Worker {
+    network: tokio::sync::mpsc::UnboundedSender<Job>,
+    printer: Option<mpsc::Sender<(String, Box<TicketContent>)>>,
+    speaker: Option<mpsc::Sender<(String, String)>>,
+    pub events: mpsc::Receiver<Event>,
+}
+
+impl Worker {
+    /// Starts the threads; `wake` is called after each event (to repaint the UI).
+    pub fn start(setup: Setup, wake: impl Fn() + Send + Sync + 'static) -> Worker {
+        let (events_tx, events) = mpsc::channel();
+        let wake = std::sync::Arc::new(wake);
+        let send = {
+            let wake = wake.clone();
+            move |tx: &mpsc::Sender<Event>, event| {
+                let _ = tx.send(event);
+                wake();
+            }
+        };
+        let (network, jobs) = tokio::sync::mpsc::unbounded_channel();
+        {
+            let (tx, setup, send) = (events_tx.clone(), setup.clone(), send.clone());
+            std::thread::Builder::new()
+                .name("kiosk-network".into())
+                .spawn(move || network_thread(setup, jobs, move |e| send(&tx, e)))
+                .expect("a thread starts");
+        }
+        let printer = setup.printer.clone().map(|spec| {
+            let (jobs_tx, jobs_rx) = mpsc::channel();
+            let (tx, setup, send) = (events_tx.clone(), setup.clone(), send.clone());
+            std::thread::Builder::new()
+                .name("kiosk-printer".into())
+                .spawn(move || printer_thread(spec, setup, jobs_rx, move |e| send(&tx, e)))
+                .expect("a thread starts");
+            jobs_tx
+        });
+        let speaker = setup.speech.then(|| {
+            let (tx, rx) = mpsc::channel::<(String, String)>();
+            std::thread::Builder::new()
+                .name("kiosk-speech".into())
+                .spawn(move || speech_thread(rx))
+                .expect("a thread starts");
+            tx
+        });
+        if setup.printer.is_none() {
+            let _ = events_tx.send(Event::Printer(Ok(seira_hardware::PrinterState::Ready)));
+        }
+        Worker {
+            network,
+            printer,
+            speaker,
+            events,
+        }
+    }
+
+    /// Hands a job over; never blocks.
+    pub fn submit(&self, job: Job) {
+        match job {
+            Job::Print { ticket_id, content } => {
+                if let Some(printer) = &self.printer {
+                    let _ = printer.send((ticket_id, content));
+                }
+            }
+            Job::Speak { text, lang } => {
+                if let Some(speaker) = &self.speaker {
+                    let _ = speaker.send((text, lang));
+                }
+            }
+            other => {
+                let _ = self.network.send(other);
+            }
+        }
+    }
+}
+
+fn network_thread(
+    setup: Setup,
+    mut jobs: tokio::sync::mpsc::UnboundedReceiver<Job>,
+    emit: impl Fn(Event) + Send + 'static,
+) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "the kiosk's network thread cannot start");
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let client = match Client::new(&setup.server, Some(setup.token.clone())) {
+            Ok(c) => c,
+            Err(e) => {
+                emit(Event::Services(Err(e.to_string())));
+                return;
+            }
+        };
+        let load = |client: Client, site: String| async move {
+            client.services(&site).await.map_err(|e| e.to_string())
+        };
+        emit(Event::Services(load(client.clone(), setup.site.clone()).await));
+        let mut every = tokio::time::interval(SERVICES_EVERY);
+        every.tick().await;
+        loop {
+            tokio::select! {
+                _ = every.tick() => emit(Event::Services(load(client.clone(), setup.site.clone()).await)),
+                job = jobs.recv() => match job {
+                    None => break,
+                    Some(Job::Issue(request)) => {
+                        let request_id = request.request_id.clone();
+                        let result = match client.issue(&setup.site, &request).await {
+                            Ok(ticket) => Ok(ticket),
+                            Err(ClientError::Unreachable(_)) => Err(IssueError::Unreachable),
+                            Err(ClientError::Api { error, .. }) => Err(IssueError::Refused(error.error)),
+                            Err(ClientError::Protocol(_)) => Err(IssueError::Unreachable),
+                        };
+                        let issued = result.is_ok();
+                        emit(Event::Issued { request_id, result });
+                        if issued {
+                            emit(Event::Services(load(client.clone(), setup.site.clone()).await));
+                        }
+                    }
+                    Some(Job::Void { ticket_id }) => {
+                        // A voided number must never be called: keep trying while it fails.
+                        for attempt in 0..30 {
+                            match client.void(&ticket_id).await {
+                                Ok(_) | Err(ClientError::Api { .. }) => break,
+                                Err(e) => {
+                                    tracing::warn!(attempt, error = %e, "voiding a ticket failed; retrying");
+                                    tokio::time::sleep(Duration::from_secs(2)).await;
+                                }
+                            }
+                        }
+                    }
+                    Some(Job::ReloadServices) => {
+                        emit(Event::Services(load(client.clone(), setup.site.clone()).await));
+                    }
+                    Some(Job::Print { .. } | Job::Speak { .. }) => {}
+                },
+            }
+        }
+    });
+}
+
+fn printer_thread(
+    spec: PrinterSpec,
+    setup: Setup,
+    jobs: mpsc::Receiver<(String, Box<TicketContent>)>,
+    emit: impl Fn(Event),
+) {
+    let mut printer: Option<Printer> = None;
+    let mut last: Option<Result<seira_hardware::PrinterState, String>> = None;
+    loop {
+        let job = match jobs.recv_timeout(PRINTER_POLL) {
+            Ok(job) => Some(job),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if printer.is_none() {
+            printer = Printer::open(&spec, setup.printer_timeout).ok();
+        }
+        match (job, printer.as_mut()) {
+            (Some((ticket_id, content)), Some(p)) => {
+                let result = ticket(&content, &setup.profile)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| p.print(&bytes).map_err(|e| describe(&e)));
+                if result.is_err() {
+                    printer = None;
+                }
+                emit(Event::Printed { ticket_id, result });
+            }
+            (Some((ticket_id, _)), None) => {
+                emit(Event::Printed {
+                    ticket_id,
+                    result: Err(format!("cannot open the printer {spec}")),
+                });
+            }
+            (None, Some(p)) => {
+                let state = p.status().map_err(|e| describe(&e));
+                if state.is_err() {
+                    printer = None;
+                }
+                if last.as_ref() != Some(&state) {
+                    last = Some(state.clone());
+                    emit(Event::Printer(state));
+                }
+            }
+            (None, None) => {
+                let state = Err(format!("cannot open the printer {spec}"));
+                if last.as_ref() != Some(&state) {
+                    last = Some(state.clone());
+                    emit(Event::Printer(state));
+                }
+            }
+        }
+    }
+}
+
+fn describe(e: &PrintError) -> String {
+    e.to_string()
+}
+
+fn speech_thread(requests: mpsc::Receiver<(String, String)>) {
+    let mut speaking: Option<Child> = None;
+    let mut warned = false;
+    for (text, lang) in requests {
+        if let Some(mut child) = speaking.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        match Command::new("espeak-ng")
+            .args(["-v", &lang, "-s", "140"])
+            .arg(&text)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            Ok(child) => speaking = Some(child),
+            Err(e) if !warned => {
+                warned = true;
+                tracing::warn!(error = %e, "no speech: espeak-ng cannot run");
+            }
+            Err(_) => {}
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The kiosk as a citizen meets it, driven through egui_kittest (widgets found by their
+//! labels), against a real server on 127.0.0.1:0 and a real printer link: a file, or a
+//! serial line through a socat pseudo-terminal with a scripted printer at the far end.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use seira_hardware::testing::{PAPER_OUT, Pty};
+use seira_hardware::{PrinterSpec, Profile};
+use seira_kiosk::model::Screen;
+use seira_kiosk::{KioskApp, Settings, Setup};
+use seira_server::auth::{Role, new_token, token_scope};
+use seira_server::config::Config;
+use seira_server::store::{self, Store, StoreError};
+
+/// A real server on a free port, on its own runtime thread.
+struct Server {
+    base: String,
+    kiosk_token: String,
+    db: PathBuf,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+fn server() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seira.db");
+    let store = Store::open(&db).unwrap();
+    let config = Config::embedded();
+    let caller = token_scope(
+        &config,
+        Role::Kiosk,
+        Some("chania".into()),
+        Vec::new(),
+        "kiosk".into(),
+    )
+    .unwrap();
+    let (kiosk_token, hash) = new_token();
+    store
+        .write(|tx| {
+            store::insert_token(tx, &hash, &caller, jiff::Timestamp::now())
+                .map_err(StoreError::from)
+        })
+        .unwrap();
+    let app = seira_server::App::new(config, store).unwrap().always_open();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            addr_tx.send(listener.local_addr().unwrap()).unwrap();
+            seira_server::run(listener, app, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+    });
+    let addr = addr_rx.recv().unwrap();
+    Server {
+        base: format!("http://{addr}"),
+        kiosk_token,
+        db,
+        stop: Some(stop),
+        _dir: dir,
+    }
+}
+
+fn setup(server: &str, token: &str, printer: Option<&str>) -> Setup {
+    Setup {
+        server: server.into(),
+        token: token.into(),
+        site: "chania".into(),
+        printer: printer.map(|p| p.parse::<PrinterSpec>().unwrap()),
+        profile: Profile::named("generic-80").unwrap(),
+        printer_timeout: Duration::from_millis(500),
+        speech: false,
+    }
+}
+
+fn kiosk(settings: Settings, setup: Setup) -> Harness<'static, KioskApp> {
+    Harness::builder()
+        .with_size(egui::Vec2::new(1080.0, 1400.0))
+        .build_eframe(move |cc| KioskApp::new(&cc.egui_ctx, settings, setup))
+}
+
+/// Steps the UI until `done` holds (10 s at most).
+fn wait(harness: &mut Harness<'static, KioskApp>, what: &str, done: impl Fn(&KioskApp) -> bool) {
+    let started = Instant::now();
+    loop {
+        harness.step();
+        if done(harness.state()) {
+            // A touch changes the state at the end of a frame: draw the new screen.
+            harness.step();
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "waited for {what}; screen is {:?}",
+            harness.state().kiosk.screen
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+fn ready(app: &KioskApp) -> bool {
+    app.kiosk.services.is_some() && app.kiosk.blocker().is_none()
+}
+
+/// Renders the screen to `target/screenshots/NAME.png` (and `docs/screenshots` with
+/// `SEIRA_UPDATE_SCREENSHOTS=1`), to be looked at.
+fn screenshot(harness: &mut Harness<'static, KioskApp>, name: &str) {
+    let image = harness
+        .render()
+        .expect("the kiosk renders (Vulkan: mesa-vulkan-drivers)");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut dirs = vec![root.join("target/screenshots")];
+    if std::env::var_os("SEIRA_UPDATE_SCREENSHOTS").is_some() {
+        dirs.push(root.join("docs/screenshots"));
+    }
+    for dir in dirs {
+        std::fs::create_dir_all(&dir).unwrap();
+        image.save(dir.join(format!("{name}.png"))).unwrap();
+    }
+}
+
+fn printed(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_default()
+}
+
+#[test]
+fn a_greek_ticket_in_two_touches_printed_and_on_the_server() {
+    let server = server();
+    let dir = tempfile::tempdir().unwrap();
+    let paper = dir.path().join("paper.bin");
+    let printer = format!("file:{}", paper.display());
+    let mut h = kiosk(
+        Settings::default(),
+        setup(&server.base, &server.kiosk_token, Some(&printer)),
+    );
+    wait(&mut h, "services and printer", ready);
+    screenshot(&mut h, "kiosk-home-el");
+    h.get_by_label_contains("Επιδόματα και ΚΕΑ").click();
+    wait(&mut h, "the priority step", |a| {
+        matches!(a.kiosk.screen, Screen::Priority { .. })
+    });
+    h.get_by_label("Όχι, συνέχεια").click();
+    wait(&mut h, "the printed ticket", |a| {
+        matches!(a.kiosk.screen, Screen::Ticket { printed: true, .. })
+    });
+    h.get_by_label("A001");
+    screenshot(&mut h, "kiosk-ticket-el");
+    // The paper: Greek in CP737, the number, the cut.
+    let bytes = printed(&paper);
+    let profile = Profile::named("generic-80").unwrap();
+    let lines = seira_hardware::reader::lines(
+        &seira_hardware::reader::read(&bytes, profile.greek_pages).unwrap(),
+    );
+    assert!(lines.iter().any(|l| l == "A001"), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l == "Κέντρο Κοινότητας Δήμου Χανίων"),
+        "{lines:?}"
+    );
+    // The server has exactly one ticket.
+    let store = Store::open(&server.db).unwrap();
+    let count: i64 = store
+        .read(|tx| {
+            tx.query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0))
+                .map_err(StoreError::from)
+        })
+        .unwrap();
+    assert_eq!(count, 1);
+    // "Done" goes back to the start.
+    h.get_by_label("Τέλος").click();
+    wait(&mut h, "home", |a| a.kiosk.screen == Screen::Home);
+}
+
+#[test]
+fn an_arabic_ticket_with_the_priority_step_and_the_timeout_home() {
+    let server = server();
+    let settings = Settings {
+        home_after: Duration::from_millis(800),
+        ..Settings::default()
+    };
+    let mut h = kiosk(settings, setup(&server.base, &server.kiosk_token, None));
+    wait(&mut h, "services", ready);
+    h.get_by_label("العربية").click();
+    wait(&mut h, "Arabic", |a| a.kiosk.lang == "ar");
+    screenshot(&mut h, "kiosk-home-ar");
+    h.get_by_label_contains("الإعانات").click();
+    wait(&mut h, "the priority step", |a| {
+        matches!(a.kiosk.screen, Screen::Priority { .. })
+    });
+    h.get_by_label_contains("فأكثر").click();
+    wait(&mut h, "the ticket", |a| {
+        matches!(a.kiosk.screen, Screen::Ticket { printed: true, .. })
+    });
+    h.get_by_label("رقمك");
+    screenshot(&mut h, "kiosk-ticket-ar");
+    // Untouched, it goes back to the start, in Greek.
+    wait(&mut h, "home again", |a| {
+        a.kiosk.screen == Screen::Home && a.kiosk.lang == "el"
+    });
+}
+
+#[test]
+fn a_server_that_is_down_says_so_and_issues_nothing() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut h = kiosk(
+        Settings::default(),
+        setup(&format!("http://127.0.0.1:{port}"), "seira_x", None),
+    );
+    wait(&mut h, "the offline message", |a| {
+        a.kiosk.services.is_none() && !a.kiosk.online
+    });
+    h.get_by_label_contains("Δεν υπάρχει σύνδεση με τον διακομιστή");
+}
+
+#[test]
+fn a_printer_out_of_paper_greys_the_kiosk_out() {
+    let server = server();
+    let pty = Pty::new().expect("socat is installed (scripts/setup installs it)");
+    let _printer = pty.printer(PAPER_OUT);
+    let mut h = kiosk(
+        Settings::default(),
+        setup(&server.base, &server.kiosk_token, Some(&pty.spec())),
+    );
+    wait(&mut h, "the printer's state", |a| {
+        matches!(
+            a.kiosk.printer,
+            Some(Ok(seira_hardware::PrinterState::PaperOut))
+        )
+    });
+    h.get_by_label_contains("Ο εκτυπωτής δεν λειτουργεί");
+    // Touching a service does nothing.
+    h.get_by_label_contains("Επιδόματα και ΚΕΑ").click();
+    for _ in 0..5 {
+        h.step();
+    }
+    assert_eq!(h.state().kiosk.screen, Screen::Home);
+    screenshot(&mut h, "kiosk-paper-out-el");
+}

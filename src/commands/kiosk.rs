@@ -1,0 +1,88 @@
+//! `seira kiosk`: the touch kiosk at the entrance.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use seira_hardware::{CodePage, PrinterSpec, Profile};
+use seira_kiosk::{Settings, Setup};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The server's address, e.g. http://10.0.0.2:8080.
+    #[arg(long, env = "SEIRA_SERVER")]
+    server: String,
+    /// The site this kiosk stands at.
+    #[arg(long, env = "SEIRA_SITE", default_value = "chania")]
+    site: String,
+    /// The kiosk's token (`seira token create --device chania-kiosk`).
+    #[arg(long, env = "SEIRA_TOKEN")]
+    token: String,
+    /// The ticket printer: serial:/dev/ttyUSB0[@baud], usb:VID:PID, tcp:HOST:PORT or file:PATH.
+    /// Without one the kiosk only shows (and speaks) the number.
+    #[arg(long, env = "SEIRA_PRINTER")]
+    printer: Option<String>,
+    /// Printer profile: epson-tm, epson-tm-58, generic-80, generic-58, star.
+    #[arg(long, default_value = "generic-80")]
+    profile: String,
+    /// Greek code page, with `:N` when the model numbers it differently (see print-test).
+    #[arg(long)]
+    codepage: Option<String>,
+    /// Skip the priority step (disability, pregnancy, 65+).
+    #[arg(long)]
+    no_priority_step: bool,
+    /// Hide closed services instead of greying them.
+    #[arg(long)]
+    hide_closed: bool,
+    /// Do not speak.
+    #[arg(long)]
+    silent: bool,
+    /// A normal window instead of full screen (development).
+    #[arg(long)]
+    windowed: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut profile = Profile::named(&args.profile).with_context(|| {
+        format!(
+            "no profile `{}`: use one of {}",
+            args.profile,
+            Profile::ALL.join(", ")
+        )
+    })?;
+    if let Some(choice) = &args.codepage {
+        let (name, number) = match choice.split_once(':') {
+            Some((name, n)) => (
+                name,
+                Some(n.parse::<u8>().context("the code page number is 0–255")?),
+            ),
+            None => (choice.as_str(), None),
+        };
+        let page = CodePage::parse(name).with_context(|| format!("no code page `{name}`"))?;
+        profile = profile
+            .with_codepage(page, number)
+            .map_err(anyhow::Error::msg)?;
+    }
+    let printer = match &args.printer {
+        Some(spec) => Some(spec.parse::<PrinterSpec>().map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let settings = Settings {
+        site: args.site.clone(),
+        ask_priority: !args.no_priority_step,
+        show_closed: !args.hide_closed,
+        ..Settings::default()
+    };
+    let setup = Setup {
+        server: args.server,
+        token: args.token,
+        site: args.site,
+        printer,
+        profile,
+        printer_timeout: Duration::from_secs(2),
+        speech: !args.silent,
+    };
+    seira_kiosk::run(settings, setup, args.windowed)
+        .map_err(|e| anyhow::anyhow!("the kiosk window failed: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
