@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use egui::{Color32, RichText, TextureHandle, Vec2};
 use seira_hardware::TicketContent;
-use seira_protocol::IssuedTicket;
+use seira_protocol::{IssuedTicket, PrinterStatus};
 
 use crate::model::{Command, Event, Kiosk, Screen, Settings, Touch};
 use crate::texts::{is_rtl, messages, name_in, visual};
@@ -17,7 +17,21 @@ pub struct KioskApp {
     pub kiosk: Kiosk,
     worker: Worker,
     server: String,
+    has_printer: bool,
     qr: Option<(String, TextureHandle)>,
+}
+
+/// The printer's state as the server's devices list says it.
+fn printer_status(state: &Result<seira_hardware::PrinterState, String>) -> PrinterStatus {
+    use seira_hardware::PrinterState as S;
+    match state {
+        Ok(S::Ready) => PrinterStatus::Ready,
+        Ok(S::PaperNearEnd) => PrinterStatus::PaperNearEnd,
+        Ok(S::PaperOut) => PrinterStatus::PaperOut,
+        Ok(S::CoverOpen) => PrinterStatus::CoverOpen,
+        Ok(S::Offline) | Err(_) => PrinterStatus::Offline,
+        Ok(S::Error(_)) => PrinterStatus::Error,
+    }
 }
 
 /// Fonts: egui's own, with DejaVu Sans behind them for Arabic, Farsi and symbols.
@@ -44,6 +58,7 @@ impl KioskApp {
         ctx.set_fonts(fonts());
         // With no printer the kiosk only shows the number (and speaks it).
         settings.printer_required = setup.printer.is_some();
+        let has_printer = setup.printer.is_some();
         let repaint = ctx.clone();
         let server = setup.server.trim_end_matches('/').to_owned();
         let run_id = format!("kiosk{}", jiff::Timestamp::now().as_millisecond());
@@ -51,6 +66,7 @@ impl KioskApp {
             kiosk: Kiosk::new(settings, run_id),
             worker: Worker::start(setup, move || repaint.request_repaint()),
             server,
+            has_printer,
             qr: None,
         }
     }
@@ -104,6 +120,12 @@ impl KioskApp {
 
     /// Feeds the model an event and carries out what it asks.
     pub fn handle(&mut self, event: Event) {
+        // The printer's state also goes to the staff pages, through the server.
+        if let Event::Printer(state) = &event
+            && self.has_printer
+        {
+            self.worker.submit(Job::Heartbeat(printer_status(state)));
+        }
         let commands = self.kiosk.handle(event, Instant::now());
         self.dispatch(commands);
     }

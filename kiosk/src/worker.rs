@@ -13,7 +13,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use seira_hardware::{PrintError, Printer, PrinterSpec, Profile, TicketContent, ticket};
-use seira_protocol::{Client, ClientError, IssueTicket};
+use seira_protocol::{Client, ClientError, IssueTicket, PrinterStatus};
 
 use crate::model::{Event, IssueError};
 
@@ -53,7 +53,12 @@ pub enum Job {
         lang: String,
     },
     ReloadServices,
+    /// Tell the server the kiosk is alive, and how its printer is.
+    Heartbeat(PrinterStatus),
 }
+
+/// How often the kiosk tells the server it is alive.
+pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(30);
 
 /// The UI's end of the worker.
 pub struct Worker {
@@ -160,9 +165,16 @@ fn network_thread(
         emit(Event::Services(load(client.clone(), setup.site.clone()).await));
         let mut every = tokio::time::interval(SERVICES_EVERY);
         every.tick().await;
+        let mut alive = tokio::time::interval(HEARTBEAT_EVERY);
+        let mut printer = if setup.printer.is_some() { PrinterStatus::Offline } else { PrinterStatus::None };
         loop {
             tokio::select! {
                 _ = every.tick() => emit(Event::Services(load(client.clone(), setup.site.clone()).await)),
+                _ = alive.tick() => {
+                    if let Err(e) = client.heartbeat(&setup.site, printer).await {
+                        tracing::debug!(error = %e, "heartbeat not heard");
+                    }
+                }
                 job = jobs.recv() => match job {
                     None => break,
                     Some(Job::Issue(request)) => {
@@ -189,6 +201,12 @@ fn network_thread(
                                     tokio::time::sleep(Duration::from_secs(2)).await;
                                 }
                             }
+                        }
+                    }
+                    Some(Job::Heartbeat(status)) => {
+                        printer = status;
+                        if let Err(e) = client.heartbeat(&setup.site, printer).await {
+                            tracing::debug!(error = %e, "heartbeat not heard");
                         }
                     }
                     Some(Job::ReloadServices) => {

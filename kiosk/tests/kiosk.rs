@@ -254,4 +254,28 @@ fn a_printer_out_of_paper_greys_the_kiosk_out() {
     }
     assert_eq!(h.state().kiosk.screen, Screen::Home);
     screenshot(&mut h, "kiosk-paper-out-el");
+    // Staff learn it from the server.
+    let store = Store::open(&server.db).unwrap();
+    let started = Instant::now();
+    loop {
+        let printer: String = store
+            .read(|tx| {
+                tx.query_row(
+                    "SELECT COALESCE((SELECT printer FROM devices LIMIT 1), '')",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(StoreError::from)
+            })
+            .unwrap();
+        if printer == "paper_out" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the heartbeat reached the server"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -114,6 +114,36 @@ impl Client {
         .await
     }
 
+    /// Says the device is alive, and how its printer is.
+    pub async fn heartbeat(
+        &self,
+        site: &str,
+        printer: crate::PrinterStatus,
+    ) -> Result<(), ClientError> {
+        let response = self
+            .authorize(
+                self.http
+                    .post(self.url(&format!("/api/v1/sites/{site}/devices/heartbeat")))
+                    .json(&crate::Heartbeat { printer }),
+            )
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .map_err(ClientError::Unreachable)?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let body = response.bytes().await.map_err(ClientError::Unreachable)?;
+        Err(match serde_json::from_slice(&body) {
+            Ok(error) => ClientError::Api {
+                status: status.as_u16(),
+                error,
+            },
+            Err(_) => ClientError::Protocol(status.to_string()),
+        })
+    }
+
     /// What the lobby screen shows now.
     pub async fn board(&self, site: &str) -> Result<Board, ClientError> {
         self.send(

@@ -346,10 +346,12 @@ pub enum EventKind {
     UserChanged,
     /// An admin created or revoked a token (`detail` says which).
     TokenChanged,
+    /// A kiosk's printer changed state (`detail`: the kiosk and the state).
+    DeviceChanged,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 18] = [
+    pub const ALL: [EventKind; 19] = [
         Self::TicketIssued,
         Self::TicketCalled,
         Self::TicketRecalled,
@@ -368,6 +370,7 @@ impl EventKind {
         Self::SettingsChanged,
         Self::UserChanged,
         Self::TokenChanged,
+        Self::DeviceChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -390,6 +393,7 @@ impl EventKind {
             Self::SettingsChanged => "settings_changed",
             Self::UserChanged => "user_changed",
             Self::TokenChanged => "token_changed",
+            Self::DeviceChanged => "device_changed",
         }
     }
 
@@ -451,4 +455,72 @@ pub struct Health {
     /// `ok`, or what went wrong with the database.
     pub database: String,
     pub version: String,
+}
+
+/// A kiosk's printer, as the kiosk reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterStatus {
+    Ready,
+    PaperNearEnd,
+    PaperOut,
+    CoverOpen,
+    /// It does not answer (unplugged, switched off).
+    Offline,
+    Error,
+    /// The kiosk has no printer.
+    None,
+}
+
+impl PrinterStatus {
+    pub const ALL: [PrinterStatus; 7] = [
+        Self::Ready,
+        Self::PaperNearEnd,
+        Self::PaperOut,
+        Self::CoverOpen,
+        Self::Offline,
+        Self::Error,
+        Self::None,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ready => "ready",
+            Self::PaperNearEnd => "paper_near_end",
+            Self::PaperOut => "paper_out",
+            Self::CoverOpen => "cover_open",
+            Self::Offline => "offline",
+            Self::Error => "error",
+            Self::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// Whether staff should go and look.
+    pub fn needs_attention(self) -> bool {
+        !matches!(self, Self::Ready | Self::None)
+    }
+}
+
+/// Body of `POST /api/v1/sites/{site}/devices/heartbeat`: a kiosk saying it is alive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Heartbeat {
+    pub printer: PrinterStatus,
+}
+
+/// A device as staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Device {
+    /// The device's token label, e.g. `chania-kiosk`.
+    pub name: String,
+    pub site: String,
+    /// Heard from within the last minute.
+    pub online: bool,
+    #[schema(value_type = String, format = DateTime)]
+    pub last_seen: Timestamp,
+    pub printer: PrinterStatus,
 }

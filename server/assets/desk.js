@@ -5,7 +5,7 @@
   const { ctx, t, nameIn, api, errorText, since, el, setLive } = seira;
   const site = ctx.site;
   const services = Object.fromEntries(ctx.services.map((s) => [s.id, s]));
-  const state = { deskId: null, desks: [], waiting: [], parked: [], counts: {}, busy: false };
+  const state = { deskId: null, desks: [], waiting: [], parked: [], devices: [], counts: {}, busy: false };
 
   const stored = localStorage.getItem("seira.desk");
   state.deskId = ctx.desks.some((d) => d.id === stored) ? stored : (ctx.desks[0] && ctx.desks[0].id);
@@ -23,11 +23,13 @@
   }
 
   async function refresh() {
-    const [desks, waiting, parked] = await Promise.all([
+    const [desks, waiting, parked, devices] = await Promise.all([
       api("GET", `/api/v1/sites/${site}/desks`),
       api("GET", `/api/v1/sites/${site}/tickets?state=waiting`),
       api("GET", `/api/v1/sites/${site}/tickets?state=parked`),
+      api("GET", `/api/v1/sites/${site}/devices`),
     ]);
+    if (devices.ok) state.devices = devices.data;
     if ([desks, waiting, parked].some((r) => r.status === 401)) {
       location.href = "/login";
       return;
@@ -168,16 +170,35 @@
     $("queues").replaceChildren(...ctx.services.map((s) => el("li", { "data-service": s.id },
       el("span", { class: "prefix" }, s.prefix), nameIn(s.names), ": ",
       el("strong", { class: "count" }, String(state.counts[s.id] || 0)))));
+    $("devices").replaceChildren(...(state.devices.length === 0
+      ? [el("li", { class: "muted" }, t("devices-none"))]
+      : state.devices.map((d) => {
+        const trouble = !d.online || !["ready", "none"].includes(d.printer);
+        return el("li", { class: trouble ? "alert error" : "" },
+          d.name, " — ", t(d.online ? "device-online" : "device-offline"), " · ", t("printer-" + d.printer));
+      })));
     $("desks").replaceChildren(...state.desks.map((d) => el("li", {},
       nameIn(d.names), " — ", el("span", { class: "badge " + d.state }, t("desk-state-" + d.state)),
       d.ticket ? " · " + d.ticket.number : "")));
   }
 
+  // The controls and actions are redrawn only when what they show changes, so that a
+  // reason being typed or a service being chosen survives the live updates.
+  let shown = { controls: null, actions: null };
   function render() {
     const desk = myDesk();
-    renderControls(desk);
+    const ticket = desk && desk.ticket;
+    const controlsKey = JSON.stringify([state.deskId, desk && desk.state, desk && desk.pause_reason, !!ticket, state.busy]);
+    if (controlsKey !== shown.controls) {
+      shown.controls = controlsKey;
+      renderControls(desk);
+    }
     renderInHand(desk);
-    renderActions(desk);
+    const actionsKey = JSON.stringify([state.deskId, desk && desk.state, ticket && ticket.id, ticket && ticket.state, state.busy]);
+    if (actionsKey !== shown.actions) {
+      shown.actions = actionsKey;
+      renderActions(desk);
+    }
     renderLists(desk);
   }
 

@@ -179,3 +179,15 @@ error-service_in_use = Η υπηρεσία έχει ανοιχτούς αριθ�
 error-weak_password = Ο κωδικός πρέπει να έχει τουλάχιστον 12 χαρακτήρες.
 error-name_taken = Υπάρχει ήδη χρήστης με αυτό το όνομα.
 error-invalid_scope = Η δομή ή το γραφείο δεν ταιριάζουν: { $message }
+
+devices-title = Περίπτερα και οθόνες
+devices-none = Καμία συσκευή δεν έχει αναφερθεί ακόμη.
+device-online = σε σύνδεση
+device-offline = εκτός σύνδεσης
+printer-ready = εκτυπωτής έτοιμος
+printer-paper_near_end = το χαρτί τελειώνει
+printer-paper_out = ΧΩΡΙΣ ΧΑΡΤΙ
+printer-cover_open = ΑΝΟΙΧΤΟ ΚΑΠΑΚΙ
+printer-offline = ο εκτυπωτής δεν απαντά
+printer-error = βλάβη εκτυπωτή
+printer-none = χωρίς εκτυπωτή

@@ -179,3 +179,15 @@ error-service_in_use = The service has open tickets and cannot be removed.
 error-weak_password = The password must have at least 12 characters.
 error-name_taken = There is a user with that name already.
 error-invalid_scope = The site or desk does not fit: { $message }
+
+devices-title = Kiosks and displays
+devices-none = No device has reported yet.
+device-online = online
+device-offline = offline
+printer-ready = printer ready
+printer-paper_near_end = paper running low
+printer-paper_out = OUT OF PAPER
+printer-cover_open = COVER OPEN
+printer-offline = the printer does not answer
+printer-error = printer fault
+printer-none = no printer

@@ -10,8 +10,9 @@ use jiff::{SignedDuration, Timestamp};
 use rusqlite::Transaction;
 use seira_protocol::admin::SiteSettings;
 use seira_protocol::{
-    Board, BoardCall, BoardQueue, Channel, Desk, DeskState, Event, EventKind, IssueTicket,
-    IssuedTicket, PriorityCategory, ServiceStatus, SiteServices, Ticket, TicketState, TrackView,
+    Board, BoardCall, BoardQueue, Channel, Desk, DeskState, Device, Event, EventKind, IssueTicket,
+    IssuedTicket, PrinterStatus, PriorityCategory, ServiceStatus, SiteServices, Ticket,
+    TicketState, TrackView,
 };
 
 use crate::auth::{Caller, Role, new_ticket_id};
@@ -593,6 +594,23 @@ impl<'a, 'c> Ctx<'a, 'c> {
         self.record_detail(site.unwrap_or("*"), kind, None, None, Some(what))
     }
 
+    // ---- devices -------------------------------------------------------------------------
+
+    /// A kiosk says it is alive; a change of its printer's state is an event for staff.
+    pub fn heartbeat(&mut self, site_id: &str, printer: PrinterStatus) -> Result<()> {
+        self.site(site_id)?;
+        let name = self
+            .actor
+            .map(|c| c.label.clone())
+            .ok_or_else(|| EngineError::Forbidden("a heartbeat comes from a device".into()))?;
+        let before = store::record_heartbeat(self.tx, site_id, &name, printer, self.now)?;
+        if before != Some(printer) {
+            let detail = format!("{name}: {}", printer.as_str());
+            self.record_detail(site_id, EventKind::DeviceChanged, None, None, Some(detail))?;
+        }
+        Ok(())
+    }
+
     // ---- closing time ----------------------------------------------------------------
 
     /// Closes every ticket left open after closing time, flagged `inaccurate_time`; returns
@@ -843,6 +861,31 @@ pub fn track(tx: &Transaction<'_>, config: &Config, ticket_id: &str) -> Result<T
 /// A site's waiting counts (for tests and the live view).
 pub fn waiting(tx: &Transaction<'_>, site_id: &str) -> Result<BTreeMap<String, u32>> {
     Ok(store::waiting_counts(tx, site_id)?)
+}
+
+/// A device is online when heard from within this long.
+pub const DEVICE_ONLINE: SignedDuration = SignedDuration::from_secs(90);
+
+/// The site's devices, with whether they are online now.
+pub fn devices(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    now: Timestamp,
+) -> Result<Vec<Device>> {
+    config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
+    Ok(store::list_devices(tx, site_id)?
+        .into_iter()
+        .map(|(name, last_seen, printer)| Device {
+            online: now.duration_since(last_seen) <= DEVICE_ONLINE,
+            name,
+            site: site_id.to_owned(),
+            last_seen,
+            printer,
+        })
+        .collect())
 }
 
 /// The most tickets one listing returns.

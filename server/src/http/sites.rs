@@ -5,8 +5,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::Stream;
 use seira_protocol::{
-    ApiError as ErrorBody, Board, Channel, Event, IssueTicket, IssuedTicket, SiteServices, Ticket,
-    TicketState,
+    ApiError as ErrorBody, Board, Channel, Device, Event, Heartbeat, IssueTicket, IssuedTicket,
+    SiteServices, Ticket, TicketState,
 };
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -28,6 +28,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(issue, list_tickets))
         .routes(routes!(board))
         .routes(routes!(events))
+        .routes(routes!(heartbeat))
+        .routes(routes!(list_devices))
 }
 
 fn site_exists(app: &AppState, site: &str) -> ApiResult<()> {
@@ -251,6 +253,57 @@ async fn events(
         }
     };
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+}
+
+/// A kiosk (or display) says it is alive, and how its printer is; staff see it, and a change
+/// of the printer's state is an event on the stream.
+#[utoipa::path(
+    post, path = "/api/v1/sites/{site}/devices/heartbeat", tag = "sites",
+    params(("site" = String, Path, description = "Site id")),
+    request_body = Heartbeat,
+    responses(
+        (status = 204, description = "Heard"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn heartbeat(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    auth: Auth,
+    Json(body): Json<Heartbeat>,
+) -> ApiResult<StatusCode> {
+    site_exists(&app, &site)?;
+    let caller =
+        auth.require(|c| matches!(c.role, Role::Kiosk | Role::Display) && c.may_read_site(&site))?;
+    app.write(Some(caller), move |ctx| ctx.heartbeat(&site, body.printer))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The site's kiosks and displays: online or not, and their printers.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{site}/devices", tag = "sites",
+    params(("site" = String, Path, description = "Site id")),
+    responses(
+        (status = 200, body = Vec<Device>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_devices(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    auth: Auth,
+) -> ApiResult<axum::Json<Vec<Device>>> {
+    site_exists(&app, &site)?;
+    auth.require(|c| c.may_see_desks(&site))?;
+    let now = app.now();
+    let devices = app
+        .read(move |tx, config| engine::devices(tx, config, &site, now))
+        .await?;
+    Ok(axum::Json(devices))
 }
 
 fn sse_event(event: &Event) -> SseEvent {

@@ -131,6 +131,8 @@ pub async fn page(
 <div id="parked"></div>
 <h2 id="desks-heading">{desks}</h2>
 <ul id="desks" class="desks"></ul>
+<h2 id="devices-heading">{devices}</h2>
+<ul id="devices" class="desks"></ul>
 </section>
 </div>"#,
         title = t("desk-title"),
@@ -152,6 +154,7 @@ pub async fn page(
         waiting = t("waiting-title"),
         parked = t("parked-title"),
         desks = t("desks-title"),
+        devices = t("devices-title"),
     );
     let page = Page {
         messages: m,

@@ -115,6 +115,16 @@ const MIGRATIONS: &[&str] = &[
         toml  TEXT NOT NULL
     );
     "#,
+    // 4: devices that report in (kiosks), and their printers.
+    r#"
+    CREATE TABLE devices (
+        site      TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        last_seen INTEGER NOT NULL,
+        printer   TEXT NOT NULL,
+        PRIMARY KEY (site, name)
+    );
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

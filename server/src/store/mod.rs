@@ -11,6 +11,7 @@
 
 mod config;
 mod desks;
+mod devices;
 mod events;
 mod migrations;
 mod tickets;
@@ -26,6 +27,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use config::{latest_config, save_config};
 pub use desks::{DeskRow, load_desk, save_desk_state, sync_desks};
+pub use devices::{list_devices, record_heartbeat};
 pub use events::{EventRow, append_event, events_after, last_event_id};
 pub use tickets::{
     NewTicket, call_ticket, find_by_request, insert_ticket, last_calls, latest_step, load_ticket,

@@ -26,6 +26,7 @@ const DESK_VIEWERS: &[&str] = &["staff1", "staff2", "manager", "admin"];
 /// Staff at desk chania-1, and admins.
 const AT_DESK_1: &[&str] = &["staff1", "admin"];
 const ADMIN: &[&str] = &["admin"];
+const DEVICES: &[&str] = &["kiosk", "display"];
 
 struct Route {
     method: &'static str,
@@ -69,6 +70,13 @@ const ROUTES: &[Route] = &[
     ),
     route("get", "/api/v1/sites/{site}/tickets", DESK_VIEWERS, None),
     route("get", "/api/v1/sites/{site}/board", EVERYONE, None),
+    route(
+        "post",
+        "/api/v1/sites/{site}/devices/heartbeat",
+        DEVICES,
+        Some(|| json!({"printer": "ready"})),
+    ),
+    route("get", "/api/v1/sites/{site}/devices", DESK_VIEWERS, None),
     route("get", "/api/v1/sites/{site}/events", SITE_READERS, None),
     route("get", "/api/v1/sites/{site}/desks", DESK_VIEWERS, None),
     route("post", "/api/v1/desks/{desk}/call-next", AT_DESK_1, None),

@@ -264,6 +264,17 @@ async fn a_morning_at_the_desk_in_the_browser() {
     wait_text(&maria.client, "#desk-state", "Σε παύση (διάλειμμα)").await;
     wait_text(&nikos.client, "#desks", "Σε παύση").await;
 
+    // The kiosk's printer runs out of paper: the desk pages say so, live.
+    let (status, _) = app
+        .post(
+            "/api/v1/sites/chania/devices/heartbeat",
+            "kiosk",
+            Some(json!({"printer": "paper_out"})),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::NO_CONTENT);
+    wait_text(&nikos.client, "#devices", "ΧΩΡΙΣ ΧΑΡΤΙ").await;
+
     // The lobby board in a browser.
     phone.client.set_window_size(1920, 1080).await.unwrap();
     phone

@@ -143,3 +143,39 @@ async fn the_stream_sends_sse_ids_and_kinds_and_accepts_the_header() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_kiosk_printer_problem_reaches_staff() {
+    let app = spawn_app().await;
+    let staff = app.client(Some("staff1"));
+    let mut stream = Box::pin(staff.events("chania", None).await.unwrap());
+    for printer in ["ready", "ready", "paper_out"] {
+        let (status, body) = app
+            .post(
+                "/api/v1/sites/chania/devices/heartbeat",
+                "kiosk",
+                Some(serde_json::json!({"printer": printer})),
+            )
+            .await;
+        assert_eq!(status, reqwest::StatusCode::NO_CONTENT, "{body}");
+    }
+    // Only the changes are events: first heard ready, then paper out.
+    let events = take(&mut stream, 2).await;
+    assert_eq!(
+        kinds(&events),
+        [EventKind::DeviceChanged, EventKind::DeviceChanged]
+    );
+    assert_eq!(events[1].detail.as_deref(), Some("test kiosk: paper_out"));
+    let (_, devices) = app.get("/api/v1/sites/chania/devices", "staff1").await;
+    assert_eq!(devices[0]["name"], "test kiosk");
+    assert_eq!(devices[0]["online"], true);
+    assert_eq!(devices[0]["printer"], "paper_out");
+    let (status, _) = app
+        .post(
+            "/api/v1/sites/chania/devices/heartbeat",
+            "kiosk",
+            Some(serde_json::json!({"printer": "on fire"})),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+}
