@@ -3,8 +3,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::Context;
-use seira_hardware::{CodePage, PrinterSpec, Profile};
+use seira_hardware::PrinterSpec;
 use seira_kiosk::{Settings, Setup};
 
 #[derive(clap::Args)]
@@ -43,26 +42,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut profile = Profile::named(&args.profile).with_context(|| {
-        format!(
-            "no profile `{}`: use one of {}",
-            args.profile,
-            Profile::ALL.join(", ")
-        )
-    })?;
-    if let Some(choice) = &args.codepage {
-        let (name, number) = match choice.split_once(':') {
-            Some((name, n)) => (
-                name,
-                Some(n.parse::<u8>().context("the code page number is 0–255")?),
-            ),
-            None => (choice.as_str(), None),
-        };
-        let page = CodePage::parse(name).with_context(|| format!("no code page `{name}`"))?;
-        profile = profile
-            .with_codepage(page, number)
-            .map_err(anyhow::Error::msg)?;
-    }
+    let profile = super::printer_profile(&args.profile, args.codepage.as_deref())?;
     let printer = match &args.printer {
         Some(spec) => Some(spec.parse::<PrinterSpec>().map_err(anyhow::Error::msg)?),
         None => None,

@@ -61,3 +61,32 @@ pub async fn shutdown_signal() {
     }
     tracing::info!("shutting down");
 }
+
+/// A printer profile by name, with `--codepage NAME[:N]` applied.
+pub fn printer_profile(
+    name: &str,
+    codepage: Option<&str>,
+) -> anyhow::Result<seira_hardware::Profile> {
+    use seira_hardware::{CodePage, Profile};
+    let profile = Profile::named(name).with_context(|| {
+        format!(
+            "no profile `{name}`: use one of {}",
+            Profile::ALL.join(", ")
+        )
+    })?;
+    let Some(choice) = codepage else {
+        return Ok(profile);
+    };
+    let (page, number) = match choice.split_once(':') {
+        Some((page, n)) => (
+            page,
+            Some(n.parse::<u8>().context("the code page number is 0–255")?),
+        ),
+        None => (choice, None),
+    };
+    let page = CodePage::parse(page)
+        .with_context(|| format!("no code page `{page}`: use cp737, cp1253 or iso8859-7"))?;
+    profile
+        .with_codepage(page, number)
+        .map_err(anyhow::Error::msg)
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use seira_hardware::{CodePage, Printer, PrinterSpec, Profile, TicketContent, preview, ticket};
+use seira_hardware::{Printer, PrinterSpec, TicketContent, preview, ticket};
 use seira_server::config::Config;
 
 #[derive(clap::Args)]
@@ -67,27 +67,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.printer.is_none() && args.preview.is_none() {
         bail!("say --printer, --preview, or both");
     }
-    let mut profile = Profile::named(&args.profile).with_context(|| {
-        format!(
-            "no profile `{}`: use one of {}",
-            args.profile,
-            Profile::ALL.join(", ")
-        )
-    })?;
-    if let Some(choice) = &args.codepage {
-        let (name, number) = match choice.split_once(':') {
-            Some((name, n)) => (
-                name,
-                Some(n.parse::<u8>().context("the code page number is 0–255")?),
-            ),
-            None => (choice.as_str(), None),
-        };
-        let page = CodePage::parse(name)
-            .with_context(|| format!("no code page `{name}`: use cp737, cp1253 or iso8859-7"))?;
-        profile = profile
-            .with_codepage(page, number)
-            .map_err(anyhow::Error::msg)?;
-    }
+    let profile = super::printer_profile(&args.profile, args.codepage.as_deref())?;
     let (queue_line, footer) = words(&args.lang)
         .with_context(|| format!("no sample in `{}`: use el, en, ar, fa, uk or sq", args.lang))?;
     let config = Config::embedded();
