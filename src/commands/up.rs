@@ -18,12 +18,61 @@ pub struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// The kiosk's printer (see `seira print-test`); by default tickets "print" to
+    /// seira-demo-tickets.bin.
+    #[arg(long, default_value = "file:seira-demo-tickets.bin")]
+    pub printer: String,
+    /// Do not open the kiosk window (it opens only where there is a display).
+    #[arg(long)]
+    pub no_kiosk: bool,
+}
+
+/// A child process that ends with the demo.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Opens the kiosk window, as its own process, when there is a display to open it on.
+fn open_kiosk(addr: SocketAddr, token: &str, printer: &str) -> Option<Child> {
+    let display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    if !display {
+        println!("  (no display: the kiosk window is not opened)");
+        return None;
+    }
+    let exe = std::env::current_exe().ok()?;
+    match std::process::Command::new(exe)
+        .args([
+            "kiosk",
+            "--windowed",
+            "--site",
+            "chania",
+            "--printer",
+            printer,
+        ])
+        .arg("--server")
+        .arg(format!("http://{addr}"))
+        .env("SEIRA_TOKEN", token)
+        .spawn()
+    {
+        Ok(child) => Some(Child(child)),
+        Err(e) => {
+            eprintln!("seira: the kiosk window did not open: {e}");
+            None
+        }
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = Config::embedded();
     let store = super::open_store(&args.db)?;
     let mut lines = Vec::new();
+    let mut kiosk_token = None;
     let mut add = |role: Role, site: Option<&str>, desk: Option<&str>, label: String| {
         let caller = token_scope(
             &config,
@@ -33,6 +82,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             format!("demo {label}"),
         )?;
         let token = super::token::create_token(&store, &caller)?;
+        if role == Role::Kiosk && site == Some("chania") {
+            kiosk_token = Some(token.clone());
+        }
         lines.push(format!("  {label:<22} {token}"));
         anyhow::Ok(())
     };
@@ -86,6 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let app = App::new(config, store)
         .context("cannot prepare the database")?
         .always_open();
+    let mut kiosk = None;
     super::server::serve(app, args.listen, |addr| {
         println!(
             "seira demo — every site open around the clock, database {}",
@@ -114,8 +167,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
         println!("       -d '{{\"service\":\"benefits\",\"request_id\":\"try-1\"}}'");
         println!();
+        if !args.no_kiosk
+            && let Some(token) = &kiosk_token
+        {
+            println!(
+                "The kiosk window (Chania) opens; tickets print to {}.",
+                args.printer
+            );
+            kiosk = open_kiosk(addr, token, &args.printer);
+        }
         println!("Stop with Ctrl-C.");
     })?;
+    drop(kiosk);
     Ok(ExitCode::SUCCESS)
 }
 
