@@ -9,7 +9,7 @@ use seira_hardware::TicketContent;
 use seira_protocol::{IssuedTicket, PrinterStatus};
 
 use crate::model::{Command, Event, Kiosk, Screen, Settings, Touch};
-use crate::texts::{is_rtl, messages, name_in, visual};
+use crate::texts::{icon, is_rtl, messages, name_in, visual};
 use crate::worker::{Job, Setup, Worker};
 
 /// The kiosk application: the model, the worker, and what is drawn.
@@ -153,6 +153,9 @@ impl eframe::App for KioskApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        // The whole screen in the panel's colour, not only the part with content.
+        let fill = ui.visuals().panel_fill;
+        ui.painter().rect_filled(ui.max_rect(), 0.0, fill);
         egui::Frame::central_panel(ui.style()).show(ui, |ui| self.draw(ui));
     }
 }
@@ -289,12 +292,11 @@ impl KioskApp {
         let width = ui.available_width();
         for service in self.kiosk.visible_services() {
             let name = name_in(&service.names, lang);
+            let label = format!("{}  {}   {}", icon(&service.icon), service.prefix, name);
             let text = if service.open_now {
-                RichText::new(visual(&format!("{}   {}", service.prefix, name), lang))
-                    .size(34.0)
-                    .strong()
+                RichText::new(visual(&label, lang)).size(34.0).strong()
             } else {
-                let text = format!("{}   {} — {}", service.prefix, name, m.get("closed-now"));
+                let text = format!("{label} — {}", m.get("closed-now"));
                 RichText::new(visual(&text, lang)).size(30.0)
             };
             let button = egui::Button::new(text).min_size(Vec2::new(width, TARGET + 12.0));

@@ -68,6 +68,22 @@ pub fn visual(text: &str, lang: &str) -> String {
     out
 }
 
+/// The symbol drawn on a service's button for its configured icon name: pictures that need
+/// no reading, from the bundled DejaVu Sans.
+pub fn icon(name: &str) -> &'static str {
+    match name {
+        "benefits" => "€",
+        "referrals" => "⇄",
+        "psychosocial" => "♥",
+        "children" => "☺",
+        "mediation" => "⚖",
+        "health" => "⚕",
+        "learning" => "✎",
+        "employment" => "⚒",
+        _ => "●",
+    }
+}
+
 /// Whether a language is written right to left.
 pub fn is_rtl(lang: &str) -> bool {
     matches!(lang, "ar" | "fa")
@@ -85,6 +101,23 @@ mod tests {
         assert_eq!(visual("A   الإعانات", "ar"), "الإعانات   A");
         // Each word stays as written: egui draws it right to left itself.
         assert_eq!(visual("أمامك: 3", "ar"), "3 أمامك:");
+    }
+
+    #[test]
+    fn every_icon_is_in_the_bundled_font() {
+        for name in [
+            "benefits",
+            "referrals",
+            "psychosocial",
+            "children",
+            "mediation",
+            "health",
+            "learning",
+            "employment",
+            "other",
+        ] {
+            assert!(seira_hardware::raster::can_draw(icon(name)), "{name}");
+        }
     }
 
     #[test]
