@@ -444,3 +444,18 @@ fn print_test_prints_and_previews_greek_arabic_and_farsi_tickets() {
     let nothing = seira(&["print-test"]);
     assert!(String::from_utf8_lossy(&nothing.stderr).contains("say --printer, --preview, or both"));
 }
+
+#[test]
+fn the_kiosk_refuses_languages_it_has_no_texts_for() {
+    let out = seira(&[
+        "kiosk",
+        "--server",
+        "http://127.0.0.1:9",
+        "--token",
+        "t",
+        "--languages",
+        "el,ro",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no texts in `ro`"));
+}

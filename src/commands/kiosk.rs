@@ -27,6 +27,9 @@ pub struct Args {
     /// Greek code page, with `:N` when the model numbers it differently (see print-test).
     #[arg(long)]
     codepage: Option<String>,
+    /// The language row, in order, the first the default: any of el, en, ar, fa, uk, sq.
+    #[arg(long, value_delimiter = ',', default_value = "el,en,ar,fa,uk,sq")]
+    languages: Vec<String>,
     /// Skip the priority step (disability, pregnancy, 65+).
     #[arg(long)]
     no_priority_step: bool,
@@ -47,8 +50,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(spec) => Some(spec.parse::<PrinterSpec>().map_err(anyhow::Error::msg)?),
         None => None,
     };
+    if let Some(unknown) = args
+        .languages
+        .iter()
+        .find(|l| !seira_kiosk::texts::LANGUAGES.contains(&l.as_str()))
+    {
+        anyhow::bail!(
+            "the kiosk has no texts in `{unknown}`: use {}",
+            seira_kiosk::texts::LANGUAGES.join(", ")
+        );
+    }
+    if args.languages.is_empty() {
+        anyhow::bail!("give at least one language");
+    }
     let settings = Settings {
         site: args.site.clone(),
+        languages: args.languages.clone(),
         ask_priority: !args.no_priority_step,
         show_closed: !args.hide_closed,
         ..Settings::default()
