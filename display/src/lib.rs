@@ -1,0 +1,9 @@
+//! The lobby display: the board of called tickets, shown large and spoken aloud.
+//!
+//! - [`announce`]: what is said for a call, in Greek first ("Ο αριθμός άλφα δώδεκα, στο
+//!   Γραφείο ένα"), then optionally in English.
+//!
+//! The window (bevy), the board's live state from the event stream and the speech queue come
+//! with the rest of issue #6.
+
+pub mod announce;
