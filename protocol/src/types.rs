@@ -313,6 +313,9 @@ pub struct Board {
     pub queues: Vec<BoardQueue>,
     /// Ticker lines from the configuration, per language.
     pub news: Vec<Names>,
+    /// Every desk of the site by id, for naming the desks of calls to come.
+    #[serde(default)]
+    pub desks: BTreeMap<String, Names>,
     /// The newest event this board includes: open the event stream with it as
     /// `Last-Event-ID` and nothing is missed or seen twice.
     pub last_event_id: i64,

@@ -820,6 +820,11 @@ pub fn board(
             })
             .collect(),
         news: site.news.clone(),
+        desks: site
+            .desks
+            .iter()
+            .map(|d| (d.id.clone(), d.names.clone()))
+            .collect(),
         last_event_id,
         generated_at: now,
     })

@@ -43,6 +43,7 @@ async fn issue_call_start_done() {
     let (_, board) = app.get("/api/v1/sites/chania/board", "").await;
     assert_eq!(board["calls"][0]["number"], "A001");
     assert_eq!(board["calls"][0]["desk_names"]["el"], "Γραφείο 1");
+    assert_eq!(board["desks"]["chania-4"]["el"], "Γραφείο 4");
     let waiting: Vec<_> = board["queues"]
         .as_array()
         .unwrap()
