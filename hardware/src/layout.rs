@@ -126,18 +126,7 @@ mod tests {
     use super::*;
     use crate::codepage::CodePage;
 
-    pub fn sample() -> TicketContent {
-        TicketContent {
-            centre: "Κέντρο Κοινότητας Δήμου Χανίων".into(),
-            number: "A012".into(),
-            service: "Επιδόματα και ΚΕΑ: ενημέρωση και αιτήσεις".into(),
-            issued: "23/11/2026 10:42".into(),
-            queue_line: "Μπροστά σας: 3 · Αναμονή περίπου 15 λεπτά".into(),
-            track_url: "http://10.0.0.2:8080/t/0123456789abcdef".into(),
-            footer: "Οι υπηρεσίες παρέχονται δωρεάν".into(),
-            logo: None,
-        }
-    }
+    use crate::testing::sample_ticket as sample;
 
     #[test]
     fn lines_wrap_at_spaces_and_split_long_words() {

@@ -10,6 +10,20 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
+/// A Greek ticket as the kiosk would print it at Chania, for tests and samples.
+pub fn sample_ticket() -> crate::TicketContent {
+    crate::TicketContent {
+        centre: "Κέντρο Κοινότητας Δήμου Χανίων".into(),
+        number: "A012".into(),
+        service: "Επιδόματα και ΚΕΑ: ενημέρωση και αιτήσεις".into(),
+        issued: "23/11/2026 10:42".into(),
+        queue_line: "Μπροστά σας: 3 · Αναμονή περίπου 15 λεπτά".into(),
+        track_url: "http://10.0.0.2:8080/t/0123456789abcdef".into(),
+        footer: "Οι υπηρεσίες παρέχονται δωρεάν".into(),
+        logo: None,
+    }
+}
+
 /// How the printer answers `DLE EOT 1..4`; `None`: it says nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Answers(pub Option<[u8; 4]>);

@@ -7,7 +7,9 @@ use std::thread;
 use std::time::Duration;
 
 use seira_hardware::reader::{self, Element};
-use seira_hardware::testing::{COVER_OPEN, PAPER_OUT, Pty, READY, SILENT, fake_printer};
+use seira_hardware::testing::{
+    COVER_OPEN, PAPER_OUT, Pty, READY, SILENT, fake_printer, sample_ticket,
+};
 use seira_hardware::{
     PrintError, Printer, PrinterSpec, PrinterState, Profile, TicketContent, ticket,
 };
@@ -15,16 +17,7 @@ use seira_hardware::{
 const TIMEOUT: Duration = Duration::from_millis(500);
 
 fn content() -> TicketContent {
-    TicketContent {
-        centre: "Κέντρο Κοινότητας Δήμου Χανίων".into(),
-        number: "A012".into(),
-        service: "Επιδόματα και ΚΕΑ: ενημέρωση και αιτήσεις".into(),
-        issued: "23/11/2026 10:42".into(),
-        queue_line: "Μπροστά σας: 3 · Αναμονή περίπου 15 λεπτά".into(),
-        track_url: "http://10.0.0.2:8080/t/0123456789abcdef".into(),
-        footer: "Οι υπηρεσίες παρέχονται δωρεάν".into(),
-        logo: None,
-    }
+    sample_ticket()
 }
 
 /// Checks a captured job: the status queries around it, and the ticket's text, QR and cut.
