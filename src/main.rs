@@ -24,6 +24,8 @@ enum Command {
     Server(commands::server::Args),
     /// Runs the touch kiosk that issues and prints tickets.
     Kiosk(commands::kiosk::Args),
+    /// Runs the lobby screen that shows and speaks the calls.
+    Display(commands::display::Args),
     /// Creates, lists and revokes the bearer tokens of devices and staff.
     #[command(subcommand)]
     Token(commands::token::Command),
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Up(args) => commands::up::run(args),
         Command::Server(args) => commands::server::run(args),
         Command::Kiosk(args) => commands::kiosk::run(args),
+        Command::Display(args) => commands::display::run(args),
         Command::Token(command) => commands::token::run(command),
         Command::User(command) => commands::user::run(command),
         Command::Config(command) => commands::config::run(command),

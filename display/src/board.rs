@@ -14,6 +14,9 @@ pub const SHOWN_CALLS: usize = 6;
 pub struct Announcement {
     pub number: String,
     pub desk_names: Names,
+    /// When the desk called: a call that reaches the screen long after (the screen was cut
+    /// off for minutes) is shown but not spoken.
+    pub called_at: jiff::Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,8 +24,6 @@ pub struct BoardState {
     pub board: Board,
     /// Calls waiting to be spoken, oldest first.
     pub to_announce: VecDeque<Announcement>,
-    /// Whether the server is reachable (shown as an offline mark when not).
-    pub online: bool,
 }
 
 impl BoardState {
@@ -30,7 +31,30 @@ impl BoardState {
         BoardState {
             board,
             to_announce: VecDeque::new(),
-            online: true,
+        }
+    }
+
+    /// Takes the configuration from a board loaded anew (after the site's settings changed):
+    /// names, services, news and desks. The calls and the place in the event stream stay, so
+    /// the events since are still applied, and announced, one by one.
+    pub fn reload(&mut self, board: Board) {
+        let old = std::mem::replace(&mut self.board, board);
+        let waiting: std::collections::HashMap<_, _> = old
+            .queues
+            .iter()
+            .map(|q| (q.service.clone(), q.waiting))
+            .collect();
+        for queue in &mut self.board.queues {
+            if let Some(&count) = waiting.get(&queue.service) {
+                queue.waiting = count;
+            }
+        }
+        self.board.calls = old.calls;
+        self.board.last_event_id = old.last_event_id;
+        for call in &mut self.board.calls {
+            if let Some(names) = self.board.desks.get(&call.desk) {
+                call.desk_names = names.clone();
+            }
         }
     }
 
@@ -80,6 +104,7 @@ impl BoardState {
         self.to_announce.push_back(Announcement {
             number: ticket.number.clone(),
             desk_names,
+            called_at: event.at,
         });
     }
 }
@@ -254,6 +279,43 @@ mod tests {
         }
         assert_eq!(state.board.calls.len(), SHOWN_CALLS);
         assert_eq!(state.board.calls[0].number, "A009");
+    }
+
+    #[test]
+    fn a_reloaded_board_renames_but_keeps_the_calls_and_the_place_in_the_stream() {
+        let mut state = BoardState::new(board());
+        state.apply(&call(
+            11,
+            EventKind::TicketCalled,
+            "t1",
+            "A002",
+            "chania-1",
+            0,
+            2,
+        ));
+        let mut newer = board();
+        newer.calls.clear();
+        newer.last_event_id = 15;
+        newer.desks.insert("chania-1".into(), names("Θυρίδα Α"));
+        newer.news = vec![names("Νέα")];
+        state.reload(newer);
+        assert_eq!(state.last_event_id(), 11);
+        assert_eq!(state.board.calls.len(), 2);
+        assert_eq!(state.board.calls[0].desk_names, names("Θυρίδα Α"));
+        assert_eq!(state.board.queues[0].waiting, 2);
+        assert_eq!(state.board.news.len(), 1);
+        // The calls between the two boards still come, and are announced.
+        state.apply(&call(
+            12,
+            EventKind::TicketCalled,
+            "t2",
+            "A003",
+            "chania-1",
+            0,
+            1,
+        ));
+        assert_eq!(state.to_announce.len(), 2);
+        assert_eq!(state.to_announce[1].desk_names, names("Θυρίδα Α"));
     }
 
     #[test]

@@ -7,6 +7,9 @@ use futures_util::{Stream, StreamExt};
 
 use crate::types::{ApiError, Board, Event, IssueTicket, IssuedTicket, SiteServices, TrackView};
 
+/// How long a response may stay silent before the connection counts as broken.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(40);
+
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -35,6 +38,9 @@ impl Client {
     pub fn new(base: &str, token: Option<String>) -> Result<Self, ClientError> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
+            // The event stream sends a keep-alive every 15 s: a connection silent for longer
+            // than this is dead (a server that lost power closes nothing), so give it up.
+            .read_timeout(READ_TIMEOUT)
             .build()
             .map_err(ClientError::Unreachable)?;
         Ok(Self {

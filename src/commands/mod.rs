@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod config;
+pub mod display;
 pub mod kiosk;
 pub mod print_test;
 pub mod server;

@@ -1,0 +1,598 @@
+//! The board in bevy: the feed's updates applied to the [`Live`] board, the calls handed to
+//! the speaker, and the [`View`] laid out on screen. The screen is built anew only when what
+//! it shows changes; between changes the app sleeps (reactive mode) until the next minute of
+//! the clock, the next ticker line, or an update from the feed, whichever comes first.
+
+use std::sync::Mutex;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use bevy::text::FontSize;
+use bevy::window::{PrimaryWindow, RequestRedraw};
+use bevy::winit::{UpdateMode, WinitSettings};
+use jiff::tz::TimeZone;
+
+use crate::board::{Announcement, BoardState};
+use crate::feed::Update;
+use crate::speech::Speaker;
+use crate::view::{self, CallLine, Link, Orientation, QueueLine, View, Words};
+
+/// A call older than this when it reaches the screen (it was cut off for a while) is shown
+/// but not spoken: people would go to a desk that has long moved on.
+const SPEAK_WITHIN: jiff::SignedDuration = jiff::SignedDuration::from_secs(180);
+/// The newest call blinks this long when it arrives...
+const BLINK_FOR: Duration = Duration::from_secs(4);
+/// ...switching this often.
+const BLINK_STEP: Duration = Duration::from_millis(400);
+
+/// The board as the feed keeps it.
+#[derive(Resource, Default)]
+pub struct Live {
+    pub state: Option<BoardState>,
+    /// `None` until the feed has said anything.
+    pub online: Option<bool>,
+}
+
+impl Live {
+    pub fn receive(&mut self, update: Update) {
+        match update {
+            Update::Board(board) => match &mut self.state {
+                Some(state) => state.reload(board),
+                None => self.state = Some(BoardState::new(board)),
+            },
+            Update::Event(event) => {
+                if let Some(state) = &mut self.state {
+                    state.apply(&event);
+                }
+            }
+            Update::Online => self.online = Some(true),
+            Update::Offline(_) => self.online = Some(false),
+        }
+    }
+}
+
+/// The feed's end of the line.
+#[derive(Resource)]
+pub struct Updates(pub Mutex<Receiver<Update>>);
+
+/// Who says the calls aloud; without one, calls stay in the board's queue (headless tests).
+#[derive(Resource)]
+pub struct Voice(pub Speaker);
+
+/// The screen's languages, main first.
+#[derive(Resource, Clone)]
+pub struct Languages(pub Vec<String>);
+
+/// The clock's time zone.
+#[derive(Resource, Clone)]
+pub struct Zone(pub TimeZone);
+
+/// The bundled faces (DejaVu Sans: bevy's own font has no Greek).
+#[derive(Resource, Default, Clone)]
+pub struct Fonts {
+    pub regular: Handle<Font>,
+    pub bold: Handle<Font>,
+}
+
+/// What is on screen now.
+#[derive(Resource, Default)]
+pub struct Shown {
+    pub view: Option<View>,
+    orientation: Option<Orientation>,
+    /// The newest call blinks until then.
+    blink_until: Option<Instant>,
+    /// Bumped each time the screen is built anew.
+    pub builds: u64,
+}
+
+/// The board's systems, for ordering others after them.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ShowSet;
+
+#[derive(Component)]
+struct BoardRoot;
+
+#[derive(Component)]
+struct Headline;
+
+/// The board's logic and layout; the window, fonts and sound are set up by [`crate::run`].
+pub struct BoardPlugin;
+
+impl Plugin for BoardPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Live>()
+            .init_resource::<Shown>()
+            .init_resource::<Fonts>()
+            .add_message::<RequestRedraw>()
+            .add_systems(Startup, spawn_root)
+            .add_systems(
+                Update,
+                (receive, announce, show, blink, schedule_next_update)
+                    .chain()
+                    .in_set(ShowSet),
+            );
+    }
+}
+
+fn spawn_root(mut commands: Commands) {
+    commands.spawn(Camera2d);
+    commands.spawn((
+        BoardRoot,
+        Node {
+            width: percent(100),
+            height: percent(100),
+            flex_direction: FlexDirection::Column,
+            ..default()
+        },
+        BackgroundColor(NAVY),
+    ));
+}
+
+fn receive(updates: Option<Res<Updates>>, mut live: ResMut<Live>) {
+    let Some(updates) = updates else { return };
+    let Ok(updates) = updates.0.lock() else {
+        return;
+    };
+    while let Ok(update) = updates.try_recv() {
+        live.receive(update);
+    }
+}
+
+fn announce(mut live: ResMut<Live>, voice: Option<Res<Voice>>) {
+    let Some(voice) = voice else { return };
+    let Some(state) = live.state.as_mut() else {
+        return;
+    };
+    let now = jiff::Timestamp::now();
+    while let Some(call) = state.to_announce.pop_front() {
+        if fresh(&call, now) {
+            voice.0.say(call);
+        }
+    }
+}
+
+fn fresh(call: &Announcement, now: jiff::Timestamp) -> bool {
+    now.duration_since(call.called_at) <= SPEAK_WITHIN
+}
+
+fn orientation(window: Option<Single<&Window, With<PrimaryWindow>>>) -> Orientation {
+    window.map_or(Orientation::Landscape, |w| {
+        Orientation::of(w.resolution.width(), w.resolution.height())
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn show(
+    mut commands: Commands,
+    live: Res<Live>,
+    languages: Option<Res<Languages>>,
+    zone: Option<Res<Zone>>,
+    fonts: Res<Fonts>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    root: Single<Entity, With<BoardRoot>>,
+    mut shown: ResMut<Shown>,
+) {
+    let languages = languages.map_or_else(|| vec!["el".to_owned()], |l| l.0.clone());
+    let zone = zone.map_or_else(athens, |z| z.0.clone());
+    let now = jiff::Timestamp::now().to_zoned_datetime(zone);
+    let view = view::view(live.state.as_ref(), live.online, &languages, &now);
+    let orientation = orientation(window);
+    if shown.view.as_ref() == Some(&view) && shown.orientation == Some(orientation) {
+        return;
+    }
+    let headline_key = |v: &Option<View>| {
+        v.as_ref()
+            .and_then(|v| v.headline.as_ref())
+            .map(|h| h.key.clone())
+    };
+    let new_call = headline_key(&Some(view.clone()));
+    if new_call.is_some() && shown.view.is_some() && new_call != headline_key(&shown.view) {
+        shown.blink_until = Some(Instant::now() + BLINK_FOR);
+    }
+    commands.entity(*root).despawn_children();
+    commands
+        .entity(*root)
+        .with_children(|root| lay_out(root, &view, orientation, &fonts));
+    shown.view = Some(view);
+    shown.orientation = Some(orientation);
+    shown.builds += 1;
+}
+
+/// The zone used when none is set.
+pub fn athens() -> TimeZone {
+    TimeZone::get("Europe/Athens").unwrap_or(TimeZone::UTC)
+}
+
+fn blink(
+    mut shown: ResMut<Shown>,
+    mut cards: Query<&mut BackgroundColor, With<Headline>>,
+    mut redraw: MessageWriter<RequestRedraw>,
+) {
+    let Some(until) = shown.blink_until else {
+        return;
+    };
+    let now = Instant::now();
+    let lit = if now >= until {
+        shown.blink_until = None;
+        true
+    } else {
+        redraw.write(RequestRedraw);
+        let left = until - now;
+        (left.as_millis() / BLINK_STEP.as_millis()) % 2 == 0
+    };
+    for mut colour in &mut cards {
+        colour.0 = if lit { AMBER } else { AMBER_DIM };
+    }
+}
+
+/// Sleeps until something on screen must change by itself: the blink's next step, the
+/// clock's next minute or the ticker's next line. Updates from the feed wake it earlier.
+///
+/// bevy redraws at once whenever the update mode changes, so the mode is only touched when
+/// the next change is a new one: touching it every frame would redraw without end.
+fn schedule_next_update(
+    shown: Res<Shown>,
+    zone: Option<Res<Zone>>,
+    settings: Option<ResMut<WinitSettings>>,
+    mut planned: Local<Option<jiff::Timestamp>>,
+) {
+    let Some(mut settings) = settings else { return };
+    let mode = if shown.blink_until.is_some() {
+        *planned = None;
+        UpdateMode::reactive_low_power(BLINK_STEP / 2)
+    } else {
+        let zone = zone.map_or_else(athens, |z| z.0.clone());
+        let now = jiff::Timestamp::now();
+        let has_ticker = shown.view.as_ref().is_some_and(|v| v.ticker.is_some());
+        let next = next_change(&now.to_zoned_datetime(zone), has_ticker);
+        if *planned == Some(next) {
+            return;
+        }
+        *planned = Some(next);
+        let wait = Duration::try_from(next.duration_since(now)).unwrap_or_default()
+            // Wake a hair late rather than early, so that the minute has turned.
+            + Duration::from_millis(30);
+        UpdateMode::reactive_low_power(wait)
+    };
+    // Under a window manager that never focuses the lobby screen (or under Xvfb) the
+    // unfocused mode is the one in force: both sleep alike.
+    if settings.focused_mode != mode || settings.unfocused_mode != mode {
+        settings.focused_mode = mode;
+        settings.unfocused_mode = mode;
+    }
+}
+
+/// When the screen next changes by itself: the clock's next minute, or the ticker's next
+/// line when there is a ticker.
+pub fn next_change(now: &jiff::ZonedDateTime, has_ticker: bool) -> jiff::Timestamp {
+    let step = if has_ticker { view::TICKER_SECONDS } else { 60 };
+    let second = now.timestamp().as_second();
+    // Whole minutes of the zone's clock: offsets are whole minutes in every zone in use.
+    let local = second + i64::from(now.offset().seconds());
+    let next_local = (local.div_euclid(step) + 1) * step;
+    jiff::Timestamp::from_second(next_local - i64::from(now.offset().seconds()))
+        .unwrap_or(now.timestamp())
+}
+
+// Colours: white and amber on deep navy, all well above WCAG AA contrast.
+const NAVY: Color = Color::srgb(0.04, 0.12, 0.23);
+const NAVY_LIGHT: Color = Color::srgb(0.07, 0.18, 0.33);
+const NAVY_DARK: Color = Color::srgb(0.02, 0.07, 0.15);
+const AMBER: Color = Color::srgb(1.0, 0.80, 0.20);
+const AMBER_DIM: Color = Color::srgb(0.55, 0.42, 0.10);
+const INK: Color = Color::srgb(0.05, 0.05, 0.08);
+const WHITE: Color = Color::WHITE;
+const PALE: Color = Color::srgb(0.72, 0.80, 0.90);
+const ALERT: Color = Color::srgb(0.70, 0.12, 0.10);
+
+/// Text sizes are in hundredths of the screen's shorter side, so that a 1080p TV, a 4K TV
+/// and a portrait screen all read alike.
+fn text(
+    fonts: &Fonts,
+    bold: bool,
+    size: f32,
+    colour: Color,
+    words: impl Into<String>,
+) -> impl Bundle {
+    (
+        Text::new(words),
+        TextFont {
+            font: if bold {
+                fonts.bold.clone()
+            } else {
+                fonts.regular.clone()
+            }
+            .into(),
+            font_size: FontSize::VMin(size),
+            ..default()
+        },
+        TextColor(colour),
+    )
+}
+
+fn column() -> Node {
+    Node {
+        flex_direction: FlexDirection::Column,
+        ..default()
+    }
+}
+
+fn lay_out(root: &mut ChildSpawnerCommands, view: &View, orientation: Orientation, fonts: &Fonts) {
+    if let Some(banner) = &view.banner {
+        root.spawn((
+            Node {
+                padding: UiRect::axes(vmin(2), vmin(1)),
+                flex_direction: FlexDirection::Column,
+                ..default()
+            },
+            BackgroundColor(if view.link == Link::Offline {
+                ALERT
+            } else {
+                NAVY_LIGHT
+            }),
+        ))
+        .with_children(|b| words(b, fonts, banner, 3.2, 2.2, WHITE, true));
+    }
+    header(root, view, fonts);
+    root.spawn(Node {
+        flex_grow: 1.0,
+        flex_direction: match orientation {
+            Orientation::Landscape => FlexDirection::Row,
+            Orientation::Portrait => FlexDirection::Column,
+        },
+        padding: UiRect::all(vmin(2)),
+        column_gap: vmin(3),
+        row_gap: vmin(3),
+        overflow: Overflow::clip(),
+        ..default()
+    })
+    .with_children(|body| {
+        body.spawn(Node {
+            flex_direction: FlexDirection::Column,
+            flex_basis: percent(if orientation == Orientation::Landscape {
+                62
+            } else {
+                60
+            }),
+            flex_grow: 1.0,
+            row_gap: vmin(1.5),
+            ..default()
+        })
+        .with_children(|calls| calls_panel(calls, view, fonts));
+        body.spawn((
+            Node {
+                flex_direction: FlexDirection::Column,
+                flex_basis: percent(if orientation == Orientation::Landscape {
+                    38
+                } else {
+                    40
+                }),
+                padding: UiRect::all(vmin(2)),
+                row_gap: vmin(1.2),
+                border_radius: BorderRadius::all(vmin(1.5)),
+                ..default()
+            },
+            BackgroundColor(NAVY_LIGHT),
+        ))
+        .with_children(|queues| queues_panel(queues, view, fonts));
+    });
+    if let Some(line) = &view.ticker {
+        root.spawn((
+            Node {
+                padding: UiRect::axes(vmin(2), vmin(1.2)),
+                ..default()
+            },
+            BackgroundColor(NAVY_DARK),
+        ))
+        .with_children(|t| {
+            t.spawn(text(fonts, false, 3.2, WHITE, line.clone()));
+        });
+    }
+}
+
+/// A text with its second-language line under it, smaller and paler.
+fn words(
+    parent: &mut ChildSpawnerCommands,
+    fonts: &Fonts,
+    words: &Words,
+    size: f32,
+    second_size: f32,
+    colour: Color,
+    bold: bool,
+) {
+    parent.spawn(text(fonts, bold, size, colour, words.main.clone()));
+    if let Some(second) = &words.second {
+        let pale = if colour == INK { INK } else { PALE };
+        parent.spawn(text(fonts, false, second_size, pale, second.clone()));
+    }
+}
+
+fn header(root: &mut ChildSpawnerCommands, view: &View, fonts: &Fonts) {
+    root.spawn((
+        Node {
+            justify_content: JustifyContent::SpaceBetween,
+            align_items: AlignItems::Center,
+            padding: UiRect::axes(vmin(2.5), vmin(1.5)),
+            column_gap: vmin(3),
+            ..default()
+        },
+        BackgroundColor(NAVY_DARK),
+    ))
+    .with_children(|h| {
+        h.spawn(Node {
+            flex_shrink: 1.0,
+            ..column()
+        })
+        .with_children(|site| words(site, fonts, &view.site, 4.4, 2.6, WHITE, true));
+        h.spawn(Node {
+            align_items: AlignItems::Center,
+            column_gap: vmin(2.5),
+            ..default()
+        })
+        .with_children(|clock| {
+            clock
+                .spawn(Node {
+                    align_items: AlignItems::End,
+                    ..column()
+                })
+                .with_children(|date| words(date, fonts, &view.date, 2.8, 2.2, WHITE, false));
+            clock.spawn(text(fonts, true, 7.5, WHITE, view.clock.clone()));
+        });
+    });
+}
+
+fn calls_panel(calls: &mut ChildSpawnerCommands, view: &View, fonts: &Fonts) {
+    label(calls, fonts, &view.now_calling);
+    match &view.headline {
+        Some(call) => {
+            calls
+                .spawn((
+                    Headline,
+                    Node {
+                        flex_direction: FlexDirection::Column,
+                        align_items: AlignItems::Center,
+                        padding: UiRect::axes(vmin(3), vmin(2)),
+                        border_radius: BorderRadius::all(vmin(2)),
+                        ..default()
+                    },
+                    BackgroundColor(AMBER),
+                ))
+                .with_children(|card| {
+                    card.spawn(text(fonts, true, 22.0, INK, call.number.clone()));
+                    card.spawn(Node {
+                        column_gap: vmin(2),
+                        align_items: AlignItems::Center,
+                        ..default()
+                    })
+                    .with_children(|desk| {
+                        desk.spawn(text(fonts, true, 9.0, INK, "→"));
+                        desk.spawn(column())
+                            .with_children(|d| words(d, fonts, &call.desk, 9.0, 4.0, INK, true));
+                    });
+                });
+        }
+        None => {
+            calls.spawn(text(fonts, false, 4.0, PALE, view.no_calls.main.clone()));
+        }
+    }
+    if !view.previous.is_empty() {
+        calls
+            .spawn(Node {
+                margin: UiRect::top(vmin(1.5)),
+                ..column()
+            })
+            .with_children(|l| label(l, fonts, &view.previous_label));
+        for call in &view.previous {
+            previous_call(calls, call, fonts);
+        }
+    }
+}
+
+fn previous_call(calls: &mut ChildSpawnerCommands, call: &CallLine, fonts: &Fonts) {
+    calls
+        .spawn((
+            Node {
+                align_items: AlignItems::Center,
+                column_gap: vmin(2.5),
+                padding: UiRect::axes(vmin(2), vmin(0.6)),
+                border_radius: BorderRadius::all(vmin(1)),
+                ..default()
+            },
+            BackgroundColor(NAVY_LIGHT),
+        ))
+        .with_children(|row| {
+            row.spawn(Node {
+                width: vmin(22),
+                ..default()
+            })
+            .with_children(|n| {
+                n.spawn(text(fonts, true, 6.0, AMBER, call.number.clone()));
+            });
+            row.spawn(text(fonts, false, 5.0, PALE, "→"));
+            row.spawn(text(fonts, true, 5.0, WHITE, call.desk.main.clone()));
+        });
+}
+
+fn queues_panel(queues: &mut ChildSpawnerCommands, view: &View, fonts: &Fonts) {
+    label(queues, fonts, &view.waiting_label);
+    for queue in &view.queues {
+        queue_line(queues, queue, fonts);
+    }
+}
+
+fn queue_line(queues: &mut ChildSpawnerCommands, queue: &QueueLine, fonts: &Fonts) {
+    queues
+        .spawn(Node {
+            align_items: AlignItems::Center,
+            column_gap: vmin(1.5),
+            ..default()
+        })
+        .with_children(|row| {
+            row.spawn((
+                Node {
+                    width: vmin(6),
+                    height: vmin(6),
+                    justify_content: JustifyContent::Center,
+                    align_items: AlignItems::Center,
+                    border_radius: BorderRadius::all(vmin(1)),
+                    flex_shrink: 0.0,
+                    ..default()
+                },
+                BackgroundColor(AMBER),
+            ))
+            .with_children(|badge| {
+                badge.spawn(text(fonts, true, 3.8, INK, queue.prefix.clone()));
+            });
+            row.spawn(Node {
+                flex_grow: 1.0,
+                flex_shrink: 1.0,
+                ..column()
+            })
+            .with_children(|name| words(name, fonts, &queue.service, 3.0, 2.1, WHITE, false));
+            row.spawn(text(fonts, true, 4.6, WHITE, queue.waiting.to_string()));
+        });
+}
+
+fn label(parent: &mut ChildSpawnerCommands, fonts: &Fonts, label: &Words) {
+    parent
+        .spawn(Node {
+            column_gap: vmin(1.5),
+            align_items: AlignItems::Baseline,
+            ..default()
+        })
+        .with_children(|l| {
+            l.spawn(text(fonts, true, 3.4, PALE, label.main.clone()));
+            if let Some(second) = &label.second {
+                l.spawn(text(fonts, false, 2.6, PALE, second.clone()));
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(time: &str) -> jiff::ZonedDateTime {
+        time.parse().unwrap()
+    }
+
+    #[test]
+    fn the_screen_wakes_for_the_next_minute_or_ticker_line() {
+        let now = at("2026-11-23T10:05:09.5+02:00[Europe/Athens]");
+        assert_eq!(
+            next_change(&now, false),
+            "2026-11-23T08:06:00Z".parse::<jiff::Timestamp>().unwrap()
+        );
+        assert_eq!(
+            next_change(&now, true),
+            "2026-11-23T08:05:10Z".parse::<jiff::Timestamp>().unwrap()
+        );
+        // On the minute itself, the next minute.
+        let now = at("2026-11-23T10:06:00+02:00[Europe/Athens]");
+        assert_eq!(
+            next_change(&now, false),
+            "2026-11-23T08:07:00Z".parse::<jiff::Timestamp>().unwrap()
+        );
+    }
+}

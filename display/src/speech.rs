@@ -1,0 +1,338 @@
+//! The calls spoken aloud: a chime, then the call in Greek, then (optionally) in other
+//! languages. One thread plays them strictly one after another, so two calls never talk over
+//! each other, and a burst of calls is simply a queue.
+//!
+//! Speech is espeak-ng, offline. Without a sound device (or without espeak-ng) the display goes
+//! on silently: a warning in the log, never a crash.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::mpsc::{Receiver, Sender};
+use std::thread::JoinHandle;
+
+use crate::announce;
+use crate::board::Announcement;
+
+/// espeak-ng speaks at 22,050 samples a second; the chime is made at the same rate.
+const RATE: u32 = 22_050;
+/// Words a minute: a little slower than espeak-ng's 175, for a noisy lobby.
+const WORDS_PER_MINUTE: &str = "145";
+
+/// Where the sound goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// The default sound device (silent when there is none).
+    Device,
+    /// Each announcement as `0001.wav` with its words in `0001.txt`: for checking a setup
+    /// without speakers, and for the tests.
+    Files(PathBuf),
+    /// No sound at all.
+    Silent,
+}
+
+impl std::str::FromStr for Output {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "device" => Ok(Output::Device),
+            "none" => Ok(Output::Silent),
+            _ => match s.strip_prefix("files:") {
+                Some(dir) if !dir.is_empty() => Ok(Output::Files(dir.into())),
+                _ => Err(format!(
+                    "unknown sound output {s:?}: use device, none or files:DIR"
+                )),
+            },
+        }
+    }
+}
+
+/// Speaks announcements in order, on its own thread.
+pub struct Speaker {
+    queue: Sender<Announcement>,
+    _thread: JoinHandle<()>,
+}
+
+impl Speaker {
+    /// `languages` are spoken in order for each call; Greek (`el`) and English (`en`) have
+    /// their own wording, see [`announce`].
+    pub fn spawn(output: Output, languages: Vec<String>) -> std::io::Result<Speaker> {
+        let (queue, calls) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("display-speech".into())
+            .spawn(move || speak_all(output, &languages, calls))?;
+        Ok(Speaker {
+            queue,
+            _thread: thread,
+        })
+    }
+
+    /// Queues one call; it is spoken when those before it are done.
+    pub fn say(&self, call: Announcement) {
+        let _ = self.queue.send(call);
+    }
+}
+
+fn speak_all(output: Output, languages: &[String], calls: Receiver<Announcement>) {
+    let mut sink = Sink::open(output);
+    let mut warned = false;
+    for (n, call) in calls.iter().enumerate() {
+        let words = words(&call, languages);
+        let mut clip = chime();
+        clip.extend(silence(0.3));
+        for (lang, text) in &words {
+            match synthesize(lang, text) {
+                Ok(samples) => {
+                    clip.extend(samples);
+                    clip.extend(silence(0.5));
+                }
+                Err(e) if !warned => {
+                    warned = true;
+                    tracing::warn!("speech unavailable ({e}); the calls get the chime only");
+                }
+                Err(_) => {}
+            }
+        }
+        let texts: Vec<&str> = words.iter().map(|(_, text)| text.as_str()).collect();
+        sink.play(n + 1, &clip, &texts);
+    }
+}
+
+/// What is said for a call, per language.
+fn words(call: &Announcement, languages: &[String]) -> Vec<(String, String)> {
+    let desk = |lang: &str| {
+        call.desk_names
+            .get(lang)
+            .or_else(|| call.desk_names.get("el"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    languages
+        .iter()
+        .filter_map(|lang| {
+            let text = match lang.as_str() {
+                "el" => announce::greek(&call.number, &desk("el")),
+                "en" => announce::english(&call.number, &desk("en")),
+                _ => return None,
+            };
+            Some((lang.clone(), text))
+        })
+        .collect()
+}
+
+/// The languages the announcements can be spoken in.
+pub const LANGUAGES: [&str; 2] = ["el", "en"];
+
+/// Two bell-like notes, falling: heard over a busy room, and unlike any phone.
+fn chime() -> Vec<f32> {
+    let note = |hz: f32, seconds: f32| {
+        let n = (seconds * RATE as f32) as usize;
+        (0..n).map(move |i| {
+            let t = i as f32 / RATE as f32;
+            let tone = (std::f32::consts::TAU * hz * t).sin() * 0.7
+                + (std::f32::consts::TAU * hz * 2.0 * t).sin() * 0.2
+                + (std::f32::consts::TAU * hz * 3.0 * t).sin() * 0.1;
+            // A quick start (no click) and a bell's decay.
+            let attack = (t / 0.01).min(1.0);
+            tone * attack * (-3.5 * t).exp() * 0.45
+        })
+    };
+    note(784.0, 0.55).chain(note(622.0, 0.9)).collect()
+}
+
+fn silence(seconds: f32) -> impl Iterator<Item = f32> {
+    std::iter::repeat_n(0.0, (seconds * RATE as f32) as usize)
+}
+
+/// The words as samples at [`RATE`], through espeak-ng.
+fn synthesize(lang: &str, text: &str) -> Result<Vec<f32>, String> {
+    let file = tempfile::Builder::new()
+        .suffix(".wav")
+        .tempfile()
+        .map_err(|e| e.to_string())?;
+    let status = Command::new("espeak-ng")
+        .args(["-v", lang, "-s", WORDS_PER_MINUTE, "-w"])
+        .arg(file.path())
+        .arg(text)
+        .output()
+        .map_err(|e| format!("espeak-ng: {e}"))?;
+    if !status.status.success() {
+        return Err(format!(
+            "espeak-ng: {}",
+            String::from_utf8_lossy(&status.stderr).trim()
+        ));
+    }
+    let mut reader = hound::WavReader::open(file.path()).map_err(|e| e.to_string())?;
+    let spec = reader.spec();
+    let samples: Vec<f32> = reader
+        .samples::<i16>()
+        .step_by(usize::from(spec.channels.max(1)))
+        // espeak-ng speaks at full scale; a little below leaves room for the mixer.
+        .map(|s| s.map(|s| f32::from(s) / f32::from(i16::MAX) * 0.85))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    Ok(resample(&samples, spec.sample_rate, RATE))
+}
+
+/// Linear resampling; espeak-ng already speaks at [`RATE`], so this is a safety net.
+fn resample(samples: &[f32], from: u32, to: u32) -> Vec<f32> {
+    if from == to || samples.is_empty() || from == 0 {
+        return samples.to_vec();
+    }
+    let n = (samples.len() as u64 * u64::from(to) / u64::from(from)) as usize;
+    (0..n)
+        .map(|i| {
+            let x = i as f64 * f64::from(from) / f64::from(to);
+            let j = x as usize;
+            let f = (x - j as f64) as f32;
+            let a = samples[j.min(samples.len() - 1)];
+            let b = samples[(j + 1).min(samples.len() - 1)];
+            a + (b - a) * f
+        })
+        .collect()
+}
+
+/// Where the clips go.
+enum Sink {
+    Device {
+        player: rodio::Player,
+        _device: rodio::MixerDeviceSink,
+    },
+    Files(PathBuf),
+    Silent,
+}
+
+impl Sink {
+    fn open(output: Output) -> Sink {
+        match output {
+            Output::Device => match rodio::DeviceSinkBuilder::open_default_sink() {
+                Ok(mut device) => {
+                    device.log_on_drop(false);
+                    let player = rodio::Player::connect_new(device.mixer());
+                    Sink::Device {
+                        player,
+                        _device: device,
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("no sound device ({e}); the calls are shown but not heard");
+                    Sink::Silent
+                }
+            },
+            Output::Files(dir) => match std::fs::create_dir_all(&dir) {
+                Ok(()) => Sink::Files(dir),
+                Err(e) => {
+                    tracing::warn!("cannot write sound to {}: {e}", dir.display());
+                    Sink::Silent
+                }
+            },
+            Output::Silent => Sink::Silent,
+        }
+    }
+
+    /// Plays one clip to its end before returning.
+    fn play(&mut self, n: usize, clip: &[f32], texts: &[&str]) {
+        match self {
+            Sink::Device { player, .. } => {
+                let (Some(channels), Some(rate)) =
+                    (std::num::NonZero::new(1), std::num::NonZero::new(RATE))
+                else {
+                    return;
+                };
+                player.append(rodio::buffer::SamplesBuffer::new(
+                    channels,
+                    rate,
+                    clip.to_vec(),
+                ));
+                player.sleep_until_end();
+            }
+            Sink::Files(dir) => {
+                if let Err(e) = write_clip(dir, n, clip, texts) {
+                    tracing::warn!("cannot write announcement {n}: {e}");
+                }
+            }
+            Sink::Silent => {}
+        }
+    }
+}
+
+fn write_clip(dir: &Path, n: usize, clip: &[f32], texts: &[&str]) -> Result<(), String> {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let wav = dir.join(format!("{n:04}.wav"));
+    let mut writer = hound::WavWriter::create(&wav, spec).map_err(|e| e.to_string())?;
+    for &sample in clip {
+        let value = (sample.clamp(-1.0, 1.0) * f32::from(i16::MAX)) as i16;
+        writer.write_sample(value).map_err(|e| e.to_string())?;
+    }
+    writer.finalize().map_err(|e| e.to_string())?;
+    // The words last, so that a reader that sees the text also finds the sound complete.
+    std::fs::write(dir.join(format!("{n:04}.txt")), texts.join("\n") + "\n")
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call() -> Announcement {
+        Announcement {
+            number: "A012".into(),
+            desk_names: [
+                ("el".to_owned(), "Γραφείο 3".to_owned()),
+                ("en".to_owned(), "Office 3".to_owned()),
+            ]
+            .into_iter()
+            .collect(),
+            called_at: jiff::Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_call_is_said_in_each_language_in_order() {
+        let words = words(&call(), &["el".into(), "en".into(), "xx".into()]);
+        assert_eq!(
+            words,
+            [
+                (
+                    "el".to_owned(),
+                    "Ο αριθμός άλφα δώδεκα, στο Γραφείο τρία.".to_owned()
+                ),
+                (
+                    "en".to_owned(),
+                    "Number A twelve, please go to Office three.".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_chime_is_short_and_never_clips() {
+        let chime = chime();
+        let seconds = chime.len() as f32 / RATE as f32;
+        assert!((1.0..2.0).contains(&seconds), "{seconds} s");
+        assert!(chime.iter().all(|s| s.abs() <= 1.0));
+    }
+
+    #[test]
+    fn outputs_are_named_plainly() {
+        assert_eq!("device".parse(), Ok(Output::Device));
+        assert_eq!("none".parse(), Ok(Output::Silent));
+        assert_eq!(
+            "files:/tmp/x".parse(),
+            Ok(Output::Files(PathBuf::from("/tmp/x")))
+        );
+        assert!("speaker".parse::<Output>().is_err());
+        assert!("files:".parse::<Output>().is_err());
+    }
+
+    #[test]
+    fn resampling_keeps_the_length_in_time() {
+        let samples = vec![0.5; 44_100];
+        assert_eq!(resample(&samples, 44_100, RATE).len(), RATE as usize);
+        assert_eq!(resample(&samples, RATE, RATE).len(), samples.len());
+    }
+}
