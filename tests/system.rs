@@ -459,3 +459,203 @@ fn the_kiosk_refuses_languages_it_has_no_texts_for() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no texts in `ro`"));
 }
+
+/// An X server of its own for a test (Xvfb, no GPU: the display draws through Mesa's
+/// software Vulkan); stopped when dropped.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn xvfb(width: u32, height: u32) -> Xvfb {
+    let mut child = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
+        .arg(format!("{width}x{height}x24"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb runs (apt: xvfb)");
+    let mut number = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut number)
+        .unwrap();
+    Xvfb {
+        child,
+        display: format!(":{}", number.trim()),
+    }
+}
+
+/// Calls the next ticket at `desk` over the API.
+async fn call_next(http: &reqwest::Client, base: &str, token: &str, desk: &str) -> Value {
+    let response = http
+        .post(format!("{base}/api/v1/desks/{desk}/call-next"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// Fraction of pixels that differ clearly between two screenshots of the same size.
+fn pixels_differing(a: &Path, b: &Path) -> f64 {
+    let read = |path: &Path| {
+        let decoder = png::Decoder::new(BufReader::new(std::fs::File::open(path).unwrap()));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buffer).unwrap();
+        buffer.truncate(info.buffer_size());
+        (info.width, info.height, info.color_type.samples(), buffer)
+    };
+    let (wa, ha, sa, a) = read(a);
+    let (wb, hb, sb, b) = read(b);
+    assert_eq!((wa, ha, sa), (wb, hb, sb), "screenshots of one size");
+    let differing = a
+        .chunks(sa)
+        .zip(b.chunks(sb))
+        .filter(|(p, q)| p.iter().zip(q.iter()).any(|(x, y)| x.abs_diff(*y) > 48))
+        .count();
+    differing as f64 / f64::from(wa * ha)
+}
+
+/// The lobby display as it runs in a centre: a real window (Xvfb), fed by a real server,
+/// speaking each call (to WAV files here: there is no sound card), and pictured in
+/// landscape and portrait. The pictures are compared with the kept ones in
+/// docs/screenshots (only the clock, date and ticker may differ), and looked at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lobby_display_shows_and_speaks_every_call_in_a_real_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seira.db");
+    let server = start_server(&db);
+    let kiosk = token(&db, &["--device", "chania-kiosk"]);
+    let display = token(&db, &["--device", "chania-display"]);
+    let staff = token(&db, &["--role", "staff", "--desk", "chania-1"]);
+    let http = reqwest::Client::new();
+    for (i, service) in ["benefits", "benefits", "psychosocial", "benefits"]
+        .iter()
+        .enumerate()
+    {
+        let response = http
+            .post(format!("{}/api/v1/sites/chania/tickets", server.base))
+            .bearer_auth(&kiosk)
+            .json(&json!({"service": service, "request_id": format!("display-{i}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+    }
+    let opened = http
+        .post(format!("{}/api/v1/desks/chania-1/open", server.base))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap();
+    assert!(opened.status().is_success());
+    let first = call_next(&http, &server.base, &staff, "chania-1").await;
+
+    let x = xvfb(1920, 1920);
+    let sound = dir.path().join("sound");
+    let mut running = Command::new(SEIRA)
+        .args(["display", "--windowed", "--size", "1280x720", "--server"])
+        .arg(&server.base)
+        .args(["--token", &display, "--sound"])
+        .arg(format!("files:{}", sound.display()))
+        .env("DISPLAY", &x.display)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(running.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.expect("the display logs that it follows the site");
+        if line.contains("display feed: following chania") {
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+
+    // A call made while the display runs is spoken, after the chime, in Greek then English.
+    // (The call made before it started is on the board, not announced: it is old news.)
+    for step in ["start", "done"] {
+        let response = http
+            .post(format!(
+                "{}/api/v1/tickets/{}/{step}",
+                server.base,
+                first["id"].as_str().unwrap()
+            ))
+            .bearer_auth(&staff)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    let second = call_next(&http, &server.base, &staff, "chania-1").await;
+    assert_eq!(second["number"], "A002");
+    let words = sound.join("0001.txt");
+    let started = std::time::Instant::now();
+    while !words.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the call was not announced"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&words).unwrap(),
+        "Ο αριθμός άλφα δύο, στο Γραφείο ένα.\nNumber A two, please go to Office one.\n"
+    );
+    let wav = std::fs::metadata(sound.join("0001.wav")).unwrap().len();
+    assert!(wav > 100_000, "chime and speech, {wav} bytes");
+    assert!(
+        !sound.join("0002.txt").exists(),
+        "one call, one announcement"
+    );
+    let _ = running.kill();
+    let _ = running.wait();
+
+    // Pictures of the board, landscape and portrait.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let update = std::env::var_os("SEIRA_UPDATE_SCREENSHOTS").is_some();
+    for (name, size) in [
+        ("display-landscape", "1920x1080"),
+        ("display-portrait", "1080x1920"),
+    ] {
+        let picture = root.join(format!("target/screenshots/{name}.png"));
+        std::fs::create_dir_all(picture.parent().unwrap()).unwrap();
+        let out = Command::new(SEIRA)
+            .args(["display", "--size", size, "--sound", "none", "--server"])
+            .arg(&server.base)
+            .args(["--token", &display, "--screenshot"])
+            .arg(&picture)
+            .env("DISPLAY", &x.display)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let kept = root.join(format!("docs/screenshots/{name}.png"));
+        if update {
+            std::fs::copy(&picture, &kept).unwrap();
+        }
+        let differing = pixels_differing(&picture, &kept);
+        eprintln!("{name}: {:.2} % of the pixels differ", differing * 100.0);
+        assert!(
+            differing < 0.03,
+            "{name}: {:.1} % of the pixels differ from docs/screenshots",
+            differing * 100.0
+        );
+    }
+}

@@ -80,6 +80,10 @@ async fn follow(client: &Client, site: &str, send: impl Fn(Update) -> bool) {
             let mut events = std::pin::pin!(events);
             if online != Some(true) {
                 online = Some(true);
+                tracing::info!(
+                    "display feed: following {site} after event {}",
+                    last_event_id.unwrap_or(0)
+                );
                 if !send(Update::Online) {
                     return Ok(Flow::Stop);
                 }

@@ -334,7 +334,7 @@ fn lay_out(root: &mut ChildSpawnerCommands, view: &View, orientation: Orientatio
         ))
         .with_children(|b| words(b, fonts, banner, 3.2, 2.2, WHITE, true));
     }
-    header(root, view, fonts);
+    header(root, view, orientation, fonts);
     root.spawn(Node {
         flex_grow: 1.0,
         flex_direction: match orientation {
@@ -408,13 +408,26 @@ fn words(
     }
 }
 
-fn header(root: &mut ChildSpawnerCommands, view: &View, fonts: &Fonts) {
+fn header(root: &mut ChildSpawnerCommands, view: &View, orientation: Orientation, fonts: &Fonts) {
+    // Landscape: the centre's name left, the date and clock right. Portrait has no room for
+    // both side by side: the name goes above the date and clock.
+    let portrait = orientation == Orientation::Portrait;
     root.spawn((
         Node {
+            flex_direction: if portrait {
+                FlexDirection::Column
+            } else {
+                FlexDirection::Row
+            },
             justify_content: JustifyContent::SpaceBetween,
-            align_items: AlignItems::Center,
+            align_items: if portrait {
+                AlignItems::Stretch
+            } else {
+                AlignItems::Center
+            },
             padding: UiRect::axes(vmin(2.5), vmin(1.5)),
             column_gap: vmin(3),
+            row_gap: vmin(1),
             ..default()
         },
         BackgroundColor(NAVY_DARK),
@@ -425,15 +438,22 @@ fn header(root: &mut ChildSpawnerCommands, view: &View, fonts: &Fonts) {
             ..column()
         })
         .with_children(|site| words(site, fonts, &view.site, 4.4, 2.6, WHITE, true));
+        // The clock and date keep their room; a long centre name wraps instead.
         h.spawn(Node {
             align_items: AlignItems::Center,
+            justify_content: JustifyContent::SpaceBetween,
             column_gap: vmin(2.5),
+            flex_shrink: 0.0,
             ..default()
         })
         .with_children(|clock| {
             clock
                 .spawn(Node {
-                    align_items: AlignItems::End,
+                    align_items: if portrait {
+                        AlignItems::Start
+                    } else {
+                        AlignItems::End
+                    },
                     ..column()
                 })
                 .with_children(|date| words(date, fonts, &view.date, 2.8, 2.2, WHITE, false));
@@ -467,9 +487,11 @@ fn calls_panel(calls: &mut ChildSpawnerCommands, view: &View, fonts: &Fonts) {
                     })
                     .with_children(|desk| {
                         desk.spawn(text(fonts, true, 9.0, INK, "→"));
-                        desk.spawn(column())
-                            .with_children(|d| words(d, fonts, &call.desk, 9.0, 4.0, INK, true));
+                        desk.spawn(text(fonts, true, 9.0, INK, call.desk.main.clone()));
                     });
+                    if let Some(second) = &call.desk.second {
+                        card.spawn(text(fonts, false, 4.0, INK, second.clone()));
+                    }
                 });
         }
         None => {
