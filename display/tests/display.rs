@@ -45,14 +45,22 @@ fn announced(app: &App) -> Vec<String> {
     live(app)
         .state
         .as_ref()
-        .map(|s| s.to_announce.iter().map(|a: &Announcement| a.number.clone()).collect())
+        .map(|s| {
+            s.to_announce
+                .iter()
+                .map(|a: &Announcement| a.number.clone())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn names(el: &str, en: &str) -> Names {
-    [("el".to_owned(), el.to_owned()), ("en".to_owned(), en.to_owned())]
-        .into_iter()
-        .collect()
+    [
+        ("el".to_owned(), el.to_owned()),
+        ("en".to_owned(), en.to_owned()),
+    ]
+    .into_iter()
+    .collect()
 }
 
 fn board() -> Board {
@@ -117,8 +125,17 @@ fn the_headless_board_shows_each_call_once_and_keeps_it_while_offline() {
     updates.send(Update::Online).unwrap();
     app.update();
     let shown = texts(&mut app);
-    for expected in ["A001", "Γραφείο 1", "Office 1", "Καλείται", "Κέντρο Κοινότητας Χανίων"] {
-        assert!(shown.iter().any(|t| t == expected), "{expected} in {shown:?}");
+    for expected in [
+        "A001",
+        "Γραφείο 1",
+        "Office 1",
+        "Καλείται",
+        "Κέντρο Κοινότητας Χανίων",
+    ] {
+        assert!(
+            shown.iter().any(|t| t == expected),
+            "{expected} in {shown:?}"
+        );
     }
     assert!(announced(&app).is_empty(), "the board's calls are old news");
 
@@ -146,11 +163,18 @@ fn the_headless_board_shows_each_call_once_and_keeps_it_while_offline() {
         .unwrap();
     app.update();
     let shown = texts(&mut app);
-    assert!(shown.iter().any(|t| t.starts_with("Εκτός σύνδεσης")), "{shown:?}");
+    assert!(
+        shown.iter().any(|t| t.starts_with("Εκτός σύνδεσης")),
+        "{shown:?}"
+    );
     assert!(shown.iter().any(|t| t == "A002"));
     updates.send(Update::Online).unwrap();
     app.update();
-    assert!(!texts(&mut app).iter().any(|t| t.starts_with("Εκτός σύνδεσης")));
+    assert!(
+        !texts(&mut app)
+            .iter()
+            .any(|t| t.starts_with("Εκτός σύνδεσης"))
+    );
 
     // Nothing changes, nothing is built again.
     let builds = app.world().resource::<Shown>().builds;
@@ -330,7 +354,9 @@ fn a_server_that_restarts_during_the_calls_makes_the_display_miss_none() {
     // A gentle restart: the server ends the stream; calls are made at once after it is back,
     // before the display has reconnected.
     server.stop(true);
-    run_until(&mut app, "the offline mark", |app| live(app).online == Some(false));
+    run_until(&mut app, "the offline mark", |app| {
+        live(app).online == Some(false)
+    });
     let server = Server::start(&db, port);
     for _ in 0..3 {
         numbers.push(call_one(&http, &base, &staff));
@@ -339,13 +365,17 @@ fn a_server_that_restarts_during_the_calls_makes_the_display_miss_none() {
 
     // A hard stop: every connection cut, no goodbye.
     server.stop(false);
-    run_until(&mut app, "the offline mark", |app| live(app).online == Some(false));
+    run_until(&mut app, "the offline mark", |app| {
+        live(app).online == Some(false)
+    });
     let _server = Server::start(&db, port);
     for _ in 0..3 {
         numbers.push(call_one(&http, &base, &staff));
     }
     run_until(&mut app, "nine calls", |app| announced(app).len() >= 9);
-    run_until(&mut app, "back online", |app| live(app).online == Some(true));
+    run_until(&mut app, "back online", |app| {
+        live(app).online == Some(true)
+    });
 
     // Every call announced once, in the order made; the newest on top of the screen.
     assert_eq!(announced(&app), numbers);

@@ -409,3 +409,53 @@ impl KioskApp {
 fn big_button(ui: &mut egui::Ui, text: &str) -> egui::Response {
     ui.add(egui::Button::new(RichText::new(text).size(30.0)).min_size(Vec2::new(280.0, TARGET)))
 }
+
+#[cfg(test)]
+mod right_to_left_on_screen {
+    /// The characters of a laid-out line, left to right on screen.
+    fn on_screen(text: &str) -> String {
+        let ctx = egui::Context::default();
+        ctx.set_fonts(super::fonts());
+        let mut out = String::new();
+        let mut output = ctx.run_ui(Default::default(), |_ui| {});
+        output.textures_delta.clear();
+        ctx.fonts_mut(|fonts| {
+            let galley = fonts.layout_no_wrap(
+                text.to_owned(),
+                egui::FontId::proportional(30.0),
+                egui::Color32::BLACK,
+            );
+            for row in &galley.rows {
+                let mut glyphs: Vec<_> = row
+                    .glyphs
+                    .iter()
+                    .filter(|g| !g.uv_rect.is_nothing() || g.chr == ' ')
+                    .map(|g| (g.pos.x, g.chr))
+                    .collect();
+                glyphs.sort_by(|a, b| a.0.total_cmp(&b.0));
+                out.extend(glyphs.iter().map(|g| g.1));
+                out.push('|');
+            }
+        });
+        out
+    }
+
+    /// The line as a reader meets it, right to left: the screen's characters reversed.
+    fn read_right_to_left(text: &str, lang: &str) -> String {
+        on_screen(&super::visual(text, lang))
+            .trim_end_matches('|')
+            .chars()
+            .rev()
+            .collect()
+    }
+
+    #[test]
+    fn right_to_left_lines_read_in_order_with_numbers_and_punctuation_in_place() {
+        // Read right to left, the screen gives back the sentence as written; only the
+        // digits come out reversed, because on screen they run left to right, as they must.
+        assert_eq!(read_right_to_left("أمامك: 12", "ar"), "أمامك: 21");
+        assert_eq!(read_right_to_left("نحو 10 دقيقة", "ar"), "نحو 01 دقيقة");
+        assert_eq!(read_right_to_left("پیش از شما: 3", "fa"), "پیش از شما: 3");
+        assert_eq!(read_right_to_left("خذ تذكرتك.", "ar"), "خذ تذكرتك.");
+    }
+}

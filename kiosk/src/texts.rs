@@ -58,13 +58,42 @@ pub fn visual(text: &str, lang: &str) -> String {
                     let word = part.trim_end_matches(' ');
                     let spaces = &part[word.len()..];
                     out.push_str(spaces);
-                    out.push_str(word);
+                    out.push_str(&punctuation_outside(word));
                 }
             } else {
                 out.push_str(piece);
             }
         }
     }
+    out
+}
+
+/// A right-to-left word with its punctuation where a reader expects it. egui shapes the
+/// word's letters right to left, but draws the punctuation around them (from another font)
+/// in string order; so a colon after the word ("أمامك:") would show on its right, where a
+/// right-to-left reader sees it before the word. Punctuation at the end goes to the left,
+/// at the start to the right, and brackets are mirrored.
+fn punctuation_outside(word: &str) -> String {
+    let is_mark = |c: char| c.is_ascii_punctuation() || "،؛؟«»…".contains(c);
+    let letters = word.trim_matches(is_mark);
+    if letters.is_empty() {
+        return word.to_owned();
+    }
+    let start = word.find(letters).unwrap_or(0);
+    let (before, after) = (&word[..start], &word[start + letters.len()..]);
+    let mirror = |c: char| match c {
+        '(' => ')',
+        ')' => '(',
+        '[' => ']',
+        ']' => '[',
+        '«' => '»',
+        '»' => '«',
+        c => c,
+    };
+    let mut out = String::with_capacity(word.len());
+    out.extend(after.chars().rev().map(mirror));
+    out.push_str(letters);
+    out.extend(before.chars().rev().map(mirror));
     out
 }
 
@@ -99,8 +128,13 @@ mod tests {
         assert_eq!(visual("Καλώς ήρθατε", "el"), "Καλώς ήρθατε");
         // A Latin prefix and a number keep their reading order, placed right to left.
         assert_eq!(visual("A   الإعانات", "ar"), "الإعانات   A");
-        // Each word stays as written: egui draws it right to left itself.
-        assert_eq!(visual("أمامك: 3", "ar"), "3 أمامك:");
+        // Each word's letters stay as written (egui shapes them right to left itself); the
+        // colon after a word goes to its left, where a right-to-left reader meets it after
+        // the word.
+        assert_eq!(visual("أمامك: 3", "ar"), "3 :أمامك");
+        assert_eq!(visual("خذ تذكرتك.", "ar"), ".تذكرتك خذ");
+        assert_eq!(visual("(مجاني)", "fa"), "(مجاني)");
+        assert_eq!(visual("پیش از شما: 12", "fa"), "12 :شما از پیش");
     }
 
     #[test]

@@ -25,6 +25,16 @@ pub struct Args {
     /// Touches measured with --kiosk.
     #[arg(long, default_value_t = 100)]
     pub touches: usize,
+    /// Measure the lobby display instead: from a call on the server to the display's board,
+    /// and (where there is an X display, e.g. under xvfb-run) the window's idle CPU and memory.
+    #[arg(long)]
+    pub display: bool,
+    /// Calls measured with --display.
+    #[arg(long, default_value_t = 200)]
+    pub calls: usize,
+    /// Seconds of idle window measured with --display.
+    #[arg(long, default_value_t = 60)]
+    pub idle_seconds: u64,
 }
 
 const DESKS: usize = 16;
@@ -35,6 +45,7 @@ fn bench_config() -> String {
 id = "bench"
 names = { el = "Δοκιμή", en = "Bench" }
 hours = { mon = ["00:00-24:00"] }
+news = [{ el = "Οι υπηρεσίες παρέχονται δωρεάν.", en = "All services are free of charge." }]
 
 [[sites.services]]
 id = "benefits"
@@ -265,6 +276,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.kiosk {
         return kiosk_bench(args.touches);
     }
+    if args.display {
+        return display_bench(args.calls, args.idle_seconds);
+    }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let dir = tempfile::tempdir()?;
@@ -430,6 +444,169 @@ fn kiosk_bench(touches: usize) -> anyhow::Result<ExitCode> {
         pct(0.50),
         pct(0.99),
         pct(1.0)
+    );
+    drop(server);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1);
+    sorted.get(i).copied().unwrap_or_default().as_secs_f64() * 1000.0
+}
+
+/// CPU seconds (user + system) a process has used, from /proc.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel counts in USER_HZ, 100 on every Linux seira runs on.
+    Some(ticks as f64 / 100.0)
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// From `call-next` sent to the call on the display's board: the server commits and
+/// publishes the event, the display's feed receives it over the event stream and the board
+/// takes it (the same code the window runs, which the feed wakes at once). Then, with an X
+/// display, the real window's idle CPU and memory.
+fn display_bench(calls: usize, idle_seconds: u64) -> anyhow::Result<ExitCode> {
+    use seira_display::feed::{self, Update};
+    use seira_display::screen::Live;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let dir = tempfile::tempdir()?;
+    let config = dir.path().join("bench.toml");
+    std::fs::write(&config, bench_config())?;
+    let server = runtime.block_on(start_server(dir.path(), &config))?;
+    let base = format!("http://{}", server.addr);
+    let db = dir.path().join("bench.db");
+    let config_arg = config.to_str().context("temporary path is not UTF-8")?;
+    let kiosk = token(
+        &db,
+        &["--role", "kiosk", "--site", "bench", "--config", config_arg],
+    )?;
+    let display = token(
+        &db,
+        &[
+            "--role", "display", "--site", "bench", "--config", config_arg,
+        ],
+    )?;
+    let staff = token(
+        &db,
+        &[
+            "--role", "staff", "--desk", "desk-1", "--config", config_arg,
+        ],
+    )?;
+    let http = reqwest::blocking::Client::new();
+    for i in 0..calls {
+        http.post(format!("{base}/api/v1/sites/bench/tickets"))
+            .bearer_auth(&kiosk)
+            .json(&serde_json::json!({"service": "benefits", "request_id": format!("d{i}")}))
+            .send()?
+            .error_for_status()?;
+    }
+    http.post(format!("{base}/api/v1/desks/desk-1/open"))
+        .bearer_auth(&staff)
+        .send()?
+        .error_for_status()?;
+
+    let (updates, received) = std::sync::mpsc::channel();
+    feed::spawn(
+        seira_protocol::client::Client::new(&base, Some(display.clone()))?,
+        "bench".into(),
+        updates,
+        || {},
+    )?;
+    let mut live = Live::default();
+    let newest = |live: &Live| {
+        live.state
+            .as_ref()
+            .and_then(|s| s.board.calls.first())
+            .map(|c| c.number.clone())
+    };
+    let receive = |live: &mut Live, until: &dyn Fn(&Live) -> bool| {
+        while !until(live) {
+            let update = received.recv_timeout(Duration::from_secs(10))?;
+            live.receive(update);
+        }
+        anyhow::Ok(())
+    };
+    receive(&mut live, &|l| l.online == Some(true))?;
+    let mut latencies = Vec::with_capacity(calls);
+    for _ in 0..calls {
+        let sent = Instant::now();
+        let called: serde_json::Value = http
+            .post(format!("{base}/api/v1/desks/desk-1/call-next"))
+            .bearer_auth(&staff)
+            .send()?
+            .error_for_status()?
+            .json()?;
+        let number = called["number"].as_str().context("no number")?.to_owned();
+        receive(&mut live, &|l| {
+            newest(l).as_deref() == Some(number.as_str())
+        })?;
+        latencies.push(sent.elapsed());
+        let id = called["id"].as_str().context("no id")?;
+        http.post(format!("{base}/api/v1/tickets/{id}/no-show"))
+            .bearer_auth(&staff)
+            .send()?
+            .error_for_status()?;
+    }
+    while let Ok(update) = received.try_recv() {
+        let _: Update = update;
+    }
+    latencies.sort();
+    println!("| operation | calls | p50 | p99 | max |");
+    println!("| --- | --- | --- | --- | --- |");
+    println!(
+        "| display: call-next sent → call on the display's board | {} | {:.2} ms | {:.2} ms | {:.2} ms |",
+        latencies.len(),
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+        percentile(&latencies, 1.0)
+    );
+    println!();
+
+    if std::env::var_os("DISPLAY").is_none() {
+        println!("idle window: not measured (no X display; run under xvfb-run)");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut window = std::process::Command::new(std::env::current_exe()?)
+        .args([
+            "display",
+            "--windowed",
+            "--sound",
+            "none",
+            "--site",
+            "bench",
+        ])
+        .args(["--server", &base, "--token", &display])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    // Let it start, load the board and draw it.
+    std::thread::sleep(Duration::from_secs(10));
+    let pid = window.id();
+    let cpu_start = cpu_seconds(pid).context("the display window stopped")?;
+    std::thread::sleep(Duration::from_secs(idle_seconds));
+    let cpu_end = cpu_seconds(pid).context("the display window stopped")?;
+    let rss = rss_kib(pid).unwrap_or(0);
+    let _ = window.kill();
+    let _ = window.wait();
+    println!(
+        "idle window (1920x1080, reactive): {:.2} % of one core over {idle_seconds} s, VmRSS {} MiB",
+        (cpu_end - cpu_start) / idle_seconds as f64 * 100.0,
+        rss / 1024
     );
     drop(server);
     Ok(ExitCode::SUCCESS)

@@ -25,6 +25,9 @@ pub struct Args {
     /// Do not open the kiosk window (it opens only where there is a display).
     #[arg(long)]
     pub no_kiosk: bool,
+    /// Do not open the lobby display window (it opens only where there is a display).
+    #[arg(long)]
+    pub no_display: bool,
 }
 
 /// A child process that ends with the demo.
@@ -37,24 +40,18 @@ impl Drop for Child {
     }
 }
 
-/// Opens the kiosk window, as its own process, when there is a display to open it on.
-fn open_kiosk(addr: SocketAddr, token: &str, printer: &str) -> Option<Child> {
+/// Opens a window (`seira kiosk …` or `seira display …`) as its own process, when there is
+/// a display to open it on.
+fn open_window(what: &str, args: &[&str], addr: SocketAddr, token: &str) -> Option<Child> {
     let display =
         std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     if !display {
-        println!("  (no display: the kiosk window is not opened)");
+        println!("  (no display: the {what} window is not opened)");
         return None;
     }
     let exe = std::env::current_exe().ok()?;
     match std::process::Command::new(exe)
-        .args([
-            "kiosk",
-            "--windowed",
-            "--site",
-            "chania",
-            "--printer",
-            printer,
-        ])
+        .args(args)
         .arg("--server")
         .arg(format!("http://{addr}"))
         .env("SEIRA_TOKEN", token)
@@ -62,7 +59,7 @@ fn open_kiosk(addr: SocketAddr, token: &str, printer: &str) -> Option<Child> {
     {
         Ok(child) => Some(Child(child)),
         Err(e) => {
-            eprintln!("seira: the kiosk window did not open: {e}");
+            eprintln!("seira: the {what} window did not open: {e}");
             None
         }
     }
@@ -73,6 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let store = super::open_store(&args.db)?;
     let mut lines = Vec::new();
     let mut kiosk_token = None;
+    let mut display_token = None;
     let mut add = |role: Role, site: Option<&str>, desk: Option<&str>, label: String| {
         let caller = token_scope(
             &config,
@@ -84,6 +82,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let token = super::token::create_token(&store, &caller)?;
         if role == Role::Kiosk && site == Some("chania") {
             kiosk_token = Some(token.clone());
+        }
+        if role == Role::Display && site == Some("chania") {
+            display_token = Some(token.clone());
         }
         lines.push(format!("  {label:<22} {token}"));
         anyhow::Ok(())
@@ -138,7 +139,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let app = App::new(config, store)
         .context("cannot prepare the database")?
         .always_open();
-    let mut kiosk = None;
+    let mut windows = Vec::new();
     super::server::serve(app, args.listen, |addr| {
         println!(
             "seira demo — every site open around the clock, database {}",
@@ -174,11 +175,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "The kiosk window (Chania) opens; tickets print to {}.",
                 args.printer
             );
-            kiosk = open_kiosk(addr, token, &args.printer);
+            let kiosk = ["kiosk", "--windowed", "--site", "chania", "--printer"];
+            let kiosk = [&kiosk[..], &[args.printer.as_str()]].concat();
+            windows.extend(open_window("kiosk", &kiosk, addr, token));
+        }
+        if !args.no_display
+            && let Some(token) = &display_token
+        {
+            println!("The lobby display window (Chania) opens; it speaks each call.");
+            let display = [
+                "display",
+                "--windowed",
+                "--size",
+                "1280x720",
+                "--site",
+                "chania",
+            ];
+            windows.extend(open_window("display", &display, addr, token));
         }
         println!("Stop with Ctrl-C.");
     })?;
-    drop(kiosk);
+    drop(windows);
     Ok(ExitCode::SUCCESS)
 }
 
