@@ -229,31 +229,45 @@ fn blink(
 /// Sleeps until something on screen must change by itself: the blink's next step, the
 /// clock's next minute or the ticker's next line. Updates from the feed wake it earlier.
 ///
-/// bevy redraws at once whenever the update mode changes, so the mode is only touched when
-/// the next change is a new one: touching it every frame would redraw without end.
+/// bevy wakes every `wait` counted from the previous planned wake-up (so without drift), and
+/// draws an extra frame whenever the update mode changes. So the mode is changed as seldom as
+/// possible: once to reach the next minute (or ticker line), then to the steady period, which
+/// then stays on the beat with one frame per period.
 fn schedule_next_update(
     shown: Res<Shown>,
     zone: Option<Res<Zone>>,
     settings: Option<ResMut<WinitSettings>>,
-    mut planned: Local<Option<jiff::Timestamp>>,
+    mut beat: Local<Beat>,
 ) {
     let Some(mut settings) = settings else { return };
     let mode = if shown.blink_until.is_some() {
-        *planned = None;
+        *beat = Beat::Off;
         UpdateMode::reactive_low_power(BLINK_STEP / 2)
     } else {
-        let zone = zone.map_or_else(athens, |z| z.0.clone());
-        let now = jiff::Timestamp::now();
         let has_ticker = shown.view.as_ref().is_some_and(|v| v.ticker.is_some());
-        let next = next_change(&now.to_zoned_datetime(zone), has_ticker);
-        if *planned == Some(next) {
-            return;
+        let period = Duration::from_secs(if has_ticker {
+            view::TICKER_SECONDS as u64
+        } else {
+            60
+        });
+        let now = jiff::Timestamp::now();
+        match *beat {
+            Beat::On(p) if p == period => return,
+            Beat::Aligning(p, until) if p == period && now < until => return,
+            Beat::Aligning(p, _) if p == period => {
+                *beat = Beat::On(period);
+                UpdateMode::reactive_low_power(period)
+            }
+            _ => {
+                let zone = zone.map_or_else(athens, |z| z.0.clone());
+                let next = next_change(&now.to_zoned_datetime(zone), has_ticker);
+                *beat = Beat::Aligning(period, next);
+                let wait = Duration::try_from(next.duration_since(now)).unwrap_or_default()
+                    // Wake a hair late rather than early, so that the minute has turned.
+                    + Duration::from_millis(30);
+                UpdateMode::reactive_low_power(wait)
+            }
         }
-        *planned = Some(next);
-        let wait = Duration::try_from(next.duration_since(now)).unwrap_or_default()
-            // Wake a hair late rather than early, so that the minute has turned.
-            + Duration::from_millis(30);
-        UpdateMode::reactive_low_power(wait)
     };
     // Under a window manager that never focuses the lobby screen (or under Xvfb) the
     // unfocused mode is the one in force: both sleep alike.
@@ -261,6 +275,18 @@ fn schedule_next_update(
         settings.focused_mode = mode;
         settings.unfocused_mode = mode;
     }
+}
+
+/// Where the screen's wake-ups stand.
+#[derive(Default, Clone, Copy, PartialEq, Eq, Debug)]
+enum Beat {
+    /// Blinking (or not started): the next quiet moment aligns anew.
+    #[default]
+    Off,
+    /// Waiting for the first minute (or ticker line) of a period.
+    Aligning(Duration, jiff::Timestamp),
+    /// Waking once a period, on the beat.
+    On(Duration),
 }
 
 /// When the screen next changes by itself: the clock's next minute, or the ticker's next
