@@ -95,6 +95,11 @@ impl Caller {
     }
 
     /// Act on waiting or parked tickets of the site (cancel, return to the queue).
+    /// The statistics of a site: its managers, and admins.
+    pub fn may_read_stats(&self, site: &str) -> bool {
+        self.at_site(site) && matches!(self.role, Role::Manager | Role::Admin)
+    }
+
     pub fn may_manage_queue(&self, site: &str) -> bool {
         self.at_site(site) && matches!(self.role, Role::Staff | Role::Admin)
     }

@@ -337,7 +337,8 @@ impl<'a, 'c> Ctx<'a, 'c> {
         ticket.desk = Some(desk_id.to_owned());
         ticket.called_at.get_or_insert(self.now);
         store::set_state(self.tx, &ticket)?;
-        store::call_ticket(self.tx, &ticket.id, self.now, out_of_order)?;
+        let by = self.actor.map(|c| c.label.as_str());
+        store::call_ticket(self.tx, &ticket.id, self.now, out_of_order, by)?;
         let run = Run::after(row.run, class_of(&ticket));
         store::save_desk_state(
             self.tx,
@@ -365,7 +366,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
         let kind = match action {
             Action::Recall => {
                 ticket.recalls += 1;
-                store::call_ticket(self.tx, &ticket.id, self.now, false)?;
+                store::call_ticket(self.tx, &ticket.id, self.now, false, None)?;
                 EventKind::TicketRecalled
             }
             Action::Start => {
@@ -772,6 +773,35 @@ pub fn desks(tx: &Transaction<'_>, config: &Config, site_id: &str) -> Result<Vec
         .iter()
         .map(|d| desk_view(tx, site, &d.id))
         .collect()
+}
+
+/// The statistics of a site for the local days `from` to `to`, inclusive.
+pub fn figures(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> Result<crate::stats::Figures> {
+    let site = config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
+    let (start, end) = crate::stats::period_bounds(from, to, &site.time_zone)
+        .ok_or_else(|| invalid("bad_period", "the period is outside the calendar"))?;
+    let rows = store::stat_rows(tx, site_id, start, end)?;
+    let targets = site
+        .services
+        .iter()
+        .map(|s| (s.id.clone(), s.target_wait))
+        .collect();
+    Ok(crate::stats::compute(
+        site_id,
+        from,
+        to,
+        &site.time_zone,
+        &targets,
+        &rows,
+    ))
 }
 
 /// What the lobby screen shows now.

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod live;
 pub mod pages;
 pub mod queue;
+pub mod stats;
 pub mod store;
 
 pub use http::{App, run};

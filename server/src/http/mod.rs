@@ -10,6 +10,7 @@ pub(crate) mod extract;
 mod meta;
 pub mod session;
 mod sites;
+pub mod stats;
 mod tickets;
 
 use std::future::Future;
@@ -192,6 +193,7 @@ impl App {
         (name = "desks", description = "Desks and calling"),
         (name = "tickets", description = "State changes of one ticket"),
         (name = "admin", description = "Settings, users and tokens (admins only)"),
+        (name = "stats", description = "Statistics for managers: JSON, CSV and XLSX"),
         (name = "meta", description = "Health and this description"),
     ),
     modifiers(&BearerAuth)
@@ -219,6 +221,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(tickets::routes())
         .merge(meta::routes())
         .merge(admin::routes())
+        .merge(stats::routes())
         .split_for_parts()
 }
 

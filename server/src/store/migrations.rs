@@ -125,6 +125,17 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (site, name)
     );
     "#,
+    // 5: statistics: who called each ticket (a staff account, or a desk token's label), and
+    // the steps of a site by the time they joined a queue.
+    r#"
+    ALTER TABLE tickets ADD COLUMN served_by TEXT;
+    UPDATE tickets SET served_by = (
+        SELECT actor FROM events
+        WHERE events.ticket_id = tickets.id AND events.kind = 'ticket_called'
+        ORDER BY events.id DESC LIMIT 1
+    ) WHERE called_at IS NOT NULL;
+    CREATE INDEX tickets_site_queued ON tickets (site, queued_at);
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

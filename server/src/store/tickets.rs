@@ -189,12 +189,53 @@ pub fn call_ticket(
     id: &str,
     at: Timestamp,
     out_of_order: bool,
+    by: Option<&str>,
 ) -> rusqlite::Result<()> {
     tx.prepare_cached(
-        "UPDATE tickets SET announced_at = ?2, out_of_order = out_of_order OR ?3 WHERE id = ?1",
+        "UPDATE tickets SET announced_at = ?2, out_of_order = out_of_order OR ?3, \
+         served_by = COALESCE(?4, served_by) WHERE id = ?1",
     )?
-    .execute(params![id, to_ms(at), out_of_order])?;
+    .execute(params![id, to_ms(at), out_of_order, by])?;
     Ok(())
+}
+
+/// A site's visit steps that joined a queue in `[from, to)`, for the statistics.
+pub fn stat_rows(
+    tx: &Transaction<'_>,
+    site: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> rusqlite::Result<Vec<crate::stats::StepRow>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT service, state, step, desk, served_by, queued_at, called_at, started_at, \
+         finished_at, inaccurate_time FROM tickets \
+         WHERE site = ?1 AND queued_at >= ?2 AND queued_at < ?3",
+    )?;
+    let mut rows = stmt.query(params![site, to_ms(from), to_ms(to)])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let state: String = row.get(1)?;
+        let state = TicketState::parse(&state).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                1,
+                rusqlite::types::Type::Text,
+                "unknown state".into(),
+            )
+        })?;
+        out.push(crate::stats::StepRow {
+            service: row.get(0)?,
+            state,
+            step: row.get(2)?,
+            desk: row.get(3)?,
+            staff: row.get(4)?,
+            queued_at: from_ms(row.get(5)?),
+            called_at: row.get::<_, Option<i64>>(6)?.map(from_ms),
+            started_at: row.get::<_, Option<i64>>(7)?.map(from_ms),
+            finished_at: row.get::<_, Option<i64>>(8)?.map(from_ms),
+            inaccurate_time: row.get(9)?,
+        });
+    }
+    Ok(out)
 }
 
 /// Waiting tickets per service of a site.

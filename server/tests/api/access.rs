@@ -27,6 +27,8 @@ const DESK_VIEWERS: &[&str] = &["staff1", "staff2", "manager", "admin"];
 const AT_DESK_1: &[&str] = &["staff1", "admin"];
 const ADMIN: &[&str] = &["admin"];
 const DEVICES: &[&str] = &["kiosk", "display"];
+/// The site's managers, and admins.
+const MANAGERS: &[&str] = &["manager", "admin"];
 
 struct Route {
     method: &'static str,
@@ -110,6 +112,9 @@ const ROUTES: &[Route] = &[
     ),
     route("get", "/api/v1/tickets/{id}/track", EVERYONE, None),
     route("get", "/healthz", EVERYONE, None),
+    route("get", "/api/v1/stats", MANAGERS, None),
+    route("get", "/api/v1/stats.csv", MANAGERS, None),
+    route("get", "/api/v1/stats.xlsx", MANAGERS, None),
     route("get", "/api/v1/admin/sites/{site}/settings", ADMIN, None),
     route(
         "put",
@@ -223,8 +228,12 @@ async fn every_route_against_every_role() {
             } else if path.contains("{id}") {
                 path = path.replace("{id}", &ticket_at_desk_1(&app).await);
             }
-            let (status, answer) = if route.path.ends_with("/events") {
-                // Only the answer's status: the stream itself stays open.
+            if path.starts_with("/api/v1/stats") {
+                path.push_str("?site=chania");
+            }
+            let raw = route.path.ends_with("/events") || route.path.starts_with("/api/v1/stats.");
+            let (status, answer) = if raw {
+                // Only the answer's status: the stream stays open; a file is not JSON.
                 let mut request = app.http.get(format!("{}{path}", app.base));
                 if !who.is_empty() {
                     request = request.bearer_auth(app.token(who));

@@ -11,3 +11,4 @@ mod flow;
 mod helpers;
 mod restart;
 mod signin;
+mod stats;

@@ -1,0 +1,269 @@
+//! The managers' statistics: JSON, CSV and XLSX of one site and period.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use jiff::civil::Date;
+use seira_protocol::ApiError as ErrorBody;
+use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::AppState;
+use super::error::{ApiError, ApiResult};
+use super::extract::{Auth, Query};
+use crate::engine;
+use crate::stats::Figures;
+use crate::stats::export::{self, Section};
+
+/// The longest period asked at once: a year, with a leap day.
+const LONGEST_PERIOD_DAYS: i32 = 366;
+/// The period shown when none is asked: the last 30 days, today included.
+pub const DEFAULT_DAYS: i64 = 30;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(stats))
+        .routes(routes!(stats_csv))
+        .routes(routes!(stats_xlsx))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// Site id, e.g. `chania`.
+    pub site: String,
+    /// First day, `YYYY-MM-DD`, in the site's time zone (default: 29 days before `to`).
+    pub from: Option<String>,
+    /// Last day, inclusive (default: today).
+    pub to: Option<String>,
+    /// Language of the exports' headings and names: `el` (default) or `en`.
+    pub lang: Option<String>,
+}
+
+/// A checked period.
+pub struct Period {
+    pub site: String,
+    pub from: Date,
+    pub to: Date,
+    pub lang: String,
+}
+
+fn date(value: &str, name: &str) -> ApiResult<Date> {
+    value.parse().map_err(|_| {
+        ApiError::bad_request(
+            "bad_date",
+            format!("`{name}` must be a date as YYYY-MM-DD, not `{value}`"),
+        )
+    })
+}
+
+/// Checks the query against the site and the calendar.
+pub fn period(app: &AppState, query: StatsQuery) -> ApiResult<Period> {
+    let config = app.config();
+    let site = config
+        .site(&query.site)
+        .ok_or_else(|| ApiError::not_found(format!("there is no site `{}`", query.site)))?;
+    let today = app.now().to_zoned_datetime(site.time_zone.clone()).date();
+    let to = match &query.to {
+        Some(to) => date(to, "to")?,
+        None => today,
+    };
+    let from = match &query.from {
+        Some(from) => date(from, "from")?,
+        None => to
+            .checked_sub(jiff::SignedDuration::from_hours(24 * (DEFAULT_DAYS - 1)))
+            .unwrap_or(to),
+    };
+    if from > to {
+        return Err(ApiError::bad_request(
+            "bad_period",
+            format!("the period starts ({from}) after it ends ({to})"),
+        ));
+    }
+    let days = from
+        .until(to)
+        .map(|span| span.get_days())
+        .unwrap_or(i32::MAX);
+    if days >= LONGEST_PERIOD_DAYS {
+        return Err(ApiError::bad_request(
+            "bad_period",
+            format!("a period is at most {LONGEST_PERIOD_DAYS} days; ask for a year at a time"),
+        ));
+    }
+    let lang = match query.lang.as_deref() {
+        None | Some("el") => "el",
+        Some("en") => "en",
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "bad_lang",
+                format!("no statistics in `{other}`: use el or en"),
+            ));
+        }
+    };
+    Ok(Period {
+        site: site.id.clone(),
+        from,
+        to,
+        lang: lang.to_owned(),
+    })
+}
+
+/// Reads the figures, for a caller allowed to see them.
+pub async fn figures(
+    app: &AppState,
+    auth: Auth,
+    query: StatsQuery,
+) -> ApiResult<(Period, Figures)> {
+    let period = period(app, query)?;
+    let site = period.site.clone();
+    auth.require(|c| c.may_read_stats(&site))?;
+    let (from, to) = (period.from, period.to);
+    let figures = app
+        .read(move |tx, config| engine::figures(tx, config, &site, from, to))
+        .await?;
+    Ok((period, figures))
+}
+
+/// How a slice is named for people, in `lang`.
+pub fn namer(app: &AppState, site: &str, lang: &str) -> impl Fn(Section, &str) -> String + use<> {
+    let config = app.config();
+    let lang = lang.to_owned();
+    let site = site.to_owned();
+    move |section, key| {
+        let in_lang = |names: &seira_protocol::Names| {
+            names
+                .get(&lang)
+                .or_else(|| names.get("el"))
+                .cloned()
+                .unwrap_or_else(|| key.to_owned())
+        };
+        let site = config.site(&site);
+        match section {
+            Section::Total => if lang == "en" { "All" } else { "Όλα" }.to_owned(),
+            Section::Service => site
+                .and_then(|s| s.service(key))
+                .map_or_else(|| key.to_owned(), |s| in_lang(&s.names)),
+            Section::Desk => site
+                .and_then(|s| s.desks.iter().find(|d| d.id == key))
+                .map_or_else(|| key.to_owned(), |d| in_lang(&d.names)),
+            Section::Staff | Section::Day => key.to_owned(),
+            Section::Hour => {
+                let hour: u32 = key.parse().unwrap_or(0);
+                format!("{hour:02}:00–{:02}:00", hour + 1)
+            }
+            Section::Weekday => weekday_name(key, &lang).to_owned(),
+        }
+    }
+}
+
+/// `1` → Δευτέρα / Monday.
+pub fn weekday_name(key: &str, lang: &str) -> &'static str {
+    const EL: [&str; 7] = [
+        "Δευτέρα",
+        "Τρίτη",
+        "Τετάρτη",
+        "Πέμπτη",
+        "Παρασκευή",
+        "Σάββατο",
+        "Κυριακή",
+    ];
+    const EN: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    let i = key.parse::<usize>().unwrap_or(1).clamp(1, 7) - 1;
+    if lang == "en" { EN[i] } else { EL[i] }
+}
+
+/// A site's statistics for a period: volumes, waiting and service times (mean, median, 90th
+/// percentile, maximum), the share within target, by service, desk, staff member, hour,
+/// weekday and day; the waiting-time distribution and a weekday × hour map of arrivals.
+#[utoipa::path(
+    get, path = "/api/v1/stats", tag = "stats",
+    params(StatsQuery),
+    responses(
+        (status = 200, body = Figures),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn stats(
+    State(app): State<AppState>,
+    auth: Auth,
+    Query(query): Query<StatsQuery>,
+) -> ApiResult<axum::Json<Figures>> {
+    let (_, figures) = figures(&app, auth, query).await?;
+    Ok(axum::Json(figures))
+}
+
+fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The same as a CSV table: a row per slice, `section` telling the breakdown.
+#[utoipa::path(
+    get, path = "/api/v1/stats.csv", tag = "stats",
+    params(StatsQuery),
+    responses(
+        (status = 200, content_type = "text/csv", body = String),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn stats_csv(
+    State(app): State<AppState>,
+    auth: Auth,
+    Query(query): Query<StatsQuery>,
+) -> ApiResult<Response> {
+    let (period, figures) = figures(&app, auth, query).await?;
+    let name = namer(&app, &period.site, &period.lang);
+    let body = export::csv(&figures, &period.lang, &name).map_err(ApiError::internal)?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        format!("seira-{}-{}-{}.csv", period.site, period.from, period.to),
+        body,
+    ))
+}
+
+/// The same as an Excel workbook: a sheet per breakdown.
+#[utoipa::path(
+    get, path = "/api/v1/stats.xlsx", tag = "stats",
+    params(StatsQuery),
+    responses(
+        (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn stats_xlsx(
+    State(app): State<AppState>,
+    auth: Auth,
+    Query(query): Query<StatsQuery>,
+) -> ApiResult<Response> {
+    let (period, figures) = figures(&app, auth, query).await?;
+    let name = namer(&app, &period.site, &period.lang);
+    let body = export::xlsx(&figures, &period.lang, &name).map_err(ApiError::internal)?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("seira-{}-{}-{}.xlsx", period.site, period.from, period.to),
+        body,
+    ))
+}

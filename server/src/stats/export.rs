@@ -1,0 +1,268 @@
+//! The figures as a table a manager can take away: CSV (one table, a row per slice) and XLSX
+//! (a sheet per breakdown, with numbers as numbers), headed in Greek or English.
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+use super::figures::{Figures, Group};
+
+/// A slice's name for people: a service's or desk's name in the language, else its key.
+pub type Namer<'a> = dyn Fn(Section, &str) -> String + 'a;
+
+/// The breakdowns, in the order they are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Total,
+    Service,
+    Desk,
+    Staff,
+    Hour,
+    Weekday,
+    Day,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] = [
+        Section::Total,
+        Section::Service,
+        Section::Desk,
+        Section::Staff,
+        Section::Hour,
+        Section::Weekday,
+        Section::Day,
+    ];
+
+    /// The section's id in the CSV (stable, not translated).
+    pub fn id(self) -> &'static str {
+        match self {
+            Section::Total => "total",
+            Section::Service => "service",
+            Section::Desk => "desk",
+            Section::Staff => "staff",
+            Section::Hour => "hour",
+            Section::Weekday => "weekday",
+            Section::Day => "day",
+        }
+    }
+
+    /// The sheet's name.
+    pub fn title(self, lang: &str) -> &'static str {
+        let el = lang != "en";
+        match self {
+            Section::Total => {
+                if el {
+                    "Σύνολο"
+                } else {
+                    "Total"
+                }
+            }
+            Section::Service => {
+                if el {
+                    "Υπηρεσίες"
+                } else {
+                    "Services"
+                }
+            }
+            Section::Desk => {
+                if el {
+                    "Γραφεία"
+                } else {
+                    "Desks"
+                }
+            }
+            Section::Staff => {
+                if el {
+                    "Προσωπικό"
+                } else {
+                    "Staff"
+                }
+            }
+            Section::Hour => {
+                if el {
+                    "Ώρες"
+                } else {
+                    "Hours"
+                }
+            }
+            Section::Weekday => {
+                if el {
+                    "Ημέρες εβδομάδας"
+                } else {
+                    "Weekdays"
+                }
+            }
+            Section::Day => {
+                if el {
+                    "Ημέρες"
+                } else {
+                    "Days"
+                }
+            }
+        }
+    }
+
+    pub fn groups(self, figures: &Figures) -> Vec<&Group> {
+        match self {
+            Section::Total => vec![&figures.totals],
+            Section::Service => figures.by_service.iter().collect(),
+            Section::Desk => figures.by_desk.iter().collect(),
+            Section::Staff => figures.by_staff.iter().collect(),
+            Section::Hour => figures.by_hour.iter().collect(),
+            Section::Weekday => figures.by_weekday.iter().collect(),
+            Section::Day => figures.by_day.iter().collect(),
+        }
+    }
+}
+
+/// The columns after the section, key and name.
+fn headers(lang: &str) -> [&'static str; 18] {
+    if lang == "en" {
+        [
+            "issued",
+            "arrivals",
+            "served",
+            "no-show",
+            "cancelled",
+            "transferred",
+            "open",
+            "inaccurate time",
+            "waits measured",
+            "mean wait (min)",
+            "median wait (min)",
+            "90th percentile wait (min)",
+            "longest wait (min)",
+            "services measured",
+            "mean service (min)",
+            "median service (min)",
+            "90th percentile service (min)",
+            "within target (%)",
+        ]
+    } else {
+        [
+            "εκδόθηκαν",
+            "αφίξεις",
+            "εξυπηρετήθηκαν",
+            "δεν προσήλθαν",
+            "ακυρώθηκαν",
+            "μεταφέρθηκαν",
+            "σε εξέλιξη",
+            "ανακριβής χρόνος",
+            "μετρημένες αναμονές",
+            "μέση αναμονή (λεπτά)",
+            "διάμεση αναμονή (λεπτά)",
+            "αναμονή 90ού εκατοστημορίου (λεπτά)",
+            "μέγιστη αναμονή (λεπτά)",
+            "μετρημένες εξυπηρετήσεις",
+            "μέση εξυπηρέτηση (λεπτά)",
+            "διάμεση εξυπηρέτηση (λεπτά)",
+            "εξυπηρέτηση 90ού εκατοστημορίου (λεπτά)",
+            "εντός στόχου (%)",
+        ]
+    }
+}
+
+/// A value of a row: a count, minutes (one decimal), or nothing (no measurement).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cell {
+    Count(u64),
+    Number(f64),
+    Empty,
+}
+
+fn minutes(seconds: Option<f64>) -> Cell {
+    seconds.map_or(Cell::Empty, |s| Cell::Number((s / 6.0).round() / 10.0))
+}
+
+fn cells(g: &Group) -> [Cell; 18] {
+    [
+        Cell::Count(g.issued),
+        Cell::Count(g.arrivals),
+        Cell::Count(g.served),
+        Cell::Count(g.no_show),
+        Cell::Count(g.cancelled),
+        Cell::Count(g.transferred),
+        Cell::Count(g.open),
+        Cell::Count(g.inaccurate),
+        Cell::Count(g.wait.count),
+        minutes(g.wait.mean_s),
+        minutes(g.wait.median_s),
+        minutes(g.wait.p90_s.map(|s| s as f64)),
+        minutes(g.wait.max_s.map(|s| s as f64)),
+        Cell::Count(g.service.count),
+        minutes(g.service.mean_s),
+        minutes(g.service.median_s),
+        minutes(g.service.p90_s.map(|s| s as f64)),
+        g.within_target
+            .map_or(Cell::Empty, |s| Cell::Number((s * 1000.0).round() / 10.0)),
+    ]
+}
+
+/// One CSV table: `section,key,name,…` then a row per slice of each breakdown.
+pub fn csv(figures: &Figures, lang: &str, name: &Namer<'_>) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let (section, key, label) = if lang == "en" {
+        ("section", "key", "name")
+    } else {
+        ("ενότητα", "κλειδί", "όνομα")
+    };
+    let mut header = vec![section, key, label];
+    header.extend(headers(lang));
+    out.write_record(&header)?;
+    for section in Section::ALL {
+        for group in section.groups(figures) {
+            let mut record = vec![
+                section.id().to_owned(),
+                group.key.clone(),
+                name(section, &group.key),
+            ];
+            record.extend(cells(group).iter().map(|c| match c {
+                Cell::Count(n) => n.to_string(),
+                Cell::Number(x) => format!("{x:.1}"),
+                Cell::Empty => String::new(),
+            }));
+            out.write_record(&record)?;
+        }
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// A workbook: a sheet per breakdown, numbers as numbers, the period on top of each.
+pub fn xlsx(figures: &Figures, lang: &str, name: &Namer<'_>) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_bold().set_text_wrap();
+    let one_decimal = Format::new().set_num_format("0.0");
+    let period = format!(
+        "{} · {} – {} · {}",
+        figures.site, figures.from, figures.to, figures.time_zone
+    );
+    for section in Section::ALL {
+        let sheet = book.add_worksheet();
+        sheet.set_name(section.title(lang))?;
+        sheet.write_with_format(0, 0, &period, &bold)?;
+        let first = if lang == "en" { "name" } else { "όνομα" };
+        sheet.write_with_format(2, 0, first, &wrap)?;
+        for (i, h) in headers(lang).iter().enumerate() {
+            sheet.write_with_format(2, i as u16 + 1, *h, &wrap)?;
+        }
+        sheet.set_row_height(2, 45)?;
+        sheet.set_column_width(0, 32)?;
+        for (r, group) in section.groups(figures).into_iter().enumerate() {
+            let row = r as u32 + 3;
+            sheet.write(row, 0, name(section, &group.key))?;
+            for (i, cell) in cells(group).iter().enumerate() {
+                let col = i as u16 + 1;
+                match *cell {
+                    Cell::Count(n) => {
+                        sheet.write_number(row, col, n as f64)?;
+                    }
+                    Cell::Number(x) => {
+                        sheet.write_number_with_format(row, col, x, &one_decimal)?;
+                    }
+                    Cell::Empty => {}
+                }
+            }
+        }
+        sheet.set_freeze_panes(3, 1)?;
+    }
+    book.save_to_buffer()
+}
