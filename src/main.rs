@@ -37,6 +37,8 @@ enum Command {
     Config(commands::config::Command),
     /// Prints a sample ticket on a printer, and/or draws it into a PNG.
     PrintTest(commands::print_test::Args),
+    /// Fills a database with realistic past days, for the statistics (demo, training).
+    DemoData(commands::demo_data::Args),
     /// Measures the server: throughput and latency of issuing and calling, and memory.
     Bench(commands::bench::Args),
 }
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
     commands::init_logging();
     let result = match cli.command {
         Command::Up(args) => commands::up::run(args),
+        Command::DemoData(args) => commands::demo_data::run(args),
         Command::Server(args) => commands::server::run(args),
         Command::Kiosk(args) => commands::kiosk::run(args),
         Command::Display(args) => commands::display::run(args),

@@ -804,6 +804,26 @@ pub fn figures(
     ))
 }
 
+/// Today at a site, now: the queues and the desks.
+pub fn live_today(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    now: Timestamp,
+) -> Result<crate::stats::LiveToday> {
+    let desks = desks(tx, config, site_id)?;
+    let count = |state: DeskState| desks.iter().filter(|d| d.state == state).count() as u32;
+    Ok(crate::stats::LiveToday {
+        waiting: store::waiting_now(tx, site_id)?
+            .into_iter()
+            .map(|(service, n, since)| (service, n, now.duration_since(since)))
+            .collect(),
+        desks_open: count(DeskState::Open),
+        desks_paused: count(DeskState::Paused),
+        desks_serving: desks.iter().filter(|d| d.ticket.is_some()).count() as u32,
+    })
+}
+
 /// What the lobby screen shows now.
 pub fn board(
     tx: &Transaction<'_>,

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod config;
+pub mod demo_data;
 pub mod display;
 pub mod kiosk;
 pub mod print_test;

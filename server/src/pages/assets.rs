@@ -37,6 +37,11 @@ const FILES: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../../assets/board.js"),
     ),
+    (
+        "stats.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/stats.js"),
+    ),
 ];
 
 pub async fn serve(Path(name): Path<String>) -> Response {

@@ -136,14 +136,19 @@ pub async fn page(
 </section>
 </div>"#,
         title = t("desk-title"),
-        admin_link = if user.role == Role::Admin {
-            format!(
-                r#"<nav aria-label="{0}"><a href="/admin?site={1}">{0}</a></nav>"#,
+        admin_link = match user.role {
+            Role::Admin => format!(
+                r#"<nav aria-label="{0}"><a href="/admin?site={1}">{0}</a> · <a href="/stats?site={1}">{2}</a></nav>"#,
                 t("nav-admin"),
+                esc(&site.id),
+                t("nav-stats"),
+            ),
+            Role::Manager => format!(
+                r#"<nav aria-label="{0}"><a href="/stats?site={1}">{0}</a></nav>"#,
+                t("nav-stats"),
                 esc(&site.id)
-            )
-        } else {
-            String::new()
+            ),
+            _ => String::new(),
         },
         offline = t("live-offline"),
         who = esc(&m.get_with("signed-in-as", &[("name", &user.label)])),

@@ -18,6 +18,8 @@ use crate::i18n::Messages;
 /// `/`: the desk page for the signed-in, the sign-in form for everyone else.
 pub async fn home(State(app): State<AppState>, headers: HeaderMap) -> Redirect {
     match signed_in(&app, &headers).await {
+        // Managers come for the figures; everyone else to the desks.
+        Some(user) if user.role == crate::auth::Role::Manager => Redirect::to("/stats"),
         Some(_) => Redirect::to("/desk"),
         None => Redirect::to("/login"),
     }
@@ -30,7 +32,7 @@ pub async fn form(
     jar: CookieJar,
 ) -> Response {
     if signed_in(&app, &headers).await.is_some() {
-        return Redirect::to("/desk").into_response();
+        return Redirect::to("/").into_response();
     }
     let (messages, jar) = language(&query, jar);
     (jar, login_page(messages, "", None, StatusCode::OK)).into_response()
@@ -92,7 +94,8 @@ pub async fn submit(
     match sign_in(&app, &name, &form.password, peer.ip()).await {
         Ok(token) => {
             let jar = jar.add(session_cookie(token, over_tls(&headers)));
-            (jar, Redirect::to("/desk")).into_response()
+            // `/` sends each role to its page: managers to the statistics, others to the desks.
+            (jar, Redirect::to("/")).into_response()
         }
         Err(SignInError::Throttled(wait)) => {
             let minutes = wait.as_secs().div_ceil(60).to_string();

@@ -9,6 +9,7 @@ mod desk;
 mod layout;
 mod login;
 mod public;
+mod stats;
 
 use axum::Router;
 use axum::http::HeaderMap;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/desk", get(desk::page))
         .route("/admin", get(admin::page))
+        .route("/stats", get(stats::page))
         .route("/t/{id}", get(public::track))
         .route("/board/{site}", get(public::board))
         .route("/assets/{name}", get(assets::serve))

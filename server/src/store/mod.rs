@@ -32,7 +32,7 @@ pub use events::{EventRow, append_event, events_after, last_event_id};
 pub use tickets::{
     NewTicket, call_ticket, find_by_request, insert_ticket, last_calls, latest_step, load_ticket,
     next_seq, open_tickets_before, recent_service_times, set_state, stat_rows, ticket_in_hand,
-    tickets_in_state, visit_of, waiting_ahead, waiting_candidates, waiting_counts,
+    tickets_in_state, visit_of, waiting_ahead, waiting_candidates, waiting_counts, waiting_now,
 };
 pub use tokens::{TokenRow, find_token, insert_token, list_tokens, revoke_token};
 pub use users::{

@@ -199,6 +199,21 @@ pub fn call_ticket(
     Ok(())
 }
 
+/// For each service of a site with someone waiting: how many, and since when the longest.
+pub fn waiting_now(
+    tx: &Transaction<'_>,
+    site: &str,
+) -> rusqlite::Result<Vec<(String, u32, Timestamp)>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT service, COUNT(*), MIN(queued_at) FROM tickets \
+         WHERE site = ?1 AND state = 'waiting' GROUP BY service",
+    )?;
+    let rows = stmt.query_map(params![site], |r| {
+        Ok((r.get(0)?, r.get(1)?, from_ms(r.get(2)?)))
+    })?;
+    rows.collect()
+}
+
 /// A site's visit steps that joined a queue in `[from, to)`, for the statistics.
 pub fn stat_rows(
     tx: &Transaction<'_>,

@@ -423,3 +423,105 @@ async fn an_admin_adds_a_desk_and_a_kiosk_token_in_the_browser() {
         b.client.clone().close().await.unwrap();
     }
 }
+
+/// A manager signs in and lands on the statistics: a month of realistic days (the demo
+/// filler), the figures at a glance agreeing with the API, four charts, the tables, and the
+/// downloads; then the same page in English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_reads_the_last_month_in_the_browser() {
+    let app = spawn_app().await;
+    app.add_user("eleni", Role::Manager, Some("chania"), &[]);
+    let config = seira_server::config::Config::embedded();
+    let store = seira_server::store::Store::open(&app.db_path).unwrap();
+    let last_day: jiff::civil::Date = "2026-11-20".parse().unwrap();
+    let made = seira_server::demo::fill(
+        &store,
+        &config,
+        &seira_server::demo::Plan {
+            last_day,
+            days: 20,
+            seed: 7,
+        },
+    )
+    .unwrap();
+    assert_eq!(made.days, 20);
+    drop(store);
+
+    let browser = browser().await;
+    let client = &browser.client;
+    client.goto(&format!("{}/login", app.base)).await.unwrap();
+    fill(client, "#username", "eleni").await;
+    fill(client, "#password", PASSWORD).await;
+    click(client, "Σύνδεση").await;
+    wait_text(client, "h1", "Στατιστικά").await;
+
+    let period = "from=2026-10-26&to=2026-11-20";
+    client
+        .goto(&format!("{}/stats?{period}", app.base))
+        .await
+        .unwrap();
+    wait_text(client, ".report-head", "26/10/2026").await;
+    let (_, figures) = app
+        .get(&format!("/api/v1/stats?site=chania&{period}"), "manager")
+        .await;
+    let issued = figures["totals"]["issued"].as_u64().unwrap();
+    assert!(issued > 300, "a month of a centre: {issued} tickets");
+    let kpis = client
+        .find(Locator::Css(".kpis"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(kpis.contains(&issued.to_string()), "{kpis}");
+    assert!(kpis.contains("Διάμεση αναμονή"), "{kpis}");
+    let charts = client
+        .find_all(Locator::Css("figure.chart svg"))
+        .await
+        .unwrap();
+    assert_eq!(charts.len(), 4);
+    let tables = client
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "Ανά υπηρεσία",
+        "Επιδόματα και ΚΕΑ",
+        "Γραφείο 3",
+        "staff-1",
+        "Δευτέρα",
+    ] {
+        assert!(tables.contains(expected), "{expected} on the page");
+    }
+    let xlsx = client
+        .find(Locator::Css("a[href^='/api/v1/stats.xlsx']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    // The download works with the page's session cookie.
+    let cookie = client.get_named_cookie("seira_session").await.unwrap();
+    let file = app
+        .http
+        .get(format!("{}{}", app.base, xlsx.replace("&amp;", "&")))
+        .header("Cookie", format!("seira_session={}", cookie.value()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    assert!(file.bytes().await.unwrap().starts_with(b"PK"));
+
+    client.set_window_size(1366, 2600).await.unwrap();
+    screenshot(client, "stats").await;
+    client
+        .goto(&format!("{}/stats?{period}&lang=en", app.base))
+        .await
+        .unwrap();
+    wait_text(client, "h1", "Statistics").await;
+    wait_text(client, ".kpis", "Median wait").await;
+}

@@ -40,7 +40,7 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_a_new_session_every_time(
         .await
         .unwrap();
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
-    assert_eq!(first.headers()["location"], "/desk");
+    assert_eq!(first.headers()["location"], "/");
     let cookie = session_cookie(&first).unwrap();
     assert!(!cookie.contains("planted"));
     for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {

@@ -1,0 +1,388 @@
+//! `/stats`: the managers' page. The period's figures at a glance, the charts (SVG drawn on the
+//! server, so the page prints as the monthly report), tables under them, today's queues, and
+//! the CSV and Excel downloads. Managers see their site; admins pick one.
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use super::layout::{Page, esc};
+use super::{LangQuery, language, signed_in};
+use crate::auth::Role;
+use crate::engine;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::stats::{StatsQuery, namer, period, weekday_name};
+use crate::i18n::Messages;
+use crate::stats::charts::{self, Words};
+use crate::stats::export::Section;
+use crate::stats::{Figures, Group, LiveToday};
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    lang: Option<String>,
+    site: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+pub async fn page(
+    State(app): State<AppState>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Response {
+    let Some(user) = signed_in(&app, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let (m, jar) = language(
+        &LangQuery {
+            lang: query.lang.clone(),
+        },
+        jar,
+    );
+    let config = app.config();
+    let site_id = match (&user.site, &query.site) {
+        (Some(site), _) => site.clone(),
+        (None, Some(site)) => site.clone(),
+        (None, None) => config.sites[0].id.clone(),
+    };
+    if !user.may_read_stats(&site_id) {
+        return ApiError::forbidden(format!("`{}` may not see the statistics", user.label))
+            .into_response();
+    }
+    let checked = match period(
+        &app,
+        StatsQuery {
+            site: site_id.clone(),
+            from: query.from.clone().filter(|s| !s.is_empty()),
+            to: query.to.clone().filter(|s| !s.is_empty()),
+            lang: Some(m.lang.clone()),
+        },
+    ) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let (from, to) = (checked.from, checked.to);
+    let now = app.now();
+    let site = site_id.clone();
+    let read = app
+        .read(move |tx, config| {
+            Ok((
+                engine::figures(tx, config, &site, from, to)?,
+                engine::live_today(tx, config, &site, now)?,
+            ))
+        })
+        .await;
+    let (figures, live) = match read {
+        Ok(read) => read,
+        Err(e) => return e.into_response(),
+    };
+    let Some(site) = config.site(&site_id) else {
+        return ApiError::not_found(format!("there is no site `{site_id}`")).into_response();
+    };
+    let tz = site.time_zone.clone();
+    let today = now.to_zoned_datetime(tz.clone());
+    let name = namer(&app, &site_id, &m.lang);
+    let t = |key: &str| esc(&m.get(key));
+
+    let site_picker = if user.role == Role::Admin {
+        let options: String = config
+            .sites
+            .iter()
+            .map(|s| {
+                format!(
+                    r#"<option value="{id}"{sel}>{name}</option>"#,
+                    id = esc(&s.id),
+                    sel = if s.id == site_id { " selected" } else { "" },
+                    name = esc(s.names.get(&m.lang).unwrap_or(&s.names["el"])),
+                )
+            })
+            .collect();
+        format!(
+            r#"<label>{} <select name="site">{options}</select></label>"#,
+            t("stats-site")
+        )
+    } else {
+        String::new()
+    };
+    let month_start = today.date().first_of_month();
+    let last_month_end = month_start.yesterday().unwrap_or(month_start);
+    let presets = [
+        (
+            "stats-last-30",
+            today
+                .date()
+                .checked_sub(jiff::SignedDuration::from_hours(24 * 29))
+                .unwrap_or(today.date()),
+            today.date(),
+        ),
+        (
+            "stats-last-month",
+            last_month_end.first_of_month(),
+            last_month_end,
+        ),
+        ("stats-this-month", month_start, today.date()),
+    ];
+    let site_param = format!("site={}", esc(&site_id));
+    let presets: String = presets
+        .iter()
+        .map(|(key, a, b)| {
+            format!(
+                r#"<a href="/stats?{site_param}&amp;from={a}&amp;to={b}">{}</a>"#,
+                t(key)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let query_string = format!(
+        "{site_param}&amp;from={from}&amp;to={to}&amp;lang={}",
+        m.lang
+    );
+
+    let body = format!(
+        r#"<header class="bar">
+<h1>{title} · <span class="muted">{site_name}</span></h1>
+<nav class="links" aria-label="{title}"><a href="/desk?{site_param}">{nav_desk}</a>{admin_link}</nav>
+<p class="who">{who}</p>
+<form method="post" action="/logout"><button type="submit">{logout}</button></form>
+</header>
+<form method="get" action="/stats" class="card period no-print">
+{site_picker}
+<label>{from_label} <input type="date" name="from" value="{from}" required></label>
+<label>{to_label} <input type="date" name="to" value="{to}" required></label>
+<button type="submit">{show}</button>
+<p class="presets">{presets}</p>
+<p class="downloads"><a class="button" href="/api/v1/stats.xlsx?{query_string}" download>{xlsx}</a> <a class="button" href="/api/v1/stats.csv?{query_string}" download>{csv}</a> <button type="button" id="print">{print}</button></p>
+</form>
+<p class="report-head">{period} · {generated}</p>
+{kpis}
+{live}
+{charts}
+{tables}
+<p class="muted small">{definitions}</p>"#,
+        title = t("stats-title"),
+        site_name = esc(site.names.get(&m.lang).unwrap_or(&site.names["el"])),
+        nav_desk = t("nav-desk"),
+        admin_link = if user.role == Role::Admin {
+            format!(r#" · <a href="/admin?{site_param}">{}</a>"#, t("nav-admin"))
+        } else {
+            String::new()
+        },
+        who = esc(&m.get_with("signed-in-as", &[("name", &user.label)])),
+        logout = t("logout"),
+        from_label = t("stats-from"),
+        to_label = t("stats-to"),
+        show = t("stats-show"),
+        xlsx = t("stats-xlsx"),
+        csv = t("stats-csv"),
+        print = t("stats-print"),
+        period = esc(&m.get_with("stats-period", &[("from", &day(from)), ("to", &day(to))])),
+        generated = esc(&m.get_with(
+            "stats-generated",
+            &[("at", &today.strftime("%d/%m/%Y %H:%M").to_string())]
+        )),
+        kpis = kpis(m, &figures),
+        live = live_section(m, &live, &name, &today.strftime("%H:%M").to_string()),
+        charts = charts_section(m, &figures),
+        tables = tables(m, &figures, &name),
+        definitions = t("stats-definitions"),
+    );
+    let page = Page {
+        messages: m,
+        title: m.get("stats-title"),
+        body,
+        script: Some("stats.js"),
+        context: None,
+        body_class: "staff stats",
+        path: format!("/stats?site={site_id}&from={from}&to={to}"),
+    };
+    (jar, page.render()).into_response()
+}
+
+/// `16/11/2026`, as dates are written in Greece.
+fn day(date: Date) -> String {
+    date.strftime("%d/%m/%Y").to_string()
+}
+
+fn minutes(m: &Messages, seconds: Option<f64>) -> String {
+    match seconds {
+        Some(s) => m.get_with("stats-minutes", &[("value", &format!("{:.0}", s / 60.0))]),
+        None => "–".to_owned(),
+    }
+}
+
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "–".to_owned(), |s| format!("{:.0}%", s * 100.0))
+}
+
+fn kpis(m: &Messages, f: &Figures) -> String {
+    let t = &f.totals;
+    let cards = [
+        ("stats-issued", t.issued.to_string()),
+        ("stats-served", t.served.to_string()),
+        ("stats-no-show", t.no_show.to_string()),
+        ("stats-mean-wait", minutes(m, t.wait.mean_s)),
+        ("stats-median-wait", minutes(m, t.wait.median_s)),
+        ("stats-p90-wait", minutes(m, t.wait.p90_s.map(|s| s as f64))),
+        ("stats-within-target", percent(t.within_target)),
+        ("stats-mean-service", minutes(m, t.service.mean_s)),
+    ];
+    let cards: String = cards
+        .iter()
+        .map(|(key, value)| {
+            format!(
+                r#"<div class="kpi"><span class="kpi-value">{}</span><span class="kpi-label">{}</span></div>"#,
+                esc(value),
+                esc(&m.get(key))
+            )
+        })
+        .collect();
+    format!(
+        r#"<section class="kpis" aria-label="{}">{cards}</section>"#,
+        esc(&m.get("stats-title"))
+    )
+}
+
+fn live_section(
+    m: &Messages,
+    live: &LiveToday,
+    name: &dyn Fn(Section, &str) -> String,
+    at: &str,
+) -> String {
+    let rows: String = if live.waiting.is_empty() {
+        format!(
+            r#"<p class="muted">{}</p>"#,
+            esc(&m.get("stats-nobody-waiting"))
+        )
+    } else {
+        let rows: String = live
+            .waiting
+            .iter()
+            .map(|(service, n, longest)| {
+                format!(
+                    "<tr><td>{}</td><td class=\"num\">{n}</td><td class=\"num\">{}</td></tr>",
+                    esc(&name(Section::Service, service)),
+                    esc(&minutes(m, Some(longest.as_secs_f64())))
+                )
+            })
+            .collect();
+        format!(
+            r#"<table class="stats"><thead><tr><th>{}</th><th class="num">{}</th><th class="num">{}</th></tr></thead><tbody>{rows}</tbody></table>"#,
+            esc(&m.get("stats-by-service")),
+            esc(&m.get("stats-waiting-now")),
+            esc(&m.get("stats-longest-now")),
+        )
+    };
+    format!(
+        r#"<section class="card live-today no-print"><h2>{}</h2><p>{}</p>{rows}</section>"#,
+        esc(&m.get_with("stats-now", &[("at", at)])),
+        esc(&m.get_with(
+            "stats-desks-now",
+            &[
+                ("open", &live.desks_open.to_string()),
+                ("paused", &live.desks_paused.to_string()),
+                ("serving", &live.desks_serving.to_string()),
+            ]
+        )),
+    )
+}
+
+fn charts_section(m: &Messages, f: &Figures) -> String {
+    if !charts::has_data(f) {
+        return format!(r#"<p class="card">{}</p>"#, esc(&m.get("stats-no-data")));
+    }
+    let weekdays: Vec<&str> = (1..=7)
+        .map(|d| weekday_name(&d.to_string(), &m.lang))
+        .collect();
+    let words = Words {
+        waits_title: &m.get("chart-waits"),
+        minutes: &m.get("chart-minutes"),
+        tickets: &m.get("chart-tickets"),
+        by_hour_title: &m.get("chart-by-hour"),
+        mean_wait_min: &m.get("chart-mean-wait"),
+        heatmap_title: &m.get("chart-heatmap"),
+        weekdays: [
+            weekdays[0],
+            weekdays[1],
+            weekdays[2],
+            weekdays[3],
+            weekdays[4],
+            weekdays[5],
+            weekdays[6],
+        ],
+        daily_title: &m.get("chart-daily"),
+        no_data: &m.get("stats-no-data"),
+    };
+    let figure = |svg: String, title: &str| {
+        format!(
+            r#"<figure class="chart" role="img" aria-label="{}">{svg}</figure>"#,
+            esc(title)
+        )
+    };
+    format!(
+        r#"<section class="charts">{}{}{}{}</section>"#,
+        figure(charts::waits(f, &words), words.waits_title),
+        figure(charts::by_hour(f, &words), words.by_hour_title),
+        figure(charts::heatmap(f, &words), words.heatmap_title),
+        figure(charts::daily(f, &words), words.daily_title),
+    )
+}
+
+fn tables(m: &Messages, f: &Figures, name: &dyn Fn(Section, &str) -> String) -> String {
+    if !charts::has_data(f) {
+        return String::new();
+    }
+    let table = |title: &str, section: Section, groups: &[Group]| {
+        let rows: String = groups
+            .iter()
+            .filter(|g| g.arrivals > 0)
+            .map(|g| {
+                format!(
+                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                    esc(&name(section, &g.key)),
+                    g.arrivals,
+                    g.served,
+                    g.no_show,
+                    esc(&minutes(m, g.wait.mean_s)),
+                    esc(&minutes(m, g.wait.median_s)),
+                    esc(&minutes(m, g.wait.p90_s.map(|s| s as f64))),
+                    esc(&percent(g.within_target)),
+                    esc(&minutes(m, g.service.mean_s)),
+                )
+            })
+            .collect();
+        let headings: String = [
+            "stats-name",
+            "stats-arrivals",
+            "stats-served",
+            "stats-no-show",
+            "stats-mean-wait",
+            "stats-median-wait",
+            "stats-p90-wait",
+            "stats-within-target",
+            "stats-mean-service",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let class = if i == 0 { "" } else { r#" class="num""# };
+            format!("<th{class}>{}</th>", esc(&m.get(key)))
+        })
+        .collect();
+        format!(
+            r#"<section class="card table-card"><h2>{}</h2><table class="stats"><thead><tr>{headings}</tr></thead><tbody>{rows}</tbody></table></section>"#,
+            esc(title)
+        )
+    };
+    [
+        table(&m.get("stats-by-service"), Section::Service, &f.by_service),
+        table(&m.get("stats-by-desk"), Section::Desk, &f.by_desk),
+        table(&m.get("stats-by-staff"), Section::Staff, &f.by_staff),
+        table(&m.get("stats-by-weekday"), Section::Weekday, &f.by_weekday),
+    ]
+    .concat()
+}
