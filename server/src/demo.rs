@@ -34,6 +34,8 @@ pub enum DemoError {
     Engine(#[from] EngineError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
     #[error("the calendar: {0}")]
     Calendar(#[from] jiff::Error),
 }
@@ -278,4 +280,105 @@ pub fn staff_labels(site: &Site) -> HashMap<String, String> {
         .enumerate()
         .map(|(i, d)| (d.id.clone(), format!("staff-{}", i + 1)))
         .collect()
+}
+
+/// Fills `store` with `tickets` served tickets at `site`, spread over the 250 working days
+/// ending `last_day`, written straight into the tickets table in one transaction: the
+/// statistics benchmark's years of a busy centre, made in seconds (no events: the statistics
+/// do not read them). Waits of 0–60 minutes, services of 5–45 minutes, desks in turn.
+pub fn bulk_history(
+    store: &Store,
+    config: &Config,
+    site_id: &str,
+    tickets: u64,
+    last_day: Date,
+    seed: u64,
+) -> Result<u64, DemoError> {
+    use seira_protocol::{Ticket, TicketState};
+    let site = config
+        .site(site_id)
+        .ok_or_else(|| EngineError::NotFound {
+            what: "site",
+            id: site_id.to_owned(),
+        })?
+        .clone();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut days = Vec::new();
+    let mut day = last_day;
+    while days.len() < 250 {
+        if day.weekday().to_monday_one_offset() <= 5 {
+            days.push(day);
+        }
+        day = day.yesterday()?;
+    }
+    let per_day = tickets.div_ceil(days.len() as u64).max(1);
+    let staff = staff_labels(&site);
+    store.write(|tx| {
+        let mut made = 0u64;
+        'days: for day in &days {
+            let opens = at(&site, *day, OPENS)?;
+            for seq in 1..=per_day {
+                if made == tickets {
+                    break 'days;
+                }
+                let service = &site.services[rng.random_range(0..site.services.len())];
+                let desk = &site.desks[rng.random_range(0..site.desks.len())];
+                let queued_at = opens + SignedDuration::from_secs(rng.random_range(0..6 * 3600));
+                let called_at = queued_at + SignedDuration::from_secs(rng.random_range(0..3600));
+                let started_at = called_at + SignedDuration::from_secs(rng.random_range(20..120));
+                let finished_at =
+                    started_at + SignedDuration::from_secs(rng.random_range(300..2700));
+                let id = format!("bulk{made:012}");
+                let mut ticket = Ticket {
+                    id: id.clone(),
+                    number: format!("{}{seq:03}", service.prefix),
+                    site: site.id.clone(),
+                    service: service.id.clone(),
+                    state: TicketState::Waiting,
+                    priority: None,
+                    channel: Channel::Kiosk,
+                    lang: None,
+                    desk: None,
+                    recalls: 0,
+                    step: 1,
+                    issued_at: queued_at,
+                    queued_at,
+                    called_at: None,
+                    started_at: None,
+                    finished_at: None,
+                    inaccurate_time: false,
+                };
+                crate::store::insert_ticket(
+                    tx,
+                    &crate::store::NewTicket {
+                        ticket: ticket.clone(),
+                        visit_id: id.clone(),
+                        day: *day,
+                        // Unique per service and day whatever the draw: the running count.
+                        seq: made as u32 + 1,
+                        request_id: None,
+                    },
+                )?;
+                ticket.state = if rng.random::<f64>() < 0.06 {
+                    TicketState::NoShow
+                } else {
+                    TicketState::Done
+                };
+                ticket.desk = Some(desk.id.clone());
+                ticket.called_at = Some(called_at);
+                ticket.started_at = (ticket.state == TicketState::Done).then_some(started_at);
+                ticket.finished_at = Some(finished_at);
+                crate::store::set_state(tx, &ticket)?;
+                crate::store::call_ticket(
+                    tx,
+                    &id,
+                    called_at,
+                    false,
+                    staff.get(&desk.id).map(String::as_str),
+                )?;
+                made += 1;
+            }
+        }
+        Ok::<_, DemoError>(made)
+    })
 }

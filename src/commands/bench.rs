@@ -35,6 +35,17 @@ pub struct Args {
     /// Seconds of idle window measured with --display.
     #[arg(long, default_value_t = 60)]
     pub idle_seconds: u64,
+    /// Measure the statistics instead: a month and a year of figures over databases of
+    /// these many tickets.
+    #[arg(long)]
+    pub stats: bool,
+    /// Database sizes measured with --stats.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "10000,100000,500000,1000000"
+    )]
+    pub sizes: Vec<u64>,
 }
 
 const DESKS: usize = 16;
@@ -278,6 +289,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if args.display {
         return display_bench(args.calls, args.idle_seconds);
+    }
+    if args.stats {
+        return stats_bench(&args.sizes);
     }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
@@ -609,5 +623,49 @@ fn display_bench(calls: usize, idle_seconds: u64) -> anyhow::Result<ExitCode> {
         rss / 1024
     );
     drop(server);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The statistics over databases of a busy centre's years: each size is a fresh database with
+/// that many served tickets over 250 working days ending yesterday; the figures for the last
+/// month (30 days) and for the last year (365 days) are computed five times each, as the page
+/// and the API compute them (read, then arithmetic), and the median is reported.
+fn stats_bench(sizes: &[u64]) -> anyhow::Result<ExitCode> {
+    let config = seira_server::config::Config::embedded();
+    let today = jiff::Timestamp::now().in_tz("Europe/Athens")?.date();
+    let yesterday = today.yesterday()?;
+    println!(
+        "| tickets in the database | fill | month (30 days) | year (365 days) | rows in the year |"
+    );
+    println!("| --- | --- | --- | --- | --- |");
+    for &size in sizes {
+        let dir = tempfile::tempdir()?;
+        let store = seira_server::store::Store::open(&dir.path().join("stats.db"))?;
+        let filled = Instant::now();
+        let made = seira_server::demo::bulk_history(&store, &config, "chania", size, yesterday, 1)?;
+        let fill = filled.elapsed();
+        let time = |days: i64| -> anyhow::Result<(Duration, u64)> {
+            let from = today.checked_sub(jiff::SignedDuration::from_hours(24 * (days - 1)))?;
+            let mut runs = Vec::new();
+            let mut rows = 0;
+            for _ in 0..5 {
+                let started = Instant::now();
+                let figures = store
+                    .read(|tx| seira_server::engine::figures(tx, &config, "chania", from, today))?;
+                runs.push(started.elapsed());
+                rows = figures.totals.arrivals;
+            }
+            runs.sort();
+            Ok((runs[runs.len() / 2], rows))
+        };
+        let (month, _) = time(30)?;
+        let (year, rows) = time(365)?;
+        println!(
+            "| {made} | {:.1} s | {:.0} ms | {:.0} ms | {rows} |",
+            fill.as_secs_f64(),
+            month.as_secs_f64() * 1000.0,
+            year.as_secs_f64() * 1000.0
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

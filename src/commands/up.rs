@@ -148,6 +148,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!();
         println!("  staff sign-in       http://{addr}/login");
         println!("  lobby board         http://{addr}/board/chania");
+        println!("  statistics          http://{addr}/stats   (sign in as demo-manager)");
         println!("  API documentation   http://{addr}/api/v1/docs");
         println!("  health              http://{addr}/healthz");
         println!();

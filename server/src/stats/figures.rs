@@ -15,6 +15,7 @@
 //! - *Within target*: the share of measured waits no longer than the service's target wait.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -26,12 +27,13 @@ use utoipa::ToSchema;
 /// One visit step, as the statistics need it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepRow {
-    pub service: String,
+    // Shared strings: a year holds a million rows naming a handful of services and desks.
+    pub service: Arc<str>,
     pub state: TicketState,
     pub step: u32,
-    pub desk: Option<String>,
+    pub desk: Option<Arc<str>>,
     /// Who called it (the staff member's account or the desk token's label).
-    pub staff: Option<String>,
+    pub staff: Option<Arc<str>>,
     pub queued_at: Timestamp,
     pub called_at: Option<Timestamp>,
     pub started_at: Option<Timestamp>,
@@ -55,22 +57,31 @@ impl Times {
         if seconds.is_empty() {
             return Times::default();
         }
-        seconds.sort_unstable();
         let n = seconds.len();
         let sum: i64 = seconds.iter().sum();
+        let max = seconds.iter().copied().max();
+        // Order statistics by selection, not by sorting: a year holds a million waits, and
+        // the figures are a dozen such lists.
+        let mut nth = |k: usize| -> (i64, i64) {
+            let (below, &mut value, _) = seconds.select_nth_unstable(k);
+            let before = below.iter().copied().max().unwrap_or(value);
+            (before, value)
+        };
         let median = if n % 2 == 1 {
-            seconds[n / 2] as f64
+            nth(n / 2).1 as f64
         } else {
-            (seconds[n / 2 - 1] + seconds[n / 2]) as f64 / 2.0
+            let (before, value) = nth(n / 2);
+            (before + value) as f64 / 2.0
         };
         // Nearest rank: the ⌈0.9·n⌉-th smallest.
         let rank = (n * 9).div_ceil(10).max(1);
+        let p90 = nth(rank - 1).1;
         Times {
             count: n as u64,
             mean_s: Some(sum as f64 / n as f64),
             median_s: Some(median),
-            p90_s: Some(seconds[rank - 1]),
-            max_s: seconds.last().copied(),
+            p90_s: Some(p90),
+            max_s: max,
         }
     }
 }
@@ -212,9 +223,9 @@ pub fn compute(
     rows: &[StepRow],
 ) -> Figures {
     let mut totals = Tally::default();
-    let mut services: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut desks: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut staff: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut services: BTreeMap<Arc<str>, Tally> = BTreeMap::new();
+    let mut desks: BTreeMap<Arc<str>, Tally> = BTreeMap::new();
+    let mut staff: BTreeMap<Arc<str>, Tally> = BTreeMap::new();
     let mut hours: Vec<Tally> = (0..24).map(|_| Tally::default()).collect();
     let mut weekdays: Vec<Tally> = (0..7).map(|_| Tally::default()).collect();
     let mut days: BTreeMap<Date, Tally> = BTreeMap::new();
@@ -247,7 +258,7 @@ pub fn compute(
             (TicketState::Done, Some(start), Some(end)) if measured => Some(seconds(start, end)),
             _ => None,
         };
-        let target = targets.get(&row.service).map(|t| t.as_secs());
+        let target = targets.get(&*row.service).map(|t| t.as_secs());
         if let Some(wait) = wait {
             let minutes = (wait / 60) as u32;
             let bar = BUCKETS
@@ -281,8 +292,10 @@ pub fn compute(
             .add(row, wait, service, target);
     }
 
-    let groups = |map: BTreeMap<String, Tally>| -> Vec<Group> {
-        map.into_iter().map(|(key, t)| t.finish(key)).collect()
+    let groups = |map: BTreeMap<Arc<str>, Tally>| -> Vec<Group> {
+        map.into_iter()
+            .map(|(key, t)| t.finish(key.to_string()))
+            .collect()
     };
     Figures {
         site: site.to_owned(),
@@ -479,6 +492,35 @@ mod tests {
         assert_eq!(f.totals.wait, Times::default());
         assert_eq!(f.totals.within_target, None);
         assert_eq!(f.by_day.len(), 1);
+    }
+
+    #[test]
+    fn selection_gives_what_sorting_gives() {
+        // A fixed pseudo-random list, with repeats, of every length up to 60.
+        let mut x: i64 = 7;
+        for n in 1..60usize {
+            let list: Vec<i64> = (0..n)
+                .map(|_| {
+                    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+                    x % 50
+                })
+                .collect();
+            let mut sorted = list.clone();
+            sorted.sort_unstable();
+            let median = if n % 2 == 1 {
+                sorted[n / 2] as f64
+            } else {
+                (sorted[n / 2 - 1] + sorted[n / 2]) as f64 / 2.0
+            };
+            let t = Times::of(list);
+            assert_eq!(t.median_s, Some(median), "{sorted:?}");
+            assert_eq!(
+                t.p90_s,
+                Some(sorted[(n * 9).div_ceil(10) - 1]),
+                "{sorted:?}"
+            );
+            assert_eq!(t.max_s, sorted.last().copied());
+        }
     }
 
     #[test]

@@ -126,7 +126,8 @@ const MIGRATIONS: &[&str] = &[
     );
     "#,
     // 5: statistics: who called each ticket (a staff account, or a desk token's label), and
-    // the steps of a site by the time they joined a queue.
+    // the steps of a site by the time they joined a queue, with every column the figures read
+    // (a covering index: a year is one range scan, without a lookup per row).
     r#"
     ALTER TABLE tickets ADD COLUMN served_by TEXT;
     UPDATE tickets SET served_by = (
@@ -134,7 +135,8 @@ const MIGRATIONS: &[&str] = &[
         WHERE events.ticket_id = tickets.id AND events.kind = 'ticket_called'
         ORDER BY events.id DESC LIMIT 1
     ) WHERE called_at IS NOT NULL;
-    CREATE INDEX tickets_site_queued ON tickets (site, queued_at);
+    CREATE INDEX tickets_stats ON tickets (site, queued_at, service, state, step, desk,
+        served_by, called_at, started_at, finished_at, inaccurate_time);
     "#,
 ];
 

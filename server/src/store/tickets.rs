@@ -227,10 +227,34 @@ pub fn stat_rows(
          WHERE site = ?1 AND queued_at >= ?2 AND queued_at < ?3",
     )?;
     let mut rows = stmt.query(params![site, to_ms(from), to_ms(to)])?;
+    // Service ids, desks and staff repeat on every row: one shared copy of each. They are
+    // few (a site's services, desks and staff), so a list beats a hash map here.
+    let mut names: Vec<std::sync::Arc<str>> = Vec::new();
+    let mut name =
+        |value: rusqlite::types::ValueRef<'_>| -> rusqlite::Result<Option<std::sync::Arc<str>>> {
+            let text = match value {
+                rusqlite::types::ValueRef::Null => return Ok(None),
+                other => other.as_str().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        0,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
+                })?,
+            };
+            if let Some(shared) = names.iter().find(|n| ***n == *text) {
+                return Ok(Some(shared.clone()));
+            }
+            let shared: std::sync::Arc<str> = text.into();
+            names.push(shared.clone());
+            Ok(Some(shared))
+        };
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        let state: String = row.get(1)?;
-        let state = TicketState::parse(&state).ok_or_else(|| {
+        let state = row.get_ref(1)?.as_str().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
+        })?;
+        let state = TicketState::parse(state).ok_or_else(|| {
             rusqlite::Error::FromSqlConversionFailure(
                 1,
                 rusqlite::types::Type::Text,
@@ -238,11 +262,11 @@ pub fn stat_rows(
             )
         })?;
         out.push(crate::stats::StepRow {
-            service: row.get(0)?,
+            service: name(row.get_ref(0)?)?.unwrap_or_else(|| "".into()),
             state,
             step: row.get(2)?,
-            desk: row.get(3)?,
-            staff: row.get(4)?,
+            desk: name(row.get_ref(3)?)?,
+            staff: name(row.get_ref(4)?)?,
             queued_at: from_ms(row.get(5)?),
             called_at: row.get::<_, Option<i64>>(6)?.map(from_ms),
             started_at: row.get::<_, Option<i64>>(7)?.map(from_ms),
