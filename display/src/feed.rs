@@ -13,10 +13,11 @@ use seira_protocol::{Board, Event, EventKind};
 /// What the feed tells the screen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Update {
-    /// The whole board: at start, and again after the site's settings change.
-    Board(Board),
+    /// The whole board: at start, and again after the site's settings change (boxed: it is
+    /// big and rare, events are small and many).
+    Board(Box<Board>),
     /// One event, in order, each once.
-    Event(Event),
+    Event(Box<Event>),
     /// The server is reachable again (the stream is open).
     Online,
     /// The server cannot be reached; the feed keeps trying.
@@ -72,7 +73,7 @@ async fn follow(client: &Client, site: &str, send: impl Fn(Update) -> bool) {
                 // applied one by one and announced.
                 last_event_id.get_or_insert(board.last_event_id);
                 need_board = false;
-                if !send(Update::Board(board)) {
+                if !send(Update::Board(Box::new(board))) {
                     return Ok(Flow::Stop);
                 }
             }
@@ -93,7 +94,7 @@ async fn follow(client: &Client, site: &str, send: impl Fn(Update) -> bool) {
                 let event = event?;
                 last_event_id = Some(event.id);
                 let reload = event.kind == EventKind::SettingsChanged;
-                if !send(Update::Event(event)) {
+                if !send(Update::Event(Box::new(event))) {
                     return Ok(Flow::Stop);
                 }
                 if reload {

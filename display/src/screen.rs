@@ -38,8 +38,8 @@ impl Live {
     pub fn receive(&mut self, update: Update) {
         match update {
             Update::Board(board) => match &mut self.state {
-                Some(state) => state.reload(board),
-                None => self.state = Some(BoardState::new(board)),
+                Some(state) => state.reload(*board),
+                None => self.state = Some(BoardState::new(*board)),
             },
             Update::Event(event) => {
                 if let Some(state) = &mut self.state {
@@ -219,7 +219,7 @@ fn blink(
     } else {
         redraw.write(RequestRedraw);
         let left = until - now;
-        (left.as_millis() / BLINK_STEP.as_millis()) % 2 == 0
+        (left.as_millis() / BLINK_STEP.as_millis()).is_multiple_of(2)
     };
     for mut colour in &mut cards {
         colour.0 = if lit { AMBER } else { AMBER_DIM };

@@ -121,7 +121,7 @@ fn the_headless_board_shows_each_call_once_and_keeps_it_while_offline() {
     // Before the board: a connecting mark, no calls.
     assert!(texts(&mut app).iter().any(|t| t.starts_with("Σύνδεση")));
 
-    updates.send(Update::Board(board())).unwrap();
+    updates.send(Update::Board(Box::new(board()))).unwrap();
     updates.send(Update::Online).unwrap();
     app.update();
     let shown = texts(&mut app);
@@ -140,11 +140,15 @@ fn the_headless_board_shows_each_call_once_and_keeps_it_while_offline() {
     assert!(announced(&app).is_empty(), "the board's calls are old news");
 
     updates
-        .send(Update::Event(called(6, "t2", "A002", "chania-3", 1)))
+        .send(Update::Event(Box::new(called(
+            6, "t2", "A002", "chania-3", 1,
+        ))))
         .unwrap();
     // The same event again (a reconnect that overlaps) changes nothing.
     updates
-        .send(Update::Event(called(6, "t2", "A002", "chania-3", 1)))
+        .send(Update::Event(Box::new(called(
+            6, "t2", "A002", "chania-3", 1,
+        ))))
         .unwrap();
     app.update();
     let view = app.world().resource::<Shown>().view.clone().unwrap();

@@ -58,7 +58,7 @@ fn svg(draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), Stri
     }
 }
 
-fn caption<'a>(text: &'a str) -> (&'a str, TextStyle<'static>) {
+fn caption(text: &str) -> (&str, TextStyle<'static>) {
     (text, (FONT, 17).into_font().color(&INK))
 }
 

@@ -212,18 +212,15 @@ async fn a_known_day_gives_known_figures_in_json_csv_and_xlsx() {
     let services = book.worksheet_range("Υπηρεσίες").unwrap();
     let row = services
         .rows()
-        .find(|r| r[0].to_string() == "Ψυχοκοινωνική στήριξη")
+        .find(|r| r[0] == "Ψυχοκοινωνική στήριξη")
         .unwrap();
     let heading = services.rows().nth(2).unwrap();
     let col = heading
         .iter()
-        .position(|h| h.to_string() == "μέγιστη αναμονή (λεπτά)")
+        .position(|h| *h == "μέγιστη αναμονή (λεπτά)")
         .unwrap();
     assert_eq!(row[col].as_f64(), Some(30.0));
-    let col = heading
-        .iter()
-        .position(|h| h.to_string() == "αφίξεις")
-        .unwrap();
+    let col = heading.iter().position(|h| *h == "αφίξεις").unwrap();
     assert_eq!(row[col].as_f64(), Some(1.0));
 }
 
