@@ -811,12 +811,25 @@ pub fn live_today(
     site_id: &str,
     now: Timestamp,
 ) -> Result<crate::stats::LiveToday> {
+    let site = config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
     let desks = desks(tx, config, site_id)?;
     let count = |state: DeskState| desks.iter().filter(|d| d.state == state).count() as u32;
     Ok(crate::stats::LiveToday {
-        waiting: store::waiting_now(tx, site_id)?
+        site: site.id.clone(),
+        at: now,
+        queues: store::waiting_now(tx, site_id)?
             .into_iter()
-            .map(|(service, n, since)| (service, n, now.duration_since(since)))
+            .map(|(service, waiting, since)| crate::stats::LiveQueue {
+                names: site
+                    .service(&service)
+                    .map(|s| s.names.clone())
+                    .unwrap_or_default(),
+                service,
+                waiting,
+                longest_wait_s: now.duration_since(since).as_secs().max(0),
+            })
             .collect(),
         desks_open: count(DeskState::Open),
         desks_paused: count(DeskState::Paused),

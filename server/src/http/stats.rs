@@ -12,8 +12,8 @@ use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{Auth, Query};
 use crate::engine;
-use crate::stats::Figures;
 use crate::stats::export::{self, Section};
+use crate::stats::{Figures, LiveToday};
 
 /// The longest period asked at once: a year, with a leap day.
 const LONGEST_PERIOD_DAYS: i32 = 366;
@@ -25,6 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stats))
         .routes(routes!(stats_csv))
         .routes(routes!(stats_xlsx))
+        .routes(routes!(stats_live))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -266,4 +267,40 @@ async fn stats_xlsx(
         format!("seira-{}-{}-{}.xlsx", period.site, period.from, period.to),
         body,
     ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LiveQuery {
+    /// Site id, e.g. `chania`.
+    pub site: String,
+}
+
+/// Today at a site, now: who waits for which service and for how long, and how many desks
+/// are open, paused and serving. The managers' page refreshes it every 30 s.
+#[utoipa::path(
+    get, path = "/api/v1/stats/live", tag = "stats",
+    params(LiveQuery),
+    responses(
+        (status = 200, body = LiveToday),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn stats_live(
+    State(app): State<AppState>,
+    auth: Auth,
+    Query(query): Query<LiveQuery>,
+) -> ApiResult<axum::Json<LiveToday>> {
+    let site = query.site;
+    if app.config().site(&site).is_none() {
+        return Err(ApiError::not_found(format!("there is no site `{site}`")));
+    }
+    auth.require(|c| c.may_read_stats(&site))?;
+    let now = app.now();
+    let live = app
+        .read(move |tx, config| engine::live_today(tx, config, &site, now))
+        .await?;
+    Ok(axum::Json(live))
 }

@@ -196,7 +196,12 @@ pub async fn page(
         title: m.get("stats-title"),
         body,
         script: Some("stats.js"),
-        context: None,
+        context: Some(super::layout::json_block(&serde_json::json!({
+            "lang": m.lang,
+            "now": m.get("stats-now"),
+            "desks": m.get("stats-desks-now"),
+            "minutes": m.get("stats-minutes"),
+        }))),
         body_class: "staff stats",
         path: format!("/stats?site={site_id}&from={from}&to={to}"),
     };
@@ -253,34 +258,28 @@ fn live_section(
     name: &dyn Fn(Section, &str) -> String,
     at: &str,
 ) -> String {
-    let rows: String = if live.waiting.is_empty() {
-        format!(
-            r#"<p class="muted">{}</p>"#,
-            esc(&m.get("stats-nobody-waiting"))
-        )
-    } else {
-        let rows: String = live
-            .waiting
-            .iter()
-            .map(|(service, n, longest)| {
-                format!(
-                    "<tr><td>{}</td><td class=\"num\">{n}</td><td class=\"num\">{}</td></tr>",
-                    esc(&name(Section::Service, service)),
-                    esc(&minutes(m, Some(longest.as_secs_f64())))
-                )
-            })
-            .collect();
-        format!(
-            r#"<table class="stats"><thead><tr><th>{}</th><th class="num">{}</th><th class="num">{}</th></tr></thead><tbody>{rows}</tbody></table>"#,
-            esc(&m.get("stats-by-service")),
-            esc(&m.get("stats-waiting-now")),
-            esc(&m.get("stats-longest-now")),
-        )
-    };
+    let rows: String = live
+        .queues
+        .iter()
+        .map(|q| {
+            format!(
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                esc(&name(Section::Service, &q.service)),
+                q.waiting,
+                esc(&minutes(m, Some(q.longest_wait_s as f64)))
+            )
+        })
+        .collect();
+    // The script refreshes this section from /api/v1/stats/live every 30 s.
     format!(
-        r#"<section class="card live-today no-print"><h2>{}</h2><p>{}</p>{rows}</section>"#,
-        esc(&m.get_with("stats-now", &[("at", at)])),
-        esc(&m.get_with(
+        r#"<section class="card live-today no-print" id="live-today" data-site="{site}">
+<h2 id="live-heading">{heading}</h2><p id="live-desks">{desks}</p>
+<p id="live-nobody" class="muted"{nobody_hidden}>{nobody}</p>
+<table class="stats" id="live-table"{table_hidden}><thead><tr><th>{by_service}</th><th class="num">{waiting}</th><th class="num">{longest}</th></tr></thead><tbody id="live-rows">{rows}</tbody></table>
+</section>"#,
+        site = esc(&live.site),
+        heading = esc(&m.get_with("stats-now", &[("at", at)])),
+        desks = esc(&m.get_with(
             "stats-desks-now",
             &[
                 ("open", &live.desks_open.to_string()),
@@ -288,6 +287,20 @@ fn live_section(
                 ("serving", &live.desks_serving.to_string()),
             ]
         )),
+        nobody_hidden = if live.queues.is_empty() {
+            ""
+        } else {
+            " hidden"
+        },
+        nobody = esc(&m.get("stats-nobody-waiting")),
+        table_hidden = if live.queues.is_empty() {
+            " hidden"
+        } else {
+            ""
+        },
+        by_service = esc(&m.get("stats-by-service")),
+        waiting = esc(&m.get("stats-waiting-now")),
+        longest = esc(&m.get("stats-longest-now")),
     )
 }
 

@@ -14,12 +14,25 @@ pub mod figures;
 pub use figures::{Figures, Group, StepRow, Times, compute, period_bounds};
 
 /// Today at a site, now: who waits, for how long, and what the desks do.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct LiveToday {
-    /// Per service with someone waiting: its id, how many wait, and the longest wait so far.
-    pub waiting: Vec<(String, u32, jiff::SignedDuration)>,
+    pub site: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: jiff::Timestamp,
+    /// The services with someone waiting.
+    pub queues: Vec<LiveQueue>,
     pub desks_open: u32,
     pub desks_paused: u32,
-    /// Open desks with a citizen called or in service.
+    /// Desks with a citizen called or in service.
     pub desks_serving: u32,
+}
+
+/// One service's queue now.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct LiveQueue {
+    pub service: String,
+    pub names: seira_protocol::Names,
+    pub waiting: u32,
+    /// How long the first in line has waited, in seconds.
+    pub longest_wait_s: i64,
 }

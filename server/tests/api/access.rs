@@ -115,6 +115,7 @@ const ROUTES: &[Route] = &[
     route("get", "/api/v1/stats", MANAGERS, None),
     route("get", "/api/v1/stats.csv", MANAGERS, None),
     route("get", "/api/v1/stats.xlsx", MANAGERS, None),
+    route("get", "/api/v1/stats/live", MANAGERS, None),
     route("get", "/api/v1/admin/sites/{site}/settings", ADMIN, None),
     route(
         "put",

@@ -516,6 +516,18 @@ async fn a_manager_reads_the_last_month_in_the_browser() {
     assert_eq!(file.status(), 200);
     assert!(file.bytes().await.unwrap().starts_with(b"PK"));
 
+    // Today, now, follows the queue: a citizen takes a ticket, the panel shows it.
+    wait_text(client, "#live-nobody", "Κανείς δεν περιμένει").await;
+    app.issue("psychosocial", None).await;
+    client
+        .execute(
+            "document.dispatchEvent(new Event('visibilitychange'))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_text(client, "#live-rows", "Ψυχοκοινωνική στήριξη").await;
+
     client.set_window_size(1366, 2600).await.unwrap();
     screenshot(client, "stats").await;
     client

@@ -139,6 +139,22 @@ async fn a_known_day_gives_known_figures_in_json_csv_and_xlsx() {
     // 4 min; 10 min; 25 min; 30 min.
     assert_eq!(bars, [1, 0, 1, 0, 1, 1, 0, 0, 0]);
 
+    // Today, now (11:26): T4 has waited 26 minutes; desks 1 and 3 are open, neither serving.
+    let (status, live) = app.get("/api/v1/stats/live?site=chania", "manager").await;
+    assert_eq!(status, StatusCode::OK, "{live}");
+    assert_eq!(live["queues"].as_array().unwrap().len(), 1);
+    assert_eq!(live["queues"][0]["service"], "benefits");
+    assert_eq!(live["queues"][0]["waiting"], 1);
+    assert_eq!(live["queues"][0]["longest_wait_s"], 26 * 60);
+    assert_eq!(
+        (
+            &live["desks_open"],
+            &live["desks_paused"],
+            &live["desks_serving"]
+        ),
+        (&2.into(), &0.into(), &0.into())
+    );
+
     // The CSV: the same figures, in minutes, one row per slice.
     let csv = app
         .http
