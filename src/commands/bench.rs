@@ -81,15 +81,7 @@ struct Server {
 
 impl Server {
     fn rss_kib(&self) -> Option<u64> {
-        let pid = self.child.id()?;
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        status
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))?
-            .split_whitespace()
-            .nth(1)?
-            .parse()
-            .ok()
+        rss_kib(self.child.id()?)
     }
 }
 
@@ -155,16 +147,13 @@ struct Figures {
 impl Figures {
     fn line(&mut self, what: &str, clients: usize) -> String {
         self.latencies.sort();
-        let pct = |p: f64| {
-            let i = ((self.latencies.len() as f64 * p).ceil() as usize).saturating_sub(1);
-            self.latencies.get(i).copied().unwrap_or_default()
-        };
+        let pct = |p: f64| percentile(&self.latencies, p);
         format!(
             "| {what} | {clients} | {} | {:.0}/s | {:.2} ms | {:.2} ms |",
             self.count,
             self.count as f64 / self.elapsed.as_secs_f64(),
-            pct(0.50).as_secs_f64() * 1000.0,
-            pct(0.99).as_secs_f64() * 1000.0,
+            pct(0.50),
+            pct(0.99),
         )
     }
 }
@@ -383,19 +372,42 @@ fn timing_printer() -> anyhow::Result<(u16, std::sync::mpsc::Receiver<Instant>)>
 
 /// Touch to first printer byte, through the real kiosk (model, worker threads, protocol
 /// client, printer driver) against a real server process; no window is drawn.
+/// A `seira server` on the bench configuration in a temporary folder, with its runtime.
+struct BenchSite {
+    server: Server,
+    dir: tempfile::TempDir,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl BenchSite {
+    fn start() -> anyhow::Result<BenchSite> {
+        let runtime = tokio::runtime::Runtime::new()?;
+        let dir = tempfile::tempdir()?;
+        let config = dir.path().join("bench.toml");
+        std::fs::write(&config, bench_config())?;
+        let server = runtime.block_on(start_server(dir.path(), &config))?;
+        Ok(BenchSite {
+            server,
+            dir,
+            _runtime: runtime,
+        })
+    }
+
+    /// A new token on the bench database (`seira token create` with `args`).
+    fn token(&self, args: &[&str]) -> anyhow::Result<String> {
+        let config = self.dir.path().join("bench.toml");
+        let config = config.to_str().context("temporary path is not UTF-8")?;
+        let mut all = args.to_vec();
+        all.extend(["--config", config]);
+        token(&self.dir.path().join("bench.db"), &all)
+    }
+}
+
 fn kiosk_bench(touches: usize) -> anyhow::Result<ExitCode> {
     use seira_kiosk::model::{Event, Screen, Touch};
-    let runtime = tokio::runtime::Runtime::new()?;
-    let dir = tempfile::tempdir()?;
-    let config = dir.path().join("bench.toml");
-    std::fs::write(&config, bench_config())?;
-    let server = runtime.block_on(start_server(dir.path(), &config))?;
-    let db = dir.path().join("bench.db");
-    let config_arg = config.to_str().context("temporary path is not UTF-8")?;
-    let token = token(
-        &db,
-        &["--role", "kiosk", "--site", "bench", "--config", config_arg],
-    )?;
+    let site = BenchSite::start()?;
+    let server = &site.server;
+    let token = site.token(&["--role", "kiosk", "--site", "bench"])?;
     let (port, first_bytes) = timing_printer()?;
     let settings = seira_kiosk::Settings {
         site: "bench".into(),
@@ -446,10 +458,7 @@ fn kiosk_bench(touches: usize) -> anyhow::Result<ExitCode> {
         app.handle(Event::Touch(Touch::Finish));
     }
     latencies.sort();
-    let pct = |p: f64| {
-        let i = ((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1);
-        latencies.get(i).copied().unwrap_or_default().as_secs_f64() * 1000.0
-    };
+    let pct = |p: f64| percentile(&latencies, p);
     println!("| operation | touches | p50 | p99 | max |");
     println!("| --- | --- | --- | --- | --- |");
     println!(
@@ -459,10 +468,11 @@ fn kiosk_bench(touches: usize) -> anyhow::Result<ExitCode> {
         pct(0.99),
         pct(1.0)
     );
-    drop(server);
+    drop(site);
     Ok(ExitCode::SUCCESS)
 }
 
+/// The `p` quantile (0–1) of sorted latencies by nearest rank, in milliseconds.
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1);
     sorted.get(i).copied().unwrap_or_default().as_secs_f64() * 1000.0
@@ -496,30 +506,11 @@ fn rss_kib(pid: u32) -> Option<u64> {
 fn display_bench(calls: usize, idle_seconds: u64) -> anyhow::Result<ExitCode> {
     use seira_display::feed::{self, Update};
     use seira_display::screen::Live;
-    let runtime = tokio::runtime::Runtime::new()?;
-    let dir = tempfile::tempdir()?;
-    let config = dir.path().join("bench.toml");
-    std::fs::write(&config, bench_config())?;
-    let server = runtime.block_on(start_server(dir.path(), &config))?;
-    let base = format!("http://{}", server.addr);
-    let db = dir.path().join("bench.db");
-    let config_arg = config.to_str().context("temporary path is not UTF-8")?;
-    let kiosk = token(
-        &db,
-        &["--role", "kiosk", "--site", "bench", "--config", config_arg],
-    )?;
-    let display = token(
-        &db,
-        &[
-            "--role", "display", "--site", "bench", "--config", config_arg,
-        ],
-    )?;
-    let staff = token(
-        &db,
-        &[
-            "--role", "staff", "--desk", "desk-1", "--config", config_arg,
-        ],
-    )?;
+    let site = BenchSite::start()?;
+    let base = format!("http://{}", site.server.addr);
+    let kiosk = site.token(&["--role", "kiosk", "--site", "bench"])?;
+    let display = site.token(&["--role", "display", "--site", "bench"])?;
+    let staff = site.token(&["--role", "staff", "--desk", "desk-1"])?;
     let http = reqwest::blocking::Client::new();
     for i in 0..calls {
         http.post(format!("{base}/api/v1/sites/bench/tickets"))
@@ -622,7 +613,7 @@ fn display_bench(calls: usize, idle_seconds: u64) -> anyhow::Result<ExitCode> {
         (cpu_end - cpu_start) / idle_seconds as f64 * 100.0,
         rss / 1024
     );
-    drop(server);
+    drop(site);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -233,12 +233,42 @@ async fn stats_csv(
     auth: Auth,
     Query(query): Query<StatsQuery>,
 ) -> ApiResult<Response> {
-    let (period, figures) = figures(&app, auth, query).await?;
-    let name = namer(&app, &period.site, &period.lang);
-    let body = export::csv(&figures, &period.lang, &name).map_err(ApiError::internal)?;
+    export_file(&app, auth, query, FileFormat::Csv).await
+}
+
+/// The two file formats of the figures.
+#[derive(Clone, Copy)]
+enum FileFormat {
+    Csv,
+    Xlsx,
+}
+
+async fn export_file(
+    app: &AppState,
+    auth: Auth,
+    query: StatsQuery,
+    format: FileFormat,
+) -> ApiResult<Response> {
+    let (period, figures) = figures(app, auth, query).await?;
+    let name = namer(app, &period.site, &period.lang);
+    let (body, content_type, extension) = match format {
+        FileFormat::Csv => (
+            export::csv(&figures, &period.lang, &name).map_err(ApiError::internal)?,
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        FileFormat::Xlsx => (
+            export::xlsx(&figures, &period.lang, &name).map_err(ApiError::internal)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
     Ok(download(
-        "text/csv; charset=utf-8",
-        format!("seira-{}-{}-{}.csv", period.site, period.from, period.to),
+        content_type,
+        format!(
+            "seira-{}-{}-{}.{extension}",
+            period.site, period.from, period.to
+        ),
         body,
     ))
 }
@@ -259,14 +289,7 @@ async fn stats_xlsx(
     auth: Auth,
     Query(query): Query<StatsQuery>,
 ) -> ApiResult<Response> {
-    let (period, figures) = figures(&app, auth, query).await?;
-    let name = namer(&app, &period.site, &period.lang);
-    let body = export::xlsx(&figures, &period.lang, &name).map_err(ApiError::internal)?;
-    Ok(download(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("seira-{}-{}-{}.xlsx", period.site, period.from, period.to),
-        body,
-    ))
+    export_file(&app, auth, query, FileFormat::Xlsx).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -118,66 +118,17 @@ pub fn by_hour(f: &Figures, w: &Words<'_>) -> String {
         (Some(&a), Some(&b)) => (a.min(8), b.max(15)),
         _ => (8, 15),
     };
-    let hours: Vec<usize> = (first..=last).collect();
-    let top = hours
-        .iter()
-        .map(|&h| f.by_hour[h].arrivals)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let wait_min = |h: usize| f.by_hour[h].wait.mean_s.map(|s| s / 60.0);
-    let top_wait = hours
-        .iter()
-        .filter_map(|&h| wait_min(h))
-        .fold(10.0_f64, f64::max);
-    svg(|root| {
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let (title, style) = caption(w.by_hour_title);
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, style)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(52)
-            .right_y_label_area_size(52)
-            .build_cartesian_2d((first..last + 1).into_segmented(), 0..top + top / 10 + 1)
-            .map_err(|e| e.to_string())?
-            .set_secondary_coord((first as f64)..(last as f64 + 1.0), 0.0..top_wait * 1.15);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(GRID)
-            .y_desc(w.tickets)
-            .x_labels(hours.len())
-            .x_label_formatter(&|x| match x {
-                SegmentValue::CenterOf(h) => format!("{h:02}"),
-                _ => String::new(),
-            })
-            .label_style((FONT, 13))
-            .axis_desc_style((FONT, 14))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_secondary_axes()
-            .y_desc(w.mean_wait_min)
-            .label_style((FONT, 13))
-            .axis_desc_style((FONT, 14))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        chart
-            .draw_series(hours.iter().map(|&h| bar(h, f.by_hour[h].arrivals, 6)))
-            .map_err(|e| e.to_string())?;
-        let points: Vec<(f64, f64)> = hours
+    let hours = &f.by_hour[first..=last];
+    bars_and_line(
+        w.by_hour_title,
+        w,
+        hours.iter().map(|g| g.key.clone()).collect(),
+        hours.iter().map(|g| g.arrivals).collect(),
+        hours
             .iter()
-            .filter_map(|&h| wait_min(h).map(|m| (h as f64 + 0.5, m)))
-            .collect();
-        chart
-            .draw_secondary_series(LineSeries::new(points.clone(), AMBER.stroke_width(3)))
-            .map_err(|e| e.to_string())?;
-        chart
-            .draw_secondary_series(points.iter().map(|&p| Circle::new(p, 4, AMBER.filled())))
-            .map_err(|e| e.to_string())?;
-        Ok(())
-    })
+            .map(|g| g.wait.mean_s.map(|s| s / 60.0))
+            .collect(),
+    )
 }
 
 /// Arrivals by weekday and hour: darker is busier, with the count in each cell.
@@ -274,16 +225,43 @@ pub fn heatmap(f: &Figures, w: &Words<'_>) -> String {
 /// Tickets per day (bars) and the day's mean wait (line, right axis).
 pub fn daily(f: &Figures, w: &Words<'_>) -> String {
     let days = &f.by_day;
-    let top = days.iter().map(|d| d.arrivals).max().unwrap_or(0).max(1);
-    let top_wait = days
-        .iter()
-        .filter_map(|d| d.wait.mean_s)
-        .map(|s| s / 60.0)
-        .fold(10.0_f64, f64::max);
-    let n = days.len().max(1);
+    // A label every few days (`11-03`), so that they do not run into each other.
+    let step = days.len().div_ceil(8).max(1);
+    bars_and_line(
+        w.daily_title,
+        w,
+        days.iter()
+            .enumerate()
+            .map(|(i, d)| {
+                if i % step == 0 {
+                    d.key.get(5..).unwrap_or(&d.key).to_owned()
+                } else {
+                    String::new()
+                }
+            })
+            .collect(),
+        days.iter().map(|d| d.arrivals).collect(),
+        days.iter()
+            .map(|d| d.wait.mean_s.map(|s| s / 60.0))
+            .collect(),
+    )
+}
+
+/// Counts as bars (left axis) and minutes as a line (right axis) over the same slices, each
+/// slice named by its label (an empty label: nothing under it).
+fn bars_and_line(
+    title: &str,
+    w: &Words<'_>,
+    labels: Vec<String>,
+    bars: Vec<u64>,
+    line: Vec<Option<f64>>,
+) -> String {
+    let n = labels.len().max(1);
+    let top = bars.iter().copied().max().unwrap_or(0).max(1);
+    let top_line = line.iter().flatten().copied().fold(10.0_f64, f64::max);
     svg(|root| {
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let (title, style) = caption(w.daily_title);
+        let (title, style) = caption(title);
         let mut chart = ChartBuilder::on(root)
             .caption(title, style)
             .margin(12)
@@ -292,8 +270,7 @@ pub fn daily(f: &Figures, w: &Words<'_>) -> String {
             .right_y_label_area_size(52)
             .build_cartesian_2d((0..n).into_segmented(), 0..top + top / 10 + 1)
             .map_err(|e| e.to_string())?
-            .set_secondary_coord(0.0..n as f64, 0.0..top_wait * 1.15);
-        let step = n.div_ceil(8).max(1);
+            .set_secondary_coord(0.0..n as f64, 0.0..top_line * 1.15);
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -301,10 +278,7 @@ pub fn daily(f: &Figures, w: &Words<'_>) -> String {
             .y_desc(w.tickets)
             .x_labels(n)
             .x_label_formatter(&|x| match x {
-                SegmentValue::CenterOf(i) if i % step == 0 => days
-                    .get(*i)
-                    .map(|d| d.key.get(5..).unwrap_or(&d.key).to_owned())
-                    .unwrap_or_default(),
+                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
                 _ => String::new(),
             })
             .label_style((FONT, 12))
@@ -318,22 +292,31 @@ pub fn daily(f: &Figures, w: &Words<'_>) -> String {
             .axis_desc_style((FONT, 14))
             .draw()
             .map_err(|e| e.to_string())?;
-        let margin = if n > 40 { 1 } else { 3 };
+        let margin = match n {
+            0..=20 => 6,
+            21..=40 => 3,
+            _ => 1,
+        };
         chart
             .draw_series(
-                days.iter()
+                bars.iter()
                     .enumerate()
-                    .map(|(i, d)| bar(i, d.arrivals, margin)),
+                    .map(|(i, &count)| bar(i, count, margin)),
             )
             .map_err(|e| e.to_string())?;
-        let points: Vec<(f64, f64)> = days
+        let points: Vec<(f64, f64)> = line
             .iter()
             .enumerate()
-            .filter_map(|(i, d)| d.wait.mean_s.map(|s| (i as f64 + 0.5, s / 60.0)))
+            .filter_map(|(i, v)| v.map(|v| (i as f64 + 0.5, v)))
             .collect();
         chart
-            .draw_secondary_series(LineSeries::new(points, AMBER.stroke_width(2)))
+            .draw_secondary_series(LineSeries::new(points.clone(), AMBER.stroke_width(3)))
             .map_err(|e| e.to_string())?;
+        if n <= 24 {
+            chart
+                .draw_secondary_series(points.iter().map(|&p| Circle::new(p, 4, AMBER.filled())))
+                .map_err(|e| e.to_string())?;
+        }
         Ok(())
     })
 }
