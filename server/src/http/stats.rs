@@ -152,33 +152,18 @@ pub fn namer(app: &AppState, site: &str, lang: &str) -> impl Fn(Section, &str) -
                 let hour: u32 = key.parse().unwrap_or(0);
                 format!("{hour:02}:00–{:02}:00", hour + 1)
             }
-            Section::Weekday => weekday_name(key, &lang).to_owned(),
+            Section::Weekday => weekday_name(key, &lang),
         }
     }
 }
 
-/// `1` → Δευτέρα / Monday.
-pub fn weekday_name(key: &str, lang: &str) -> &'static str {
-    const EL: [&str; 7] = [
-        "Δευτέρα",
-        "Τρίτη",
-        "Τετάρτη",
-        "Πέμπτη",
-        "Παρασκευή",
-        "Σάββατο",
-        "Κυριακή",
-    ];
-    const EN: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
+/// `1` → Δευτέρα / Monday, from the pages' translations.
+pub fn weekday_name(key: &str, lang: &str) -> String {
+    const KEYS: [&str; 7] = [
+        "day-mon", "day-tue", "day-wed", "day-thu", "day-fri", "day-sat", "day-sun",
     ];
     let i = key.parse::<usize>().unwrap_or(1).clamp(1, 7) - 1;
-    if lang == "en" { EN[i] } else { EL[i] }
+    crate::i18n::messages(lang).get(KEYS[i])
 }
 
 /// A site's statistics for a period: volumes, waiting and service times (mean, median, 90th

@@ -308,9 +308,8 @@ fn charts_section(m: &Messages, f: &Figures) -> String {
     if !charts::has_data(f) {
         return format!(r#"<p class="card">{}</p>"#, esc(&m.get("stats-no-data")));
     }
-    let weekdays: Vec<&str> = (1..=7)
-        .map(|d| weekday_name(&d.to_string(), &m.lang))
-        .collect();
+    let weekdays: [String; 7] =
+        std::array::from_fn(|d| weekday_name(&(d + 1).to_string(), &m.lang));
     let words = Words {
         waits_title: &m.get("chart-waits"),
         minutes: &m.get("chart-minutes"),
@@ -318,17 +317,8 @@ fn charts_section(m: &Messages, f: &Figures) -> String {
         by_hour_title: &m.get("chart-by-hour"),
         mean_wait_min: &m.get("chart-mean-wait"),
         heatmap_title: &m.get("chart-heatmap"),
-        weekdays: [
-            weekdays[0],
-            weekdays[1],
-            weekdays[2],
-            weekdays[3],
-            weekdays[4],
-            weekdays[5],
-            weekdays[6],
-        ],
+        weekdays: weekdays.each_ref().map(String::as_str),
         daily_title: &m.get("chart-daily"),
-        no_data: &m.get("stats-no-data"),
     };
     let figure = |svg: String, title: &str| {
         format!(

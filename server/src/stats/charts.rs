@@ -28,7 +28,6 @@ pub struct Words<'a> {
     /// Monday first.
     pub weekdays: [&'a str; 7],
     pub daily_title: &'a str,
-    pub no_data: &'a str,
 }
 
 fn register_font() {
