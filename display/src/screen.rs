@@ -181,13 +181,11 @@ fn show(
     if shown.view.as_ref() == Some(&view) && shown.orientation == Some(orientation) {
         return;
     }
-    let headline_key = |v: &Option<View>| {
-        v.as_ref()
-            .and_then(|v| v.headline.as_ref())
-            .map(|h| h.key.clone())
-    };
-    let new_call = headline_key(&Some(view.clone()));
-    if new_call.is_some() && shown.view.is_some() && new_call != headline_key(&shown.view) {
+    // A new call on top (not the first board) blinks.
+    let headline = |v: &View| v.headline.as_ref().map(|h| h.key.clone());
+    if let (Some(new), Some(before)) = (headline(&view), &shown.view)
+        && Some(new) != headline(before)
+    {
         shown.blink_until = Some(Instant::now() + BLINK_FOR);
     }
     commands.entity(*root).despawn_children();

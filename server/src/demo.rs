@@ -131,16 +131,15 @@ fn simulate_day(
         desks: Vec::new(),
         label: format!("{} kiosk", site.id),
     };
+    let labels = staff_labels(site);
     let staff: Vec<Caller> = site
         .desks
         .iter()
-        .enumerate()
-        .map(|(i, d)| Caller {
+        .map(|d| Caller {
             role: Role::Staff,
             site: Some(site.id.clone()),
             desks: vec![d.id.clone()],
-            // Staff accounts as a centre would name them; no real people.
-            label: format!("staff-{}", i + 1),
+            label: labels[&d.id].clone(),
         })
         .collect();
     let opens = at(site, day, OPENS)?;
@@ -273,7 +272,8 @@ fn simulate_day(
     Ok(tickets)
 }
 
-/// The staff labels [`fill`] uses, by desk: for tests and the README.
+/// The staff account at each desk, by desk id: named as a centre would name accounts, after
+/// no real person.
 pub fn staff_labels(site: &Site) -> HashMap<String, String> {
     site.desks
         .iter()

@@ -8,15 +8,8 @@ use seira_display::speech::{self, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The server's address, e.g. http://10.0.0.2:8080.
-    #[arg(long, env = "SEIRA_SERVER")]
-    server: String,
-    /// The site whose calls it shows.
-    #[arg(long, env = "SEIRA_SITE", default_value = "chania")]
-    site: String,
-    /// The display's token (`seira token create --device chania-display`).
-    #[arg(long, env = "SEIRA_TOKEN")]
-    token: String,
+    #[command(flatten)]
+    device: super::DeviceArgs,
     /// The screen's languages, the main one first; the second is shown smaller under it.
     #[arg(long, value_delimiter = ',', default_value = "el,en")]
     languages: Vec<String>,
@@ -78,9 +71,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let zone = jiff::tz::TimeZone::get(&args.time_zone)
         .map_err(|e| anyhow::anyhow!("unknown time zone {:?}: {e}", args.time_zone))?;
     seira_display::run(Settings {
-        server: args.server,
-        site: args.site,
-        token: args.token,
+        server: args.device.server,
+        site: args.device.site,
+        token: args.device.token,
         languages: args.languages,
         speak: args.speak,
         sound: args.sound,

@@ -8,15 +8,8 @@ use seira_kiosk::{Settings, Setup};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The server's address, e.g. http://10.0.0.2:8080.
-    #[arg(long, env = "SEIRA_SERVER")]
-    server: String,
-    /// The site this kiosk stands at.
-    #[arg(long, env = "SEIRA_SITE", default_value = "chania")]
-    site: String,
-    /// The kiosk's token (`seira token create --device chania-kiosk`).
-    #[arg(long, env = "SEIRA_TOKEN")]
-    token: String,
+    #[command(flatten)]
+    device: super::DeviceArgs,
     /// The ticket printer: serial:/dev/ttyUSB0[@baud], usb:VID:PID, tcp:HOST:PORT or file:PATH.
     /// Without one the kiosk only shows (and speaks) the number.
     #[arg(long, env = "SEIRA_PRINTER")]
@@ -64,16 +57,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("give at least one language");
     }
     let settings = Settings {
-        site: args.site.clone(),
+        site: args.device.site.clone(),
         languages: args.languages.clone(),
         ask_priority: !args.no_priority_step,
         show_closed: !args.hide_closed,
         ..Settings::default()
     };
     let setup = Setup {
-        server: args.server,
-        token: args.token,
-        site: args.site,
+        server: args.device.server,
+        token: args.device.token,
+        site: args.device.site,
         printer,
         profile,
         printer_timeout: Duration::from_secs(2),

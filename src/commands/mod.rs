@@ -16,6 +16,20 @@ use std::path::Path;
 use anyhow::Context;
 use seira_server::config::Config;
 
+/// How a device (kiosk, lobby display) reaches its server.
+#[derive(clap::Args)]
+pub struct DeviceArgs {
+    /// The server's address, e.g. http://10.0.0.2:8080.
+    #[arg(long, env = "SEIRA_SERVER")]
+    pub server: String,
+    /// The site the device stands at.
+    #[arg(long, env = "SEIRA_SITE", default_value = "chania")]
+    pub site: String,
+    /// The device's token (`seira token create --device chania-kiosk`, `chania-display`…).
+    #[arg(long, env = "SEIRA_TOKEN")]
+    pub token: String,
+}
+
 /// Logs to stderr; `RUST_LOG` chooses what (default: info).
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
