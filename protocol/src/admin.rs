@@ -51,6 +51,13 @@ pub struct Calling {
     pub priority_ratio: [u32; 2],
     /// Whether tickets past their target wait go first.
     pub aging: bool,
+    /// How long after a no-show staff can still undo it (1–240 minutes).
+    #[serde(default = "undo_window")]
+    pub undo_window_min: u32,
+}
+
+fn undo_window() -> u32 {
+    15
 }
 
 impl Default for Calling {
@@ -58,6 +65,7 @@ impl Default for Calling {
         Calling {
             priority_ratio: [1, 2],
             aging: true,
+            undo_window_min: undo_window(),
         }
     }
 }

@@ -255,6 +255,9 @@ pub struct Desk {
     pub pause_reason: Option<String>,
     /// The ticket called to or served at this desk now.
     pub ticket: Option<Ticket>,
+    /// The note a colleague left with the ticket in hand when transferring it (staff only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Body of `POST /api/v1/desks/{desk}/pause`.
@@ -271,6 +274,63 @@ pub struct PauseDesk {
 pub struct Transfer {
     /// The service the citizen goes on to.
     pub service: String,
+    /// Only this desk may call the next step (a named colleague); any desk of the service
+    /// when absent.
+    #[serde(default)]
+    pub desk: Option<String>,
+    /// Where the citizen joins the next queue; `keep` by default.
+    #[serde(default)]
+    pub place: TransferPlace,
+    /// A short word for the next colleague (at most 200 characters). Staff see it on the
+    /// desk page; it is never on a public screen or in the event log, and it is deleted when
+    /// the visit ends.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Where a transferred citizen joins the next service's queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferPlace {
+    /// By the time the citizen first took the ticket: nobody waits twice.
+    #[default]
+    Keep,
+    /// Ahead of everyone waiting for that service.
+    Front,
+    /// Behind everyone, as if the ticket were new.
+    Back,
+}
+
+/// One waiting ticket on a desk's list, in the order the desk would call it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QueueEntry {
+    pub ticket: Ticket,
+    /// Waiting past its service's target wait.
+    pub overdue: bool,
+    /// Sent to this desk only by a colleague's transfer.
+    pub only_this_desk: bool,
+    /// The colleague's note of a transfer (staff only).
+    pub note: Option<String>,
+}
+
+/// How many wait for a service the desk does not serve (the list's collapsed part).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OtherQueue {
+    pub service: String,
+    pub waiting: u32,
+}
+
+/// Answer of `GET /api/v1/desks/{desk}/queue`: what the desk would call, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeskQueue {
+    pub desk: String,
+    /// This desk's services' waiting tickets in the order call-next would take them; the
+    /// first is the next. At most 100.
+    pub entries: Vec<QueueEntry>,
+    /// How many wait for this desk's services in all (may exceed the entries listed).
+    pub waiting: u32,
+    /// The site's other services with someone waiting.
+    pub others: Vec<OtherQueue>,
 }
 
 /// Body of `POST /api/v1/desks/{desk}/call`: call one waiting ticket out of order.
@@ -338,6 +398,8 @@ pub enum EventKind {
     TicketParked,
     TicketReturned,
     TicketVoided,
+    /// A no-show marked by mistake went back to the queue (or straight to the desk).
+    TicketNoShowUndone,
     /// Closed at closing time; its times are flagged inaccurate.
     TicketAutoClosed,
     DeskOpened,
@@ -354,7 +416,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 19] = [
+    pub const ALL: [EventKind; 20] = [
         Self::TicketIssued,
         Self::TicketCalled,
         Self::TicketRecalled,
@@ -366,6 +428,7 @@ impl EventKind {
         Self::TicketParked,
         Self::TicketReturned,
         Self::TicketVoided,
+        Self::TicketNoShowUndone,
         Self::TicketAutoClosed,
         Self::DeskOpened,
         Self::DeskPaused,
@@ -389,6 +452,7 @@ impl EventKind {
             Self::TicketParked => "ticket_parked",
             Self::TicketReturned => "ticket_returned",
             Self::TicketVoided => "ticket_voided",
+            Self::TicketNoShowUndone => "ticket_no_show_undone",
             Self::TicketAutoClosed => "ticket_auto_closed",
             Self::DeskOpened => "desk_opened",
             Self::DeskPaused => "desk_paused",

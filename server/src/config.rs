@@ -50,6 +50,8 @@ pub struct Site {
     pub hours: WeeklyHours,
     pub ratio: Ratio,
     pub aging: bool,
+    /// How long a no-show can be undone.
+    pub undo_window: SignedDuration,
     pub news: Vec<Names>,
     /// Printed at the foot of every ticket.
     pub ticket_footer: Names,
@@ -160,6 +162,7 @@ impl Config {
             calling: Calling {
                 priority_ratio: [site.ratio.priority, site.ratio.ordinary],
                 aging: site.aging,
+                undo_window_min: (site.undo_window.as_secs() / 60) as u32,
             },
             news: site.news.clone(),
             ticket_footer: Some(site.ticket_footer.clone()),
@@ -447,6 +450,8 @@ struct RawCalling {
     priority_ratio: S<[u32; 2]>,
     #[serde(default = "default_true")]
     aging: bool,
+    #[serde(default = "default_undo_window")]
+    undo_window_min: S<u32>,
 }
 
 impl Default for RawCalling {
@@ -454,8 +459,13 @@ impl Default for RawCalling {
         RawCalling {
             priority_ratio: default_ratio(),
             aging: true,
+            undo_window_min: default_undo_window(),
         }
     }
+}
+
+fn default_undo_window() -> S<u32> {
+    Spanned::new(0..0, 15)
 }
 
 fn default_ratio() -> S<[u32; 2]> {
@@ -668,6 +678,13 @@ impl Validator<'_> {
                 "priority_ratio is [priority, ordinary], each from 1 to 20",
             );
         }
+        let undo_window = *raw.calling.undo_window_min.get_ref();
+        if !(1..=240).contains(&undo_window) {
+            self.error(
+                raw.calling.undo_window_min.span(),
+                "undo_window_min is from 1 to 240 minutes",
+            );
+        }
         let mut service_ids = HashSet::new();
         let mut prefixes = HashSet::new();
         if raw.services.get_ref().is_empty() {
@@ -711,6 +728,7 @@ impl Validator<'_> {
             hours,
             ratio: Ratio { priority, ordinary },
             aging: raw.calling.aging,
+            undo_window: SignedDuration::from_mins(undo_window as i64),
             news,
             ticket_footer,
             services,

@@ -243,8 +243,15 @@ fn simulate_day(
                         Some(other) if roll < 0.08 => {
                             // Another service is needed: a short talk, then a transfer.
                             t += SignedDuration::from_mins(rng.random_range(3..8));
-                            Ctx::new(tx, config, t, Some(&staff[i]))
-                                .transfer(&ticket.id, &other.id)?;
+                            Ctx::new(tx, config, t, Some(&staff[i])).transfer(
+                                &ticket.id,
+                                &seira_protocol::Transfer {
+                                    service: other.id.clone(),
+                                    desk: None,
+                                    place: Default::default(),
+                                    note: None,
+                                },
+                            )?;
                         }
                         _ => {
                             t += duration_around(rng, typical);
@@ -357,6 +364,9 @@ pub fn bulk_history(
                         // Unique per service and day whatever the draw: the running count.
                         seq: made as u32 + 1,
                         request_id: None,
+                        line_at: queued_at,
+                        only_desk: None,
+                        note: None,
                     },
                 )?;
                 ticket.state = if rng.random::<f64>() < 0.06 {

@@ -10,8 +10,8 @@ use seira_server::App;
 #[derive(clap::Args)]
 pub struct Args {
     /// Configuration file that seeds a new database (default: the embedded Chania
-    /// configuration). Once the database holds a configuration, that one is used: admins
-    /// change it on the pages, `seira config import` replaces it.
+    /// configuration). Once the database holds a configuration, that one is used, and admins
+    /// change it on the /admin page (every version is kept).
     #[arg(long, env = "SEIRA_CONFIG")]
     pub config: Option<PathBuf>,
     /// SQLite database file; created if missing.

@@ -3,7 +3,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use seira_protocol::{ApiError as ErrorBody, CallTicket, Desk, DeskState, PauseDesk, Ticket};
+use seira_protocol::{
+    ApiError as ErrorBody, CallTicket, Desk, DeskQueue, DeskState, PauseDesk, Ticket,
+};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::AppState;
@@ -15,6 +17,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(call_next))
+        .routes(routes!(done_and_next))
+        .routes(routes!(queue))
         .routes(routes!(call))
         .routes(routes!(open))
         .routes(routes!(pause))
@@ -80,6 +84,62 @@ async fn call_next(
         Some(ticket) => axum::Json(ticket).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
     })
+}
+
+/// Finishes the ticket the desk is serving and calls the next, in one transaction (the desk
+/// page's main button). With nothing in hand it only calls. 200 with the called ticket, 204
+/// when nothing waits (the ticket in hand is finished all the same).
+#[utoipa::path(
+    post, path = "/api/v1/desks/{desk}/done-and-next", tag = "desks",
+    params(("desk" = String, Path, description = "Desk id, e.g. `chania-1`")),
+    responses(
+        (status = 200, description = "The ticket called", body = Ticket),
+        (status = 204, description = "Finished; nothing waits for this desk's services"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "The desk is not open, or its ticket was called but not started", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn done_and_next(
+    State(app): State<AppState>,
+    Path(desk): Path<String>,
+    auth: Auth,
+) -> ApiResult<Response> {
+    let site = desk_site(&app, &desk)?;
+    let caller = auth.require(|c| c.may_act_at_desk(&site, &desk))?;
+    let called = app
+        .write(Some(caller), move |ctx| ctx.done_and_next(&desk))
+        .await?;
+    Ok(match called {
+        Some(ticket) => axum::Json(ticket).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
+}
+
+/// The desk's waiting list: its services' tickets in the order call-next would take them
+/// (the first is the next), with overdue tickets and colleagues' transfer notes marked, and
+/// how many wait for the site's other services.
+#[utoipa::path(
+    get, path = "/api/v1/desks/{desk}/queue", tag = "desks",
+    params(("desk" = String, Path, description = "Desk id")),
+    responses(
+        (status = 200, body = DeskQueue),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn queue(
+    State(app): State<AppState>,
+    Path(desk): Path<String>,
+    auth: Auth,
+) -> ApiResult<axum::Json<DeskQueue>> {
+    let site = desk_site(&app, &desk)?;
+    auth.require(|c| c.may_see_desks(&site))?;
+    let now = app.now();
+    let queue = app
+        .read(move |tx, config| engine::desk_queue(tx, config, &desk, now))
+        .await?;
+    Ok(axum::Json(queue))
 }
 
 /// Calls one waiting ticket out of the calling order (logged as such).

@@ -36,8 +36,9 @@ use error::ApiError;
 /// Request bodies are small JSON documents; anything larger is refused with 413.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
-/// How often open tickets are checked against closing time.
-const AUTO_CLOSE_EVERY: Duration = Duration::from_secs(60);
+/// How often open tickets are checked against closing time, devices for silence, and ended
+/// visits for notes to forget.
+const AUTO_CLOSE_EVERY: Duration = Duration::from_secs(30);
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -128,7 +129,7 @@ impl App {
                         tracing::warn!(
                             version,
                             "the database holds a configuration changed on the admin pages: \
-                             it is used, not the file (`seira config import` replaces it)"
+                             it is used, not the file"
                         );
                     }
                     (version, stored)
@@ -316,8 +317,9 @@ pub async fn run(
     result
 }
 
-/// Closes tickets left open after closing time and deletes expired sessions, once a minute
-/// and once at start.
+/// Closes tickets left open after closing time, tells staff of devices that went silent,
+/// forgets the notes of ended visits and deletes expired sessions, every 30 s and once at
+/// start.
 async fn auto_close_loop(state: AppState) {
     let mut tick = tokio::time::interval(AUTO_CLOSE_EVERY);
     loop {
@@ -326,6 +328,17 @@ async fn auto_close_loop(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(tickets = n, "closed tickets left open after closing time"),
             Err(e) => tracing::warn!(error = e.message, "closing time check failed"),
+        }
+        match state
+            .write(None, |ctx| {
+                ctx.forget_notes()?;
+                ctx.mark_silent_devices()
+            })
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(devices = n, "devices stopped reporting"),
+            Err(e) => tracing::warn!(error = e.message, "device check failed"),
         }
         if let Err(e) = session::purge_expired(&state).await {
             tracing::warn!(error = e.message, "purging expired sessions failed");

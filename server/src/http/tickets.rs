@@ -21,6 +21,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(return_to_queue))
         .routes(routes!(void))
         .routes(routes!(transfer))
+        .routes(routes!(undo_no_show))
         .routes(routes!(track))
 }
 
@@ -123,7 +124,10 @@ ticket_action!(
 );
 
 /// Ends this step of the visit and queues the citizen for another service, with the same
-/// number and the original issue time. Answers the new step.
+/// number and the original issue time. By default the citizen keeps their place (lined up by
+/// the first issue time); `front` and `back` put them first or last. `desk` sends them to one
+/// colleague only; `note` is a word for that colleague, seen only by staff and deleted when
+/// the visit ends. Answers the new step.
 #[utoipa::path(
     post, path = "/api/v1/tickets/{id}/transfer", tag = "tickets",
     params(("id" = String, Path, description = "Ticket id")),
@@ -131,9 +135,9 @@ ticket_action!(
     responses(
         (status = 200, description = "The new step, waiting for the other service", body = Ticket),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, description = "No such ticket or service", body = ErrorBody),
+        (status = 404, description = "No such ticket, service or desk", body = ErrorBody),
         (status = 409, description = "Not called or being served", body = ErrorBody),
-        (status = 422, description = "Transfer to its own service", body = ErrorBody),
+        (status = 422, description = "Transfer to its own service, a desk that does not serve it, or a note too long", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -145,9 +149,35 @@ async fn transfer(
 ) -> ApiResult<axum::Json<Ticket>> {
     let caller = auth.require(|_| true)?;
     let (_, next) = app
-        .write(Some(caller), move |ctx| ctx.transfer(&id, &body.service))
+        .write(Some(caller), move |ctx| ctx.transfer(&id, &body))
         .await?;
     Ok(axum::Json(next))
+}
+
+/// Undoes a no-show marked by mistake, within the site's undo window (15 minutes unless the
+/// site says otherwise): the ticket goes back to its place in line, or straight back to its
+/// desk when that desk is open and free. Logged with who did it.
+#[utoipa::path(
+    post, path = "/api/v1/tickets/{id}/undo-no-show", tag = "tickets",
+    params(("id" = String, Path, description = "Ticket id")),
+    responses(
+        (status = 200, description = "The ticket, waiting again or called to its desk", body = Ticket),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Not a no-show, or the undo window has passed", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn undo_no_show(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    auth: Auth,
+) -> ApiResult<axum::Json<Ticket>> {
+    let caller = auth.require(|_| true)?;
+    let ticket = app
+        .write(Some(caller), move |ctx| ctx.undo_no_show(&id))
+        .await?;
+    Ok(axum::Json(ticket))
 }
 
 /// Where the visit is now: position and estimated wait, or the desk it is called to. For the

@@ -128,6 +128,52 @@ pub fn choose(
         .map(|(i, _)| i)
 }
 
+/// The order in which a desk would call `candidates` if it called them one after another
+/// now: [`choose`] over the first of each lane (one service, one kind) in turn, the run of
+/// kinds carried on. At most `limit` indices. The desk page lists the queue this way, so the
+/// row marked "next" is the one call-next takes.
+pub fn call_order(
+    candidates: &[Candidate],
+    policy: &Policy,
+    mut run: Option<Run>,
+    now: Timestamp,
+    limit: usize,
+) -> Vec<usize> {
+    let mut lanes: Vec<Vec<usize>> = Vec::new();
+    let mut keys: Vec<(usize, Class)> = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        let key = (c.service_rank, c.class);
+        match keys.iter().position(|k| *k == key) {
+            Some(lane) => lanes[lane].push(i),
+            None => {
+                keys.push(key);
+                lanes.push(vec![i]);
+            }
+        }
+    }
+    for lane in &mut lanes {
+        // Last first, so that the head is popped from the end.
+        lane.sort_by_key(|&i| std::cmp::Reverse((candidates[i].queued_at, i)));
+    }
+    let mut order = Vec::new();
+    while order.len() < limit {
+        let live: Vec<usize> = (0..lanes.len()).filter(|&l| !lanes[l].is_empty()).collect();
+        let heads: Vec<Candidate> = live
+            .iter()
+            .filter_map(|&l| lanes[l].last().map(|&i| candidates[i].clone()))
+            .collect();
+        let Some(pick) = choose(&heads, policy, run, now) else {
+            break;
+        };
+        let Some(index) = lanes[live[pick]].pop() else {
+            break;
+        };
+        run = Some(Run::after(run, candidates[index].class));
+        order.push(index);
+    }
+    order
+}
+
 /// The kind whose turn it is when both kinds wait.
 fn class_due(ratio: Ratio, run: Option<Run>) -> Class {
     match run {
@@ -192,6 +238,48 @@ mod tests {
     }
 
     use Class::{Ordinary as O, Priority as P};
+
+    /// The listed order is what calling again and again over the whole queue gives.
+    #[test]
+    fn the_call_order_is_what_repeated_calls_take() {
+        let mixes: &[&[(usize, Class, i64)]] = &[
+            &[
+                (0, O, 0),
+                (0, O, 1),
+                (1, O, 2),
+                (0, P, 3),
+                (1, P, 4),
+                (0, O, 5),
+            ],
+            &[(1, O, -90), (0, O, -10), (0, P, -5), (1, P, -1), (0, O, -2)],
+            &[(0, P, 0), (0, P, 1), (0, P, 2), (0, O, 3)],
+            &[],
+        ];
+        for order in [DeskOrder::DeskOrder, DeskOrder::OldestFirst] {
+            for (m, mix) in mixes.iter().enumerate() {
+                let candidates: Vec<_> = mix.iter().map(|&(r, c, t)| ticket(r, c, t)).collect();
+                let policy = policy(order);
+                let start = Some(Run { class: O, len: 1 });
+                let listed = call_order(&candidates, &policy, start, at(0), 100);
+                let mut left: Vec<usize> = (0..candidates.len()).collect();
+                let mut run = start;
+                let mut called = Vec::new();
+                while let Some(pick) = {
+                    let pool: Vec<_> = left.iter().map(|&i| candidates[i].clone()).collect();
+                    choose(&pool, &policy, run, at(0))
+                } {
+                    let index = left.remove(pick);
+                    run = Some(Run::after(run, candidates[index].class));
+                    called.push(index);
+                }
+                assert_eq!(listed, called, "mix {m}, {order:?}");
+                assert_eq!(
+                    call_order(&candidates, &policy, start, at(0), 2).len(),
+                    candidates.len().min(2)
+                );
+            }
+        }
+    }
 
     #[test]
     fn nothing_waiting_calls_nothing() {

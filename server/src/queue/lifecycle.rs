@@ -6,9 +6,12 @@
 //!     │  ▲             │ ▲ recall         │
 //!     │  └──return── parked ◀──park───────┤ (also from called)
 //!     │                │                  └──transfer──▶ transferred (+ a new waiting step)
-//!     ├──cancel        ├──no_show──▶ no_show
+//!     ├──cancel        ├──no_show──▶ no_show ──undo_no_show──▶ waiting
 //!     └──void (print failed)
 //! ```
+//!
+//! A no-show is final but for one thing: staff may undo a mistaken one within the site's
+//! undo window (the engine checks the time; this table only allows the change).
 
 use seira_protocol::TicketState;
 
@@ -25,6 +28,7 @@ pub enum Action {
     Park,
     Return,
     Void,
+    UndoNoShow,
 }
 
 impl Action {
@@ -40,6 +44,7 @@ impl Action {
             Self::Park => "park",
             Self::Return => "return to the queue",
             Self::Void => "void",
+            Self::UndoNoShow => "undo a no-show",
         }
     }
 }
@@ -66,6 +71,7 @@ pub fn transition(from: TicketState, action: Action) -> Result<TicketState, Tran
         (S::Called | S::Serving, A::Park) => S::Parked,
         (S::Parked, A::Return) => S::Waiting,
         (S::Waiting, A::Void) => S::Voided,
+        (S::NoShow, A::UndoNoShow) => S::Waiting,
         _ => return Err(TransitionError { from, action }),
     };
     Ok(to)
@@ -82,7 +88,7 @@ mod tests {
     use Action as A;
     use TicketState as S;
 
-    const ACTIONS: [Action; 10] = [
+    const ACTIONS: [Action; 11] = [
         A::Call,
         A::Recall,
         A::Start,
@@ -93,6 +99,7 @@ mod tests {
         A::Park,
         A::Return,
         A::Void,
+        A::UndoNoShow,
     ];
 
     /// Every legal change. Every pair not in this table must be refused.
@@ -111,6 +118,7 @@ mod tests {
         (S::Serving, A::Park, S::Parked),
         (S::Parked, A::Return, S::Waiting),
         (S::Parked, A::Cancel, S::Cancelled),
+        (S::NoShow, A::UndoNoShow, S::Waiting),
     ];
 
     #[test]
@@ -137,9 +145,12 @@ mod tests {
     }
 
     #[test]
-    fn final_states_accept_nothing() {
+    fn final_states_accept_nothing_but_the_undo_of_a_no_show() {
         for from in TicketState::ALL.into_iter().filter(|s| s.is_final()) {
             for action in ACTIONS {
+                if (from, action) == (S::NoShow, A::UndoNoShow) {
+                    continue;
+                }
                 assert!(transition(from, action).is_err(), "{from:?} {action:?}");
             }
         }

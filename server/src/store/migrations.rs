@@ -138,6 +138,20 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_stats ON tickets (site, queued_at, service, state, step, desk,
         served_by, called_at, started_at, finished_at, inaccurate_time);
     "#,
+    // 6: a real day. `line_at` is a ticket's place in its queue, apart from `queued_at` (when
+    // the step joined it, which the statistics measure): a transfer that keeps the citizen's
+    // place lines up by the first issue time. `only_desk` sends a transferred step to one
+    // colleague; `note` is that colleague's word (staff only, deleted when the visit ends).
+    // Devices that stop reporting are marked `silent` once, so staff hear of it once.
+    r#"
+    ALTER TABLE tickets ADD COLUMN line_at INTEGER;
+    UPDATE tickets SET line_at = queued_at;
+    ALTER TABLE tickets ADD COLUMN only_desk TEXT;
+    ALTER TABLE tickets ADD COLUMN note TEXT;
+    DROP INDEX tickets_queue;
+    CREATE INDEX tickets_queue ON tickets (site, state, service, line_at);
+    ALTER TABLE devices ADD COLUMN silent INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

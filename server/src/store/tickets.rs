@@ -58,14 +58,40 @@ pub struct NewTicket {
     pub day: Date,
     pub seq: u32,
     pub request_id: Option<String>,
+    /// Its place in the queue (usually `queued_at`; see migration 6).
+    pub line_at: Timestamp,
+    /// Only this desk may call it.
+    pub only_desk: Option<String>,
+    /// A colleague's note (staff only).
+    pub note: Option<String>,
+}
+
+/// A waiting ticket with what only the store keeps about its place.
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    pub ticket: Ticket,
+    pub line_at: Timestamp,
+    pub only_desk: Option<String>,
+    pub note: Option<String>,
+}
+
+fn waiting(row: &Row<'_>) -> rusqlite::Result<Waiting> {
+    Ok(Waiting {
+        ticket: ticket(row)?,
+        line_at: from_ms(row.get(17)?),
+        only_desk: row.get(18)?,
+        note: row.get(19)?,
+    })
 }
 
 pub fn insert_ticket(tx: &Transaction<'_>, new: &NewTicket) -> rusqlite::Result<()> {
     let t = &new.ticket;
     tx.prepare_cached(
         "INSERT INTO tickets (id, visit_id, step, site, service, day, seq, number, priority, \
-         channel, lang, request_id, state, desk, recalls, issued_at, queued_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         channel, lang, request_id, state, desk, recalls, issued_at, queued_at, line_at, \
+         only_desk, note) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+         ?18, ?19, ?20)",
     )?
     .execute(params![
         t.id,
@@ -85,6 +111,9 @@ pub fn insert_ticket(tx: &Transaction<'_>, new: &NewTicket) -> rusqlite::Result<
         t.recalls,
         to_ms(t.issued_at),
         to_ms(t.queued_at),
+        to_ms(new.line_at),
+        new.only_desk,
+        new.note,
     ])?;
     Ok(())
 }
@@ -130,43 +159,90 @@ pub fn ticket_in_hand(tx: &Transaction<'_>, desk: &str) -> rusqlite::Result<Opti
     .optional()
 }
 
-/// The tickets a desk could call next: for each of its services, the longest-waiting ordinary
-/// ticket and the longest-waiting priority ticket. The calling rules never pick another: within
-/// a service and kind, the oldest is both the first in line and the most overdue.
-pub fn waiting_candidates(
+/// The tickets a desk could call next: for each of its services, the first `per_lane`
+/// ordinary and priority tickets in line, leaving out those sent to another desk only. The
+/// calling rules only ever pick the first of a lane (within a service and kind, the first in
+/// line is also the most overdue); the desk's list shows more of each.
+pub fn waiting_lanes(
     tx: &Transaction<'_>,
     site: &str,
+    desk: &str,
     services: &[String],
-) -> rusqlite::Result<Vec<Ticket>> {
-    let mut ordinary = tx.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM tickets WHERE site = ?1 AND state = 'waiting' AND service = ?2 \
-         AND priority IS NULL ORDER BY queued_at, rowid LIMIT 1"
-    ))?;
-    let mut priority = tx.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM tickets WHERE site = ?1 AND state = 'waiting' AND service = ?2 \
-         AND priority IS NOT NULL ORDER BY queued_at, rowid LIMIT 1"
-    ))?;
+    per_lane: usize,
+) -> rusqlite::Result<Vec<Waiting>> {
+    let lane = |kind: &str| {
+        format!(
+            "SELECT {COLUMNS}, line_at, only_desk, note FROM tickets \
+             WHERE site = ?1 AND state = 'waiting' AND service = ?2 AND priority IS {kind} \
+             AND (only_desk IS NULL OR only_desk = ?3) ORDER BY line_at, rowid LIMIT ?4"
+        )
+    };
+    let mut ordinary = tx.prepare_cached(&lane("NULL"))?;
+    let mut priority = tx.prepare_cached(&lane("NOT NULL"))?;
     let mut found = Vec::new();
     for service in services {
-        found.extend(
-            ordinary
-                .query_row(params![site, service], ticket)
-                .optional()?,
-        );
-        found.extend(
-            priority
-                .query_row(params![site, service], ticket)
-                .optional()?,
-        );
+        let args = params![site, service, desk, per_lane as i64];
+        for rows in [
+            ordinary.query_map(args, waiting)?,
+            priority.query_map(args, waiting)?,
+        ] {
+            for row in rows {
+                found.push(row?);
+            }
+        }
     }
     Ok(found)
+}
+
+/// Where a ticket stands in its queue, and where it is sent.
+pub fn place_of(
+    tx: &Transaction<'_>,
+    id: &str,
+) -> rusqlite::Result<Option<(Timestamp, Option<String>, Option<String>)>> {
+    tx.prepare_cached("SELECT line_at, only_desk, note FROM tickets WHERE id = ?1")?
+        .query_row(params![id], |r| {
+            Ok((from_ms(r.get(0)?), r.get(1)?, r.get(2)?))
+        })
+        .optional()
+}
+
+/// The first place in a service's line, if anyone waits.
+pub fn first_in_line(
+    tx: &Transaction<'_>,
+    site: &str,
+    service: &str,
+) -> rusqlite::Result<Option<Timestamp>> {
+    tx.prepare_cached(
+        "SELECT MIN(line_at) FROM tickets WHERE site = ?1 AND state = 'waiting' AND service = ?2",
+    )?
+    .query_row(params![site, service], |r| {
+        Ok(r.get::<_, Option<i64>>(0)?.map(from_ms))
+    })
+}
+
+/// Forgets the notes of visits that have ended: done, cancelled, voided or moved on; a
+/// no-show's note stays while it can still be undone (until `no_show_before`).
+pub fn forget_notes(
+    tx: &Transaction<'_>,
+    site: &str,
+    no_show_before: Timestamp,
+) -> rusqlite::Result<usize> {
+    tx.prepare_cached(
+        "UPDATE tickets SET note = NULL WHERE site = ?1 AND note IS NOT NULL \
+         AND (state IN ('done', 'cancelled', 'voided', 'transferred') \
+              OR (state = 'no_show' AND finished_at < ?2))",
+    )?
+    .execute(params![site, to_ms(no_show_before)])
 }
 
 /// Writes back a ticket's changeable fields.
 pub fn set_state(tx: &Transaction<'_>, t: &Ticket) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "UPDATE tickets SET state = ?2, desk = ?3, recalls = ?4, queued_at = ?5, called_at = ?6, \
-         started_at = ?7, finished_at = ?8, inaccurate_time = ?9 WHERE id = ?1",
+         started_at = ?7, finished_at = ?8, inaccurate_time = ?9, \
+         note = CASE WHEN ?2 IN ('done', 'cancelled', 'voided', 'transferred') THEN NULL \
+                ELSE note END \
+         WHERE id = ?1",
     )?
     .execute(params![
         t.id,
@@ -287,18 +363,18 @@ pub fn waiting_counts(tx: &Transaction<'_>, site: &str) -> rusqlite::Result<BTre
     rows.collect()
 }
 
-/// Tickets of a service that joined its queue before `queued_at`.
+/// Tickets of a service waiting ahead of the place `line_at`.
 pub fn waiting_ahead(
     tx: &Transaction<'_>,
     site: &str,
     service: &str,
-    queued_at: Timestamp,
+    line_at: Timestamp,
 ) -> rusqlite::Result<u32> {
     tx.prepare_cached(
         "SELECT COUNT(*) FROM tickets WHERE site = ?1 AND state = 'waiting' AND service = ?2 \
-         AND queued_at < ?3",
+         AND line_at < ?3",
     )?
-    .query_row(params![site, service, to_ms(queued_at)], |r| r.get(0))
+    .query_row(params![site, service, to_ms(line_at)], |r| r.get(0))
 }
 
 /// How long the latest services of a service took (accurate ones only).
@@ -375,7 +451,7 @@ pub fn tickets_in_state(
 ) -> rusqlite::Result<Vec<Ticket>> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM tickets WHERE site = ?1 AND state = ?2 \
-         ORDER BY queued_at, rowid LIMIT ?3"
+         ORDER BY line_at, rowid LIMIT ?3"
     ))?;
     let rows = stmt.query_map(params![site, state.as_str(), limit as i64], ticket)?;
     rows.collect()

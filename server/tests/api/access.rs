@@ -84,6 +84,13 @@ const ROUTES: &[Route] = &[
     route("post", "/api/v1/desks/{desk}/call-next", AT_DESK_1, None),
     route(
         "post",
+        "/api/v1/desks/{desk}/done-and-next",
+        AT_DESK_1,
+        None,
+    ),
+    route("get", "/api/v1/desks/{desk}/queue", DESK_VIEWERS, None),
+    route(
+        "post",
         "/api/v1/desks/{desk}/call",
         AT_DESK_1,
         Some(|| json!({"ticket": "0000"})),
@@ -104,6 +111,7 @@ const ROUTES: &[Route] = &[
     route("post", "/api/v1/tickets/{id}/park", AT_DESK_1, None),
     route("post", "/api/v1/tickets/{id}/return", AT_DESK_1, None),
     route("post", "/api/v1/tickets/{id}/void", ISSUERS, None),
+    route("post", "/api/v1/tickets/{id}/undo-no-show", AT_DESK_1, None),
     route(
         "post",
         "/api/v1/tickets/{id}/transfer",

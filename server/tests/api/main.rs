@@ -6,6 +6,7 @@ mod admin;
 mod bad_input;
 mod browser;
 mod concurrency;
+mod desk_day;
 mod events;
 mod flow;
 mod helpers;

@@ -3,6 +3,13 @@
 //! It glues the pure rules of [`crate::queue`] to the SQL of [`crate::store`]: load what the
 //! rule needs, ask the rule, write the result, and append the events that record it. The
 //! events are returned to the caller, which publishes them only after the commit.
+//!
+//! The operations of a real day at the desk (done-and-next, the undo of a no-show) and the
+//! desk's list in calling order live in [`desk_day`].
+
+mod desk_day;
+
+pub use desk_day::desk_queue;
 
 use std::collections::BTreeMap;
 
@@ -12,7 +19,7 @@ use seira_protocol::admin::SiteSettings;
 use seira_protocol::{
     Board, BoardCall, BoardQueue, Channel, Desk, DeskState, Device, Event, EventKind, IssueTicket,
     IssuedTicket, PrinterStatus, PriorityCategory, ServiceStatus, SiteServices, Ticket,
-    TicketState, TrackView,
+    TicketState, TrackView, Transfer, TransferPlace,
 };
 
 use crate::auth::{Caller, Role, new_ticket_id};
@@ -223,6 +230,9 @@ impl<'a, 'c> Ctx<'a, 'c> {
                 day,
                 seq,
                 request_id: Some(request.request_id.clone()),
+                line_at: self.now,
+                only_desk: None,
+                note: None,
             },
         )?;
         self.record(site_id, EventKind::TicketIssued, Some(&ticket), None)?;
@@ -231,7 +241,8 @@ impl<'a, 'c> Ctx<'a, 'c> {
     }
 
     fn issued_view(&self, site: &Site, service: &Service, t: &Ticket) -> Result<IssuedTicket> {
-        let ahead = store::waiting_ahead(self.tx, &site.id, &service.id, t.queued_at)?;
+        let line_at = store::place_of(self.tx, &t.id)?.map_or(t.queued_at, |(line, _, _)| line);
+        let ahead = store::waiting_ahead(self.tx, &site.id, &service.id, line_at)?;
         Ok(IssuedTicket {
             id: t.id.clone(),
             number: t.number.clone(),
@@ -251,27 +262,13 @@ impl<'a, 'c> Ctx<'a, 'c> {
             .ok_or_else(|| not_found("desk", desk_id))?;
         self.forbid_unless(|c| c.may_act_at_desk(&site.id, desk_id))?;
         let row = self.ready_to_call(desk_id)?;
-        let waiting = store::waiting_candidates(self.tx, &site.id, &desk.services)?;
-        let candidates: Vec<Candidate> = waiting
-            .iter()
-            .map(|t| Candidate {
-                service_rank: desk
-                    .services
-                    .iter()
-                    .position(|s| *s == t.service)
-                    .unwrap_or(0),
-                class: class_of(t),
-                queued_at: t.queued_at,
-                target_wait: site
-                    .service(&t.service)
-                    .map_or(SignedDuration::from_mins(30), |s| s.target_wait),
-            })
-            .collect();
+        let waiting = store::waiting_lanes(self.tx, &site.id, desk_id, &desk.services, 1)?;
+        let candidates = candidates(site, desk, &waiting);
         let Some(index) = calling::choose(&candidates, &site.policy(desk), row.run, self.now)
         else {
             return Ok(None);
         };
-        let ticket = waiting[index].clone();
+        let ticket = waiting[index].ticket.clone();
         self.call(site, desk_id, ticket, row, false).map(Some)
     }
 
@@ -292,6 +289,14 @@ impl<'a, 'c> Ctx<'a, 'c> {
                     "{} is for a service this desk does not serve",
                     ticket.number
                 ),
+            ));
+        }
+        if let Some((_, Some(only), _)) = store::place_of(self.tx, &ticket.id)?
+            && only != desk_id
+        {
+            return Err(conflict(
+                "sent_to_another_desk",
+                format!("{} was sent to desk `{only}` only", ticket.number),
             ));
         }
         let row = self.ready_to_call(desk_id)?;
@@ -395,7 +400,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
                 ticket.finished_at = Some(self.now);
                 EventKind::TicketVoided
             }
-            Action::Call | Action::Transfer => {
+            Action::Call | Action::Transfer | Action::UndoNoShow => {
                 return Err(invalid(
                     "unsupported_action",
                     "calls and transfers have their own operations",
@@ -421,27 +426,54 @@ impl<'a, 'c> Ctx<'a, 'c> {
         }
     }
 
-    /// Ends this step and queues the next one for `service`, with the same number and the
-    /// original issue time. Returns both steps.
-    pub fn transfer(&mut self, ticket_id: &str, service_id: &str) -> Result<(Ticket, Ticket)> {
+    /// Ends this step and queues the next one for another service, with the same number and
+    /// the original issue time: at the citizen's old place in line (`keep`, by the first issue
+    /// time), at the front, or at the back; for one desk only, or any desk of the service; with
+    /// a note for the next colleague. Returns both steps.
+    pub fn transfer(&mut self, ticket_id: &str, request: &Transfer) -> Result<(Ticket, Ticket)> {
         let mut ticket = store::load_ticket(self.tx, ticket_id)?
             .ok_or_else(|| not_found("ticket", ticket_id))?;
         self.check_ticket_permission(&ticket, Action::Transfer)?;
         let site = self.site(&ticket.site)?;
         let service = site
-            .service(service_id)
-            .ok_or_else(|| not_found("service", service_id))?;
+            .service(&request.service)
+            .ok_or_else(|| not_found("service", &request.service))?;
         if service.id == ticket.service {
             return Err(invalid(
                 "same_service",
                 "a ticket is transferred to another service",
             ));
         }
+        if let Some(desk) = &request.desk {
+            let target = site
+                .desks
+                .iter()
+                .find(|d| d.id == *desk)
+                .ok_or_else(|| not_found("desk", desk))?;
+            if !target.services.contains(&service.id) {
+                return Err(invalid(
+                    "desk_not_for_service",
+                    format!("desk `{desk}` does not serve `{}`", service.id),
+                ));
+            }
+        }
+        let note = validate_note(request.note.as_deref())?;
         ticket.state = lifecycle::transition(ticket.state, Action::Transfer)?;
         ticket.finished_at = Some(self.now);
         store::set_state(self.tx, &ticket)?;
         let (visit_id, day, seq) =
             store::visit_of(self.tx, &ticket.id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
+        let line_at = match request.place {
+            TransferPlace::Keep => ticket.issued_at,
+            TransferPlace::Back => self.now,
+            TransferPlace::Front => match store::first_in_line(self.tx, &site.id, &service.id)? {
+                Some(first) => first
+                    .checked_sub(SignedDuration::from_millis(1))
+                    .unwrap_or(first)
+                    .min(ticket.issued_at),
+                None => ticket.issued_at,
+            },
+        };
         let next = Ticket {
             id: new_ticket_id(),
             service: service.id.clone(),
@@ -449,6 +481,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
             desk: None,
             recalls: 0,
             step: ticket.step + 1,
+            // The statistics measure this step's wait from now, whatever its place in line.
             queued_at: self.now,
             called_at: None,
             started_at: None,
@@ -464,6 +497,9 @@ impl<'a, 'c> Ctx<'a, 'c> {
                 day,
                 seq,
                 request_id: None,
+                line_at,
+                only_desk: request.desk.clone(),
+                note,
             },
         )?;
         let desk = ticket.desk.clone();
@@ -605,11 +641,35 @@ impl<'a, 'c> Ctx<'a, 'c> {
             .map(|c| c.label.clone())
             .ok_or_else(|| EngineError::Forbidden("a heartbeat comes from a device".into()))?;
         let before = store::record_heartbeat(self.tx, site_id, &name, printer, self.now)?;
-        if before != Some(printer) {
+        if before.printer != Some(printer) || before.silent {
             let detail = format!("{name}: {}", printer.as_str());
             self.record_detail(site_id, EventKind::DeviceChanged, None, None, Some(detail))?;
         }
         Ok(())
+    }
+
+    /// Tells staff, once, of each device that stopped reporting (`detail`: "name: silent").
+    pub fn mark_silent_devices(&mut self) -> Result<usize> {
+        let mut marked = 0;
+        for site in &self.config.sites {
+            let before = self.now - DEVICE_ONLINE;
+            for name in store::mark_silent(self.tx, &site.id, before)? {
+                let detail = format!("{name}: silent");
+                self.record_detail(&site.id, EventKind::DeviceChanged, None, None, Some(detail))?;
+                marked += 1;
+            }
+        }
+        Ok(marked)
+    }
+
+    /// Deletes the transfer notes of visits that have ended (a no-show's once it can no longer
+    /// be undone).
+    pub fn forget_notes(&mut self) -> Result<usize> {
+        let mut forgotten = 0;
+        for site in &self.config.sites {
+            forgotten += store::forget_notes(self.tx, &site.id, self.now - site.undo_window)?;
+        }
+        Ok(forgotten)
     }
 
     // ---- closing time ----------------------------------------------------------------
@@ -641,6 +701,45 @@ impl<'a, 'c> Ctx<'a, 'c> {
             }
         }
         Ok(closed)
+    }
+}
+
+/// What the calling rule needs of each waiting ticket a desk could call.
+fn candidates(
+    site: &Site,
+    desk: &crate::config::Desk,
+    waiting: &[store::Waiting],
+) -> Vec<Candidate> {
+    waiting
+        .iter()
+        .map(|w| Candidate {
+            service_rank: desk
+                .services
+                .iter()
+                .position(|s| *s == w.ticket.service)
+                .unwrap_or(0),
+            class: class_of(&w.ticket),
+            // Its place in line: a transfer that kept the citizen's place ages from the
+            // first issue time too.
+            queued_at: w.line_at,
+            target_wait: site
+                .service(&w.ticket.service)
+                .map_or(SignedDuration::from_mins(30), |s| s.target_wait),
+        })
+        .collect()
+}
+
+/// A transfer's note: trimmed, at most 200 characters; empty is none.
+fn validate_note(note: Option<&str>) -> Result<Option<String>> {
+    match note.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(n) if n.chars().count() <= 200 && !n.chars().any(char::is_control) => {
+            Ok(Some(n.to_owned()))
+        }
+        Some(_) => Err(invalid(
+            "invalid_note",
+            "a note is at most 200 characters on one line",
+        )),
     }
 }
 
@@ -752,6 +851,11 @@ fn desk_view(tx: &Transaction<'_>, site: &Site, desk_id: &str) -> Result<Desk> {
         .find(|d| d.id == desk_id)
         .ok_or_else(|| not_found("desk", desk_id))?;
     let row = store::load_desk(tx, desk_id)?.ok_or_else(|| not_found("desk", desk_id))?;
+    let ticket = store::ticket_in_hand(tx, desk_id)?;
+    let note = match &ticket {
+        Some(t) => store::place_of(tx, &t.id)?.and_then(|(_, _, note)| note),
+        None => None,
+    };
     Ok(Desk {
         id: desk.id.clone(),
         site: site.id.clone(),
@@ -760,7 +864,8 @@ fn desk_view(tx: &Transaction<'_>, site: &Site, desk_id: &str) -> Result<Desk> {
         order: desk.order,
         state: row.state,
         pause_reason: row.pause_reason,
-        ticket: store::ticket_in_hand(tx, desk_id)?,
+        ticket,
+        note,
     })
 }
 
@@ -904,7 +1009,8 @@ pub fn track(tx: &Transaction<'_>, config: &Config, ticket_id: &str) -> Result<T
         .service(&t.service)
         .ok_or_else(|| not_found("service", &t.service))?;
     let (position, estimated_wait_s) = if t.state == TicketState::Waiting {
-        let ahead = store::waiting_ahead(tx, &site.id, &service.id, t.queued_at)?;
+        let line_at = store::place_of(tx, &t.id)?.map_or(t.queued_at, |(line, _, _)| line);
+        let ahead = store::waiting_ahead(tx, &site.id, &service.id, line_at)?;
         (ahead, estimate_wait(tx, site, service, ahead)?)
     } else {
         (0, 0)
@@ -931,8 +1037,10 @@ pub fn waiting(tx: &Transaction<'_>, site_id: &str) -> Result<BTreeMap<String, u
     Ok(store::waiting_counts(tx, site_id)?)
 }
 
-/// A device is online when heard from within this long.
-pub const DEVICE_ONLINE: SignedDuration = SignedDuration::from_secs(90);
+/// A device is online when heard from within this long: kiosks and displays report every
+/// 20 s, so three missed reports. The server looks every 30 s, so staff hear of a device that
+/// went silent within about 95 s.
+pub const DEVICE_ONLINE: SignedDuration = SignedDuration::from_secs(65);
 
 /// The site's devices, with whether they are online now.
 pub fn devices(
