@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use seira_protocol::client::{Client, ClientError};
-use seira_protocol::{Board, Event, EventKind};
+use seira_protocol::{Board, Event, EventKind, PrinterStatus};
 
 /// What the feed tells the screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,8 +54,24 @@ pub fn spawn(
                 wake();
                 sent
             };
-            runtime.block_on(follow(&client, &site, send));
+            runtime.block_on(async {
+                tokio::select! {
+                    () = follow(&client, &site, send) => {}
+                    () = report_in(&client, &site) => {}
+                }
+            });
         })
+}
+
+/// Tells the server the display is alive, so that staff see a lobby screen that went dark.
+async fn report_in(client: &Client, site: &str) {
+    let mut every = tokio::time::interval(seira_protocol::HEARTBEAT_EVERY);
+    loop {
+        every.tick().await;
+        if let Err(e) = client.heartbeat(site, PrinterStatus::None).await {
+            tracing::debug!("display heartbeat not heard: {e}");
+        }
+    }
 }
 
 /// The feed's loop; returns when `send` reports that nobody listens any more.

@@ -58,7 +58,7 @@ pub enum Job {
 }
 
 /// How often the kiosk tells the server it is alive.
-pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(30);
+pub const HEARTBEAT_EVERY: Duration = seira_protocol::HEARTBEAT_EVERY;
 
 /// The UI's end of the worker.
 pub struct Worker {

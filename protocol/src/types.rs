@@ -572,7 +572,12 @@ impl PrinterStatus {
     }
 }
 
-/// Body of `POST /api/v1/sites/{site}/devices/heartbeat`: a kiosk saying it is alive.
+/// How often kiosks and displays report in. The server counts a device silent after three
+/// missed reports and tells staff.
+pub const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Body of `POST /api/v1/sites/{site}/devices/heartbeat`: a kiosk or a display saying it is
+/// alive (a display reports no printer: `none`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Heartbeat {

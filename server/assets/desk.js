@@ -1,44 +1,66 @@
-// The staff desk page: one desk's ticket in hand and the site's queues, live.
+// The staff desk page: one desk's ticket in hand, who comes next in the order the desk would
+// call them, and the site's queues, live. Every one-click mistake says what happened and,
+// where the server allows it, offers its undo.
 "use strict";
 
 (() => {
   const { ctx, t, nameIn, api, errorText, since, el, setLive } = seira;
   const site = ctx.site;
   const services = Object.fromEntries(ctx.services.map((s) => [s.id, s]));
-  const state = { deskId: null, desks: [], waiting: [], parked: [], devices: [], counts: {}, busy: false };
+  const state = {
+    deskId: null, desks: [], queue: null, waiting: [], parked: [], devices: [], counts: {},
+    busy: false,
+  };
 
   const stored = localStorage.getItem("seira.desk");
   state.deskId = ctx.desks.some((d) => d.id === stored) ? stored : (ctx.desks[0] && ctx.desks[0].id);
 
   const $ = (id) => document.getElementById(id);
   const priorityName = (id) => nameIn(ctx.priorities[id]) || id;
+  const serviceName = (id) => nameIn((services[id] || {}).names) || id;
   const myDesk = () => state.desks.find((d) => d.id === state.deskId);
-  const myServices = () => (ctx.desks.find((d) => d.id === state.deskId) || { services: [] }).services;
 
-  function say(text, isError) {
+  /** Says what happened; `undo` (label and action) adds a button that takes it back. */
+  function say(text, isError, undo) {
     const box = $("message");
     box.hidden = !text;
-    box.textContent = text || "";
+    box.replaceChildren();
+    if (!text) return;
+    box.append(el("span", { id: "message-text" }, text));
+    if (undo) {
+      box.append(" ", el("button", { type: "button", id: "undo", class: "small-button", onclick: undo.run }, undo.label));
+    }
     box.classList.toggle("error", !!isError);
   }
 
   async function refresh() {
-    const [desks, waiting, parked, devices] = await Promise.all([
+    const requests = [
       api("GET", `/api/v1/sites/${site}/desks`),
-      api("GET", `/api/v1/sites/${site}/tickets?state=waiting`),
       api("GET", `/api/v1/sites/${site}/tickets?state=parked`),
       api("GET", `/api/v1/sites/${site}/devices`),
-    ]);
-    if (devices.ok) state.devices = devices.data;
-    if ([desks, waiting, parked].some((r) => r.status === 401)) {
+      api("GET", `/api/v1/sites/${site}/services`),
+      state.deskId
+        ? api("GET", `/api/v1/desks/${state.deskId}/queue`)
+        : api("GET", `/api/v1/sites/${site}/tickets?state=waiting`),
+    ];
+    const [desks, parked, devices, servicesNow, waiting] = await Promise.all(requests);
+    if ([desks, parked, waiting].some((r) => r.status === 401)) {
       location.href = "/login";
       return;
     }
+    if (devices.ok) state.devices = devices.data;
     if (desks.ok) state.desks = desks.data;
-    if (waiting.ok) state.waiting = waiting.data;
     if (parked.ok) state.parked = parked.data;
-    state.counts = {};
-    for (const ticket of state.waiting) state.counts[ticket.service] = (state.counts[ticket.service] || 0) + 1;
+    if (servicesNow.ok) state.counts = Object.fromEntries(servicesNow.data.services.map((s) => [s.id, s.waiting]));
+    if (waiting.ok) {
+      if (state.deskId) {
+        state.queue = waiting.data;
+        state.waiting = waiting.data.entries;
+      } else {
+        state.queue = null;
+        state.waiting = waiting.data.map((ticket) => ({ ticket, overdue: false, only_this_desk: false, note: null }));
+      }
+    }
     render();
   }
 
@@ -51,14 +73,25 @@
     state.busy = false;
     if (result.status === 401) { location.href = "/login"; return; }
     if (result.status === 204) say(t("nothing-waiting"));
-    else if (result.ok) say(onOk ? onOk(result.data) : "");
-    else say(errorText(result), true);
+    else if (result.ok) {
+      const said = onOk ? onOk(result.data) : null;
+      if (Array.isArray(said)) say(said[0], false, said[1]);
+      else say(said || "");
+    } else say(errorText(result), true);
     await refresh();
   }
 
   const deskAction = (verb, body, onOk) => act("POST", `/api/v1/desks/${state.deskId}/${verb}`, body, onOk);
   const ticketAction = (id, verb, body, onOk) => act("POST", `/api/v1/tickets/${id}/${verb}`, body, onOk);
-  const callNext = () => deskAction("call-next", undefined, (ticket) => t("ok-called", { number: ticket.number }));
+  const calledSay = (ticket) => t("ok-called", { number: ticket.number });
+  const callNext = () => deskAction("call-next", undefined, calledSay);
+  const doneAndNext = (number) => deskAction("done-and-next", undefined,
+    (ticket) => t("ok-done-and-called", { done: number, number: ticket.number }));
+  const noShow = (ticket) => ticketAction(ticket.id, "no-show", undefined, (tk) => [
+    t("ok-no-show", { number: tk.number, minutes: ctx.undo_window_min }),
+    { label: t("action-undo"), run: () => ticketAction(tk.id, "undo-no-show", undefined,
+      (back) => t(back.state === "called" ? "ok-undone-to-desk" : "ok-undone-to-queue", { number: back.number })) },
+  ]);
 
   function button(label, cls, enabled, onclick, key) {
     return el("button", {
@@ -78,7 +111,7 @@
       state.deskId = e.target.value;
       localStorage.setItem("seira.desk", state.deskId);
       say("");
-      render();
+      refresh();
     } }, ctx.desks.map((d) => el("option", { value: d.id, selected: d.id === state.deskId }, nameIn(d.names))));
     const reason = el("input", { id: "pause-reason", maxlength: "200", placeholder: t("desk-pause-reason-placeholder") });
     const deskState = desk ? desk.state : "closed";
@@ -107,13 +140,47 @@
     box.append(el("div", { class: "ticket", id: "ticket" },
       el("span", { class: "num", id: "ticket-number" }, ticket.number),
       el("div", {},
-        el("div", {}, nameIn((services[ticket.service] || {}).names)),
+        el("div", {}, serviceName(ticket.service)),
         el("div", { id: "ticket-state" }, el("strong", {}, t("state-" + ticket.state))),
         ticket.priority ? el("div", {}, t("priority-label") + ": " + priorityName(ticket.priority)) : null,
         ticket.recalls ? el("div", {}, t("recalls-label", { count: ticket.recalls })) : null,
+        desk.note ? el("div", { class: "note", id: "ticket-note" }, t("note-label") + ": " + desk.note) : null,
       ),
       el("span", { class: "timer", id: "timer", "data-since": since_, "aria-hidden": "true" }, since(since_)),
     ));
+  }
+
+  function transferForm(ticket) {
+    const to = el("select", { id: "transfer-to" },
+      ctx.services.filter((s) => !ticket || s.id !== ticket.service)
+        .map((s) => el("option", { value: s.id }, s.prefix + " · " + nameIn(s.names))));
+    const desk = el("select", { id: "transfer-desk" });
+    const fillDesks = () => desk.replaceChildren(
+      el("option", { value: "" }, t("transfer-any-desk")),
+      ...ctx.all_desks.filter((d) => d.services.includes(to.value))
+        .map((d) => el("option", { value: d.id }, nameIn(d.names))));
+    to.addEventListener("change", fillDesks);
+    fillDesks();
+    const place = el("select", { id: "transfer-place" },
+      ["keep", "front", "back"].map((p) => el("option", { value: p }, t("transfer-place-" + p))));
+    const note = el("input", { id: "transfer-note", maxlength: "200", placeholder: t("transfer-note-placeholder") });
+    const enabled = ticket && (ticket.state === "called" || ticket.state === "serving");
+    const send = () => ticketAction(ticket.id, "transfer", {
+      service: to.value, desk: desk.value || null, place: place.value, note: note.value || null,
+    }, (step) => t("ok-transferred", {
+      number: step.number, service: serviceName(step.service), place: t("transfer-place-" + place.value),
+    }));
+    return el("div", { class: "wide transfer" },
+      el("div", { class: "controls" },
+        el("div", {}, el("label", { for: "transfer-to" }, t("transfer-to")), to),
+        button(t("action-transfer"), "", enabled, send)),
+      el("details", { id: "transfer-more" },
+        el("summary", {}, t("transfer-more")),
+        el("div", { class: "controls" },
+          el("div", {}, el("label", { for: "transfer-desk" }, t("transfer-desk")), desk),
+          el("div", {}, el("label", { for: "transfer-place" }, t("transfer-place")), place),
+          el("div", { class: "grow" }, el("label", { for: "transfer-note" }, t("transfer-note")), note))),
+    );
   }
 
   function renderActions(desk) {
@@ -124,58 +191,98 @@
     const st = ticket ? ticket.state : null;
     const open = desk.state === "open";
     const id = ticket && ticket.id;
-    const transferTo = el("select", { id: "transfer-to" },
-      ctx.services.filter((s) => !ticket || s.id !== ticket.service)
-        .map((s) => el("option", { value: s.id }, s.prefix + " · " + nameIn(s.names))));
+    // The main button: call when the desk is free, finish and call when serving.
+    const main = st === "serving"
+      ? button(t("action-done-and-next"), "primary big wide", open, () => doneAndNext(ticket.number), "N")
+      : button(t("action-call-next"), "primary big wide", open && !ticket, callNext, "N");
+    main.id = "main-action";
     box.append(
-      button(t("action-call-next"), "primary big wide", open && !ticket, callNext, "N"),
-      button(t("action-recall"), "", st === "called", () => ticketAction(id, "recall"), "R"),
+      main,
       button(t("action-start"), "go", st === "called", () => ticketAction(id, "start"), "S"),
+      button(t("action-recall"), "", st === "called", () => ticketAction(id, "recall"), "R"),
+      button(t("action-no-show"), "stop", st === "called", () => noShow(ticket), "X"),
       button(t("action-done"), "go", st === "serving",
         () => ticketAction(id, "done", undefined, (tk) => t("ok-done", { number: tk.number })), "D"),
-      button(t("action-no-show"), "stop", st === "called", () => ticketAction(id, "no-show"), "X"),
-      button(t("action-park"), "", st === "called" || st === "serving", () => ticketAction(id, "park")),
-      el("div", { class: "wide controls" },
-        el("div", {}, el("label", { for: "transfer-to" }, t("transfer-to")), transferTo),
-        button(t("action-transfer"), "", st === "called" || st === "serving",
-          () => ticketAction(id, "transfer", { service: transferTo.value })),
-      ),
+      button(t("action-park"), "", st === "called" || st === "serving",
+        () => ticketAction(id, "park", undefined, (tk) => t("ok-parked", { number: tk.number }))),
+      transferForm(ticket),
     );
   }
 
-  function ticketTable(tickets, emptyKey, actions) {
-    if (tickets.length === 0) return el("p", { class: "muted" }, t(emptyKey));
-    return el("table", {},
-      el("tbody", {}, tickets.map((tk) => el("tr", {},
-        el("td", { class: "num" }, tk.number),
-        el("td", {}, nameIn((services[tk.service] || {}).names)),
-        el("td", {}, tk.priority ? el("span", { title: priorityName(tk.priority) }, "★ " + priorityName(tk.priority)) : ""),
-        el("td", { "data-since": tk.queued_at, class: "timer-cell" }, since(tk.queued_at)),
-        el("td", {}, actions(tk)),
-      ))));
+  function waitingTable(entries, canCall) {
+    if (entries.length === 0) return el("p", { class: "muted", id: "waiting-none" }, t("waiting-none"));
+    const mine = state.deskId ? (ctx.desks.find((d) => d.id === state.deskId) || { services: [] }).services : [];
+    const ordered = !!state.queue;
+    return el("table", { class: "waiting-list", id: "waiting-table" },
+      el("colgroup", {}, ["order", "number", "service", "priority", "waited", "action"]
+        .map((c) => el("col", { class: "col-" + c }))),
+      el("thead", {}, el("tr", {},
+        el("th", { scope: "col" }, t("col-order")),
+        el("th", { scope: "col" }, t("col-number")),
+        el("th", { scope: "col" }, t("col-service")),
+        el("th", { scope: "col" }, t("col-priority")),
+        el("th", { scope: "col" }, t("col-waited")),
+        el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, t("col-action"))))),
+      el("tbody", {}, entries.map((entry, i) => {
+        const tk = entry.ticket;
+        const next = ordered && i === 0;
+        return el("tr", { class: [next ? "next" : "", entry.overdue ? "overdue" : ""].join(" ").trim() || null, "data-number": tk.number },
+          el("td", {}, next ? el("strong", { class: "next-mark" }, t("next-mark")) : String(i + 1)),
+          el("td", { class: "num" }, tk.number),
+          el("td", { class: "service-cell", title: serviceName(tk.service) },
+            el("span", { class: "prefix" }, (services[tk.service] || {}).prefix || ""), serviceName(tk.service),
+            entry.only_this_desk ? el("span", { class: "tag" }, t("only-this-desk")) : null,
+            entry.note ? el("div", { class: "note small" }, t("note-label") + ": " + entry.note) : null),
+          el("td", {}, tk.priority ? "★ " + priorityName(tk.priority) : ""),
+          el("td", { class: "timer-cell" },
+            el("span", { "data-since": tk.issued_at }, since(tk.issued_at)),
+            entry.overdue ? el("span", { class: "tag warn" }, t("overdue")) : null),
+          el("td", {}, ctx.acts && mine.includes(tk.service)
+            ? button(t("action-call-this"), "small-button", canCall,
+              () => deskAction("call", { ticket: tk.id }, calledSay))
+            : ""),
+        );
+      })));
   }
 
   function renderLists(desk) {
-    const mine = myServices();
     const canCall = ctx.acts && desk && desk.state === "open" && !desk.ticket;
-    $("waiting").replaceChildren(ticketTable(state.waiting, "waiting-none", (tk) =>
-      ctx.acts && mine.includes(tk.service)
-        ? button(t("action-call-this") + " " + tk.number, "", canCall,
-          () => deskAction("call", { ticket: tk.id }, (c) => t("ok-called", { number: c.number })))
-        : ""));
-    $("parked").replaceChildren(ticketTable(state.parked, "parked-none", (tk) => ctx.acts ? [
-      button(t("action-return"), "", true, () => ticketAction(tk.id, "return")), " ",
-      button(t("action-cancel"), "stop", true, () => ticketAction(tk.id, "cancel")),
-    ] : ""));
-    $("queues").replaceChildren(...ctx.services.map((s) => el("li", { "data-service": s.id },
-      el("span", { class: "prefix" }, s.prefix), nameIn(s.names), ": ",
+    $("waiting").replaceChildren(waitingTable(state.waiting, canCall));
+    const others = state.queue ? state.queue.others : [];
+    $("others").replaceChildren(others.length === 0 ? "" : el("details", { id: "others-box" },
+      el("summary", {}, t("others-title", { count: others.reduce((n, o) => n + o.waiting, 0) })),
+      el("ul", { class: "queues" }, others.map((o) => el("li", {},
+        el("span", { class: "prefix" }, (services[o.service] || {}).prefix || ""), serviceName(o.service), ": ",
+        el("strong", {}, String(o.waiting)))))));
+    $("parked").replaceChildren(state.parked.length === 0
+      ? el("p", { class: "muted" }, t("parked-none"))
+      : el("table", {},
+        el("thead", {}, el("tr", {},
+          el("th", { scope: "col" }, t("col-number")), el("th", { scope: "col" }, t("col-service")),
+          el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, t("col-action"))))),
+        el("tbody", {}, state.parked.map((tk) => el("tr", {},
+          el("td", { class: "num" }, tk.number),
+          el("td", { class: "service-cell" }, serviceName(tk.service)),
+          el("td", {}, ctx.acts ? [
+            button(t("action-return"), "small-button", true,
+              () => ticketAction(tk.id, "return", undefined, (r) => t("ok-returned", { number: r.number }))), " ",
+            button(t("action-cancel"), "small-button stop", true,
+              () => ticketAction(tk.id, "cancel", undefined, (c) => t("ok-cancelled", { number: c.number }))),
+          ] : ""))))));
+    $("queues").replaceChildren(...ctx.services.map((s) => el("li", { "data-service": s.id, title: nameIn(s.names) },
+      el("span", { class: "prefix" }, s.prefix), el("span", { class: "visually-hidden" }, nameIn(s.names) + ": "),
       el("strong", { class: "count" }, String(state.counts[s.id] || 0)))));
+    const trouble = state.devices.filter((d) => !d.online || !["ready", "none"].includes(d.printer));
+    $("device-alert").hidden = trouble.length === 0;
+    $("device-alert").textContent = trouble.map((d) =>
+      d.name + ": " + (d.online ? t("printer-" + d.printer) : t("device-silent"))).join(" · ");
     $("devices").replaceChildren(...(state.devices.length === 0
       ? [el("li", { class: "muted" }, t("devices-none"))]
       : state.devices.map((d) => {
-        const trouble = !d.online || !["ready", "none"].includes(d.printer);
-        return el("li", { class: trouble ? "alert error" : "" },
-          d.name, " — ", t(d.online ? "device-online" : "device-offline"), " · ", t("printer-" + d.printer));
+        const bad = trouble.includes(d);
+        return el("li", { class: bad ? "alert error" : "" },
+          d.name, " — ", t(d.online ? "device-online" : "device-offline"),
+          d.printer !== "none" ? " · " + t("printer-" + d.printer) : "");
       })));
     $("desks").replaceChildren(...state.desks.map((d) => el("li", {},
       nameIn(d.names), " — ", el("span", { class: "badge " + d.state }, t("desk-state-" + d.state)),
@@ -207,15 +314,16 @@
     for (const node of document.querySelectorAll("[data-since]")) node.textContent = since(node.dataset.since);
   }, 1000);
 
-  // Keyboard: the main actions, when no field has the focus.
+  // Keyboard: the main actions, when no field has the focus. Enter is the main button too.
   const keys = {
-    [t("shortcut-call-next")]: "N", n: "N", [t("shortcut-recall")]: "R", r: "R",
+    [t("shortcut-call-next")]: "N", n: "N", enter: "N", [t("shortcut-recall")]: "R", r: "R",
     [t("shortcut-start")]: "S", s: "S", [t("shortcut-done")]: "D", d: "D",
     [t("shortcut-no-show")]: "X", x: "X",
   };
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.altKey || e.metaKey) return;
-    if (["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName)) return;
+    const focus = document.activeElement.tagName;
+    if (["INPUT", "SELECT", "TEXTAREA", "BUTTON", "SUMMARY", "A"].includes(focus)) return;
     const shortcut = keys[e.key.toLowerCase()];
     const target = shortcut && document.querySelector(`#actions button[aria-keyshortcuts="${shortcut}"]`);
     if (target && !target.disabled) {
@@ -239,6 +347,8 @@
       if (stream.readyState === EventSource.CLOSED) setTimeout(connect, 3000);
     };
   }
+  // Devices' "online" ages without an event: look again each minute all the same.
+  setInterval(soon, 60000);
 
   refresh();
   connect();

@@ -29,11 +29,16 @@ struct Context<'a> {
     /// Whether the user acts at desks (staff, admin) or only watches (manager).
     acts: bool,
     site: &'a str,
+    /// The desks this user acts at.
     desks: Vec<DeskInfo<'a>>,
+    /// Every desk of the site (a transfer may name any of them).
+    all_desks: Vec<DeskInfo<'a>>,
     services: Vec<ServiceInfo<'a>>,
     /// Priority category names by id.
     priorities: std::collections::BTreeMap<&'a str, &'a Names>,
     event_kinds: Vec<&'static str>,
+    /// How long a no-show can be undone, for the message that offers it.
+    undo_window_min: i64,
 }
 
 #[derive(Serialize)]
@@ -88,6 +93,15 @@ pub async fn page(
         acts,
         site: &site.id,
         desks,
+        all_desks: site
+            .desks
+            .iter()
+            .map(|d| DeskInfo {
+                id: &d.id,
+                names: &d.names,
+                services: &d.services,
+            })
+            .collect(),
         services: site
             .services
             .iter()
@@ -103,6 +117,7 @@ pub async fn page(
             .map(|p| (p.id.as_str(), &p.names))
             .collect(),
         event_kinds: EventKind::ALL.iter().map(|k| k.as_str()).collect(),
+        undo_window_min: site.undo_window.as_mins(),
     };
     let t = |key: &str| esc(&m.get(key));
     let site_name = esc(site.names.get(&m.lang).unwrap_or(&site.names["el"]));
@@ -111,28 +126,32 @@ pub async fn page(
 <h1>{title} · <span class="muted">{site_name}</span></h1>
 {admin_link}<p id="live" class="live" role="status">{offline}</p>
 <p class="who">{who}</p>
-<form method="post" action="/logout"><button type="submit">{logout}</button></form>
+<form method="post" action="/logout"><button type="submit" class="small-button">{logout}</button></form>
 </header>
-<p id="message" class="alert" role="status" aria-live="polite" hidden></p>
+<p id="device-alert" class="alert error" role="alert" hidden></p>
+<div id="message" class="alert" role="status" aria-live="polite" hidden></div>
 <div class="desk-grid">
 <section class="card" id="desk-panel" aria-labelledby="desk-heading">
+<div id="desk-controls"></div>
 <h2 id="desk-heading">{in_hand}</h2>
 <div id="in-hand"></div>
 <div id="actions" class="actions"></div>
-<div id="desk-controls"></div>
 <p class="muted small">{shortcuts}</p>
 </section>
-<section class="card" aria-labelledby="queues-heading">
-<h2 id="queues-heading">{queues}</h2>
-<ul id="queues" class="queues"></ul>
+<section class="card" aria-labelledby="waiting-heading">
+<h2 id="queues-heading" class="visually-hidden">{queues}</h2>
+<ul id="queues" class="queues" aria-labelledby="queues-heading"></ul>
 <h2 id="waiting-heading">{waiting}</h2>
 <div id="waiting"></div>
+<div id="others"></div>
 <h2 id="parked-heading">{parked}</h2>
 <div id="parked"></div>
-<h2 id="desks-heading">{desks}</h2>
-<ul id="desks" class="desks"></ul>
-<h2 id="devices-heading">{devices}</h2>
-<ul id="devices" class="desks"></ul>
+<div class="side-by-side">
+<div><h2 id="desks-heading">{desks}</h2>
+<ul id="desks" class="desks"></ul></div>
+<div><h2 id="devices-heading">{devices}</h2>
+<ul id="devices" class="desks"></ul></div>
+</div>
 </section>
 </div>"#,
         title = t("desk-title"),

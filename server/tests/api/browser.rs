@@ -198,7 +198,7 @@ async fn a_morning_at_the_desk_in_the_browser() {
     .await;
     click(&maria.client, "Έναρξη εξυπηρέτησης").await;
     wait_text(&maria.client, "#ticket-state", "Εξυπηρετείται").await;
-    screenshot(&maria.client, "desk").await;
+    screenshot(&maria.client, "desk-quiet").await;
 
     // She sends the citizen on to the psychologist.
     let transfer = maria.client.find(Locator::Id("transfer-to")).await.unwrap();
@@ -536,4 +536,125 @@ async fn a_manager_reads_the_last_month_in_the_browser() {
         .unwrap();
     wait_text(client, "h1", "Statistics").await;
     wait_text(client, ".kpis", "Median wait").await;
+}
+
+/// The number of rows of the waiting list wholly inside the window, as the user sees it.
+async fn rows_in_view(client: &Client) -> u64 {
+    client
+        .execute(
+            "return [...document.querySelectorAll('#waiting-table tbody tr')]\
+             .filter(r => r.getBoundingClientRect().bottom <= window.innerHeight).length",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worst_hour_at_the_desk_on_a_laptop() {
+    let app = spawn_app().await;
+    app.add_user("maria", Role::Staff, Some("chania"), &["chania-1"]);
+    let maria = browser().await;
+    sign_in(&maria.client, &app, "maria").await;
+    // A full morning: twelve waiting for her services, one of them long past its target,
+    // and others waiting for the psychologist.
+    let start = jiff::Timestamp::now();
+    app.set_time(start - jiff::SignedDuration::from_mins(50));
+    let early = app.issue("referrals", None).await;
+    app.set_time(start);
+    for i in 0..11 {
+        let service = if i % 3 == 0 { "referrals" } else { "benefits" };
+        let priority = (i == 4).then_some("disability");
+        app.issue(service, priority).await;
+    }
+    for _ in 0..3 {
+        app.issue("psychosocial", None).await;
+    }
+    click(&maria.client, "Άνοιγμα γραφείου").await;
+    wait_text(&maria.client, "#waiting-table", "B001").await;
+    // The list has headers, the next one marked, the overdue one flagged.
+    wait_text(&maria.client, "#waiting-table thead", "Αριθμός").await;
+    wait_text(&maria.client, "#waiting-table tr.next", "Επόμενος").await;
+    wait_text(&maria.client, "#waiting-table tr.overdue", "πάνω από τον στόχο").await;
+    wait_text(&maria.client, "#others", "Άλλες υπηρεσίες: 3 σε αναμονή").await;
+    let next = maria
+        .client
+        .find(Locator::Css("#waiting-table tr.next td.num"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // Enter calls: the row marked next is the one called.
+    maria
+        .client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    wait_text(&maria.client, "#ticket-number", &next).await;
+    assert_eq!(next, early.number, "the overdue ticket goes first");
+    click(&maria.client, "Έναρξη εξυπηρέτησης").await;
+    wait_text(&maria.client, "#ticket-state", "Εξυπηρετείται").await;
+    let rows = rows_in_view(&maria.client).await;
+    assert!(rows >= 8, "only {rows} waiting rows fit on 1366×768");
+    screenshot(&maria.client, "desk").await;
+
+    // Done and next in one press; then a no-show by mistake, undone.
+    click(&maria.client, "Ολοκλήρωση και επόμενος").await;
+    wait_text(&maria.client, "#message", "ολοκληρώθηκε· καλέσατε").await;
+    click(&maria.client, "Δεν προσήλθε").await;
+    wait_text(&maria.client, "#message", "Αναίρεση δυνατή για 15 λεπτά").await;
+    let gone = maria
+        .client
+        .find(Locator::Css("#message-text"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let number = gone.split_whitespace().nth(2).unwrap().to_owned();
+    screenshot(&maria.client, "desk-undo").await;
+    click(&maria.client, "Αναίρεση").await;
+    wait_text(&maria.client, "#message", "είναι ξανά στο γραφείο σας").await;
+    wait_text(&maria.client, "#ticket-number", &number).await;
+
+    // A transfer to the psychologist at Office 4 only, keeping the place, with a note.
+    click(&maria.client, "Έναρξη εξυπηρέτησης").await;
+    wait_text(&maria.client, "#ticket-state", "Εξυπηρετείται").await;
+    let to = maria.client.find(Locator::Id("transfer-to")).await.unwrap();
+    to.select_by_value("psychosocial").await.unwrap();
+    maria
+        .client
+        .find(Locator::Css("#transfer-more summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    maria
+        .client
+        .find(Locator::Id("transfer-desk"))
+        .await
+        .unwrap()
+        .select_by_value("chania-4")
+        .await
+        .unwrap();
+    fill(&maria.client, "#transfer-note", "θέλει διερμηνέα").await;
+    click(&maria.client, "Μεταφορά").await;
+    wait_text(&maria.client, "#message", "κρατά τη θέση του").await;
+    let (_, queue) = app.get("/api/v1/desks/chania-4/queue", "admin").await;
+    let sent = queue["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["ticket"]["number"] == number.as_str())
+        .unwrap_or_else(|| panic!("{number} at chania-4: {queue}"));
+    assert_eq!(sent["note"], "θέλει διερμηνέα");
+    assert_eq!(sent["only_this_desk"], true);
+    maria.client.clone().close().await.unwrap();
 }
