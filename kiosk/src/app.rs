@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use egui::{Color32, RichText, TextureHandle, Vec2};
 use seira_hardware::TicketContent;
+use seira_i18n::Messages;
 use seira_protocol::{IssuedTicket, PrinterStatus};
 
 use crate::model::{Command, Event, Kiosk, Screen, Settings, Touch};
@@ -103,13 +104,7 @@ impl KioskApp {
             number: ticket.number.clone(),
             service,
             issued: issued.strftime("%d/%m/%Y %H:%M").to_string(),
-            queue_line: m.get_with(
-                "queue-line",
-                &[
-                    ("count", &ticket.position.to_string()),
-                    ("minutes", &ticket.estimated_wait_s.div_ceil(60).to_string()),
-                ],
-            ),
+            queue_line: queue_words(m, ticket).join(" · "),
             track_url: format!("{}{}", self.server, ticket.track_url),
             footer: services
                 .map(|s| name_in(&s.ticket_footer, lang))
@@ -360,14 +355,9 @@ impl KioskApp {
             ui.label(RichText::new(&ticket.number).size(150.0).strong());
             ui.label(RichText::new(v(service.clone())).size(32.0).strong());
             ui.add_space(8.0);
-            ui.label(
-                RichText::new(v(
-                    m.get_with("ahead", &[("count", &ticket.position.to_string())])
-                ))
-                .size(30.0),
-            );
-            let minutes = ticket.estimated_wait_s.div_ceil(60).to_string();
-            ui.label(RichText::new(v(m.get_with("wait", &[("minutes", &minutes)]))).size(30.0));
+            for line in queue_words(m, ticket) {
+                ui.label(RichText::new(v(line)).size(30.0));
+            }
             if let Some(texture) = texture {
                 ui.add(egui::Image::new(&texture).fit_to_exact_size(Vec2::splat(180.0)));
             }
@@ -457,5 +447,55 @@ mod right_to_left_on_screen {
         assert_eq!(read_right_to_left("نحو 10 دقيقة", "ar"), "نحو 01 دقيقة");
         assert_eq!(read_right_to_left("پیش از شما: 3", "fa"), "پیش از شما: 3");
         assert_eq!(read_right_to_left("خذ تذكرتك.", "ar"), "خذ تذكرتك.");
+    }
+}
+
+/// Where the citizen stands: "you are next" with nobody ahead (never "about 0 minutes"),
+/// else the people ahead and the estimated wait.
+fn queue_words(m: &Messages, ticket: &IssuedTicket) -> Vec<String> {
+    if ticket.position == 0 {
+        return vec![m.get("you-are-next")];
+    }
+    let ahead = m.get_with("ahead", &[("count", &ticket.position.to_string())]);
+    match ticket.estimated_wait_s.div_ceil(60) {
+        0 => vec![ahead],
+        minutes => vec![
+            ahead,
+            m.get_with("wait", &[("minutes", &minutes.to_string())]),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod queue_words_tests {
+    use super::*;
+
+    fn ticket(position: u32, estimated_wait_s: u32) -> IssuedTicket {
+        IssuedTicket {
+            id: "t".into(),
+            number: "A001".into(),
+            service: "benefits".into(),
+            issued_at: jiff::Timestamp::UNIX_EPOCH,
+            position,
+            estimated_wait_s,
+            track_url: "/t/t".into(),
+        }
+    }
+
+    #[test]
+    fn nobody_ahead_is_next_in_every_language() {
+        for lang in ["el", "en", "ar", "fa", "uk", "sq"] {
+            let m = messages(lang);
+            let words = queue_words(m, &ticket(0, 0));
+            assert_eq!(words, [m.get("you-are-next")], "{lang}");
+            assert!(!words[0].contains('0'), "{lang}: {words:?}");
+        }
+        let m = messages("el");
+        assert_eq!(
+            queue_words(m, &ticket(3, 601)),
+            ["Μπροστά σας: 3", "Αναμονή περίπου 11 λεπτά"]
+        );
+        // No estimate yet: the people ahead, no "about 0 minutes".
+        assert_eq!(queue_words(m, &ticket(2, 0)), ["Μπροστά σας: 2"]);
     }
 }

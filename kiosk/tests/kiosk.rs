@@ -157,6 +157,9 @@ fn a_greek_ticket_in_two_touches_printed_and_on_the_server() {
         matches!(a.kiosk.screen, Screen::Ticket { printed: true, .. })
     });
     h.get_by_label("A001");
+    // Nobody ahead: "you are next", never "about 0 minutes".
+    h.get_by_label_contains("Η σειρά σας έρχεται");
+    assert!(h.query_by_label_contains("0 λεπτά").is_none());
     screenshot(&mut h, "kiosk-ticket-el");
     // "Done" goes back to the start.
     h.get_by_label("Τέλος").click();
@@ -170,6 +173,10 @@ fn a_greek_ticket_in_two_touches_printed_and_on_the_server() {
         &seira_hardware::reader::read(&bytes, profile.greek_pages).unwrap(),
     );
     assert!(lines.iter().any(|l| l == "A001"), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.contains("Η σειρά σας έρχεται")),
+        "{lines:?}"
+    );
     assert!(
         lines.iter().any(|l| l == "Κέντρο Κοινότητας Δήμου Χανίων"),
         "{lines:?}"

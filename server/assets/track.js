@@ -22,7 +22,8 @@
     const lines = {
       waiting: v.position === 0
         ? [line("big", t("track-next"))]
-        : [line("big", t("track-position", { position: v.position })), line("", t("track-wait", { minutes }))],
+        : [line("big", t("track-position", { position: v.position })),
+          minutes > 0 ? line("", t("track-wait", { minutes })) : null].filter(Boolean),
       called: [line("big called", t("track-called", { desk }))],
       serving: [line("big", t("track-serving", { desk }))],
       parked: [line("big", t("track-parked"))],

@@ -577,7 +577,12 @@ async fn the_worst_hour_at_the_desk_on_a_laptop() {
     // The list has headers, the next one marked, the overdue one flagged.
     wait_text(&maria.client, "#waiting-table thead", "Αριθμός").await;
     wait_text(&maria.client, "#waiting-table tr.next", "Επόμενος").await;
-    wait_text(&maria.client, "#waiting-table tr.overdue", "πάνω από τον στόχο").await;
+    wait_text(
+        &maria.client,
+        "#waiting-table tr.overdue",
+        "πάνω από τον στόχο",
+    )
+    .await;
     wait_text(&maria.client, "#others", "Άλλες υπηρεσίες: 3 σε αναμονή").await;
     let next = maria
         .client
