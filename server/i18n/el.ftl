@@ -266,6 +266,7 @@ stats-minutes = { $value } λεπ.
 stats-by-service = Ανά υπηρεσία
 stats-by-desk = Ανά γραφείο
 stats-by-staff = Ανά εργαζόμενο
+stats-by-token = Ανά κλειδί γραφείου ή συσκευής
 stats-by-weekday = Ανά ημέρα της εβδομάδας
 stats-name = Όνομα
 stats-no-data = Δεν υπάρχουν εισιτήρια σε αυτή την περίοδο.

@@ -266,6 +266,7 @@ stats-minutes = { $value } min
 stats-by-service = By service
 stats-by-desk = By desk
 stats-by-staff = By staff member
+stats-by-token = By desk or device token
 stats-by-weekday = By weekday
 stats-name = Name
 stats-no-data = There are no tickets in this period.

@@ -899,14 +899,17 @@ pub fn figures(
         .iter()
         .map(|s| (s.id.clone(), s.target_wait))
         .collect();
-    Ok(crate::stats::compute(
-        site_id,
-        from,
-        to,
-        &site.time_zone,
-        &targets,
-        &rows,
-    ))
+    let mut figures = crate::stats::compute(site_id, from, to, &site.time_zone, &targets, &rows);
+    // Who called is an account's name or a token's label: the accounts are the people.
+    let people: std::collections::BTreeSet<String> =
+        store::list_users(tx)?.into_iter().map(|u| u.name).collect();
+    figures.staff_tokens = figures
+        .by_staff
+        .iter()
+        .filter(|g| !people.contains(&g.key))
+        .map(|g| g.key.clone())
+        .collect();
+    Ok(figures)
 }
 
 /// Today at a site, now: the queues and the desks.

@@ -39,6 +39,11 @@ pub struct StatsQuery {
     pub to: Option<String>,
     /// Language of the exports' headings and names: `el` (default) or `en`.
     pub lang: Option<String>,
+    /// CSV only: the field separator, `semicolon` (the default in Greek, as Greek-locale
+    /// Excel and LibreOffice expect), `comma` (the default in English) or `tab`.
+    pub separator: Option<String>,
+    /// CSV only: the decimal mark, `comma` (the default in Greek) or `point` (in English).
+    pub decimal: Option<String>,
 }
 
 /// A checked period.
@@ -47,6 +52,7 @@ pub struct Period {
     pub from: Date,
     pub to: Date,
     pub lang: String,
+    pub csv: export::CsvStyle,
 }
 
 fn date(value: &str, name: &str) -> ApiResult<Date> {
@@ -101,11 +107,42 @@ pub fn period(app: &AppState, query: StatsQuery) -> ApiResult<Period> {
             ));
         }
     };
+    let mut csv = export::CsvStyle::for_lang(lang);
+    match query.separator.as_deref() {
+        None => {}
+        Some("semicolon") => csv.separator = b';',
+        Some("comma") => csv.separator = b',',
+        Some("tab") => csv.separator = b'\t',
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "bad_separator",
+                format!("no separator `{other}`: use semicolon, comma or tab"),
+            ));
+        }
+    }
+    match query.decimal.as_deref() {
+        None => {}
+        Some("comma") => csv.decimal = ',',
+        Some("point") => csv.decimal = '.',
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "bad_decimal",
+                format!("no decimal mark `{other}`: use comma or point"),
+            ));
+        }
+    }
+    if csv.separator == b',' && csv.decimal == ',' {
+        return Err(ApiError::bad_request(
+            "bad_decimal",
+            "a decimal comma needs another separator than the comma",
+        ));
+    }
     Ok(Period {
         site: site.id.clone(),
         from,
         to,
         lang: lang.to_owned(),
+        csv,
     })
 }
 
@@ -147,7 +184,7 @@ pub fn namer(app: &AppState, site: &str, lang: &str) -> impl Fn(Section, &str) -
             Section::Desk => site
                 .and_then(|s| s.desks.iter().find(|d| d.id == key))
                 .map_or_else(|| key.to_owned(), |d| in_lang(&d.names)),
-            Section::Staff | Section::Day => key.to_owned(),
+            Section::Staff | Section::Token | Section::Day => key.to_owned(),
             Section::Hour => {
                 let hour: u32 = key.parse().unwrap_or(0);
                 format!("{hour:02}:00–{:02}:00", hour + 1)
@@ -202,7 +239,10 @@ fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response
         .into_response()
 }
 
-/// The same as a CSV table: a row per slice, `section` telling the breakdown.
+/// The same as a CSV table: a row per slice, `section` telling the breakdown. UTF-8 with a
+/// byte-order mark; in Greek `;`-separated with a decimal comma, so that it opens right with
+/// a double click in Greek-locale Excel and LibreOffice (`separator`, `decimal` to change).
+/// A name that would start a formula (`=`, `+`, `-`, `@`) is written as text.
 #[utoipa::path(
     get, path = "/api/v1/stats.csv", tag = "stats",
     params(StatsQuery),
@@ -238,7 +278,7 @@ async fn export_file(
     let name = namer(app, &period.site, &period.lang);
     let (body, content_type, extension) = match format {
         FileFormat::Csv => (
-            export::csv(&figures, &period.lang, &name).map_err(ApiError::internal)?,
+            export::csv(&figures, &period.lang, period.csv, &name).map_err(ApiError::internal)?,
             "text/csv; charset=utf-8",
             "csv",
         ),

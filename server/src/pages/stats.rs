@@ -61,6 +61,8 @@ pub async fn page(
             from: query.from.clone().filter(|s| !s.is_empty()),
             to: query.to.clone().filter(|s| !s.is_empty()),
             lang: Some(m.lang.clone()),
+            separator: None,
+            decimal: None,
         },
     ) {
         Ok(p) => p,
@@ -384,7 +386,24 @@ fn tables(m: &Messages, f: &Figures, name: &dyn Fn(Section, &str) -> String) -> 
     [
         table(&m.get("stats-by-service"), Section::Service, &f.by_service),
         table(&m.get("stats-by-desk"), Section::Desk, &f.by_desk),
-        table(&m.get("stats-by-staff"), Section::Staff, &f.by_staff),
+        table(
+            &m.get("stats-by-staff"),
+            Section::Staff,
+            &Section::Staff
+                .groups(f)
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>(),
+        ),
+        table(
+            &m.get("stats-by-token"),
+            Section::Token,
+            &Section::Token
+                .groups(f)
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>(),
+        ),
         table(&m.get("stats-by-weekday"), Section::Weekday, &f.by_weekday),
     ]
     .concat()

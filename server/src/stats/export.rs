@@ -14,18 +14,22 @@ pub enum Section {
     Total,
     Service,
     Desk,
+    /// People who called (their accounts).
     Staff,
+    /// Desk and device tokens that called, apart from people.
+    Token,
     Hour,
     Weekday,
     Day,
 }
 
 impl Section {
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::Total,
         Section::Service,
         Section::Desk,
         Section::Staff,
+        Section::Token,
         Section::Hour,
         Section::Weekday,
         Section::Day,
@@ -38,6 +42,7 @@ impl Section {
             Section::Service => "service",
             Section::Desk => "desk",
             Section::Staff => "staff",
+            Section::Token => "token",
             Section::Hour => "hour",
             Section::Weekday => "weekday",
             Section::Day => "day",
@@ -76,6 +81,13 @@ impl Section {
                     "Staff"
                 }
             }
+            Section::Token => {
+                if el {
+                    "Κλειδιά γραφείων-συσκευών"
+                } else {
+                    "Desk and device tokens"
+                }
+            }
             Section::Hour => {
                 if el {
                     "Ώρες"
@@ -105,7 +117,16 @@ impl Section {
             Section::Total => vec![&figures.totals],
             Section::Service => figures.by_service.iter().collect(),
             Section::Desk => figures.by_desk.iter().collect(),
-            Section::Staff => figures.by_staff.iter().collect(),
+            Section::Staff => figures
+                .by_staff
+                .iter()
+                .filter(|g| !figures.staff_tokens.contains(&g.key))
+                .collect(),
+            Section::Token => figures
+                .by_staff
+                .iter()
+                .filter(|g| figures.staff_tokens.contains(&g.key))
+                .collect(),
             Section::Hour => figures.by_hour.iter().collect(),
             Section::Weekday => figures.by_weekday.iter().collect(),
             Section::Day => figures.by_day.iter().collect(),
@@ -196,9 +217,52 @@ fn cells(g: &Group) -> [Cell; 18] {
     ]
 }
 
-/// One CSV table: `section,key,name,…` then a row per slice of each breakdown.
-pub fn csv(figures: &Figures, lang: &str, name: &Namer<'_>) -> Result<Vec<u8>, csv::Error> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+/// How a CSV is written for the spreadsheet that opens it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvStyle {
+    pub separator: u8,
+    pub decimal: char,
+}
+
+impl CsvStyle {
+    /// What Excel and LibreOffice expect in a Greek locale (`;` between fields, decimal
+    /// comma), else the English one (`,` and a decimal point).
+    pub fn for_lang(lang: &str) -> CsvStyle {
+        if lang == "en" {
+            CsvStyle {
+                separator: b',',
+                decimal: '.',
+            }
+        } else {
+            CsvStyle {
+                separator: b';',
+                decimal: ',',
+            }
+        }
+    }
+}
+
+/// A text cell a spreadsheet will not take for a formula: one that starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading apostrophe (OWASP's advice on CSV
+/// injection). A name such as `=HYPERLINK(…)` then shows as text.
+pub fn neutralise(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    }
+}
+
+/// One CSV table: `section,key,name,…` then a row per slice of each breakdown. UTF-8 with a
+/// byte-order mark, so that Excel reads the Greek right on a double click.
+pub fn csv(
+    figures: &Figures,
+    lang: &str,
+    style: CsvStyle,
+    name: &Namer<'_>,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(style.separator)
+        .from_writer("\u{feff}".as_bytes().to_vec());
     let (section, key, label) = if lang == "en" {
         ("section", "key", "name")
     } else {
@@ -211,12 +275,12 @@ pub fn csv(figures: &Figures, lang: &str, name: &Namer<'_>) -> Result<Vec<u8>, c
         for group in section.groups(figures) {
             let mut record = vec![
                 section.id().to_owned(),
-                group.key.clone(),
-                name(section, &group.key),
+                neutralise(&group.key),
+                neutralise(&name(section, &group.key)),
             ];
             record.extend(cells(group).iter().map(|c| match c {
                 Cell::Count(n) => n.to_string(),
-                Cell::Number(x) => format!("{x:.1}"),
+                Cell::Number(x) => format!("{x:.1}").replace('.', &style.decimal.to_string()),
                 Cell::Empty => String::new(),
             }));
             out.write_record(&record)?;

@@ -128,7 +128,11 @@ pub struct Figures {
     pub totals: Group,
     pub by_service: Vec<Group>,
     pub by_desk: Vec<Group>,
+    /// Who called: staff members' accounts and the desks' or devices' tokens.
     pub by_staff: Vec<Group>,
+    /// The keys of `by_staff` that are tokens (a desk's or a device's), not people.
+    #[serde(default)]
+    pub staff_tokens: Vec<String>,
     /// 24 groups, `00` to `23`, by the hour citizens joined the queue.
     pub by_hour: Vec<Group>,
     /// 7 groups, `1` (Monday) to `7` (Sunday).
@@ -306,6 +310,7 @@ pub fn compute(
         by_service: groups(services),
         by_desk: groups(desks),
         by_staff: groups(staff),
+        staff_tokens: Vec::new(),
         by_hour: hours
             .into_iter()
             .enumerate()

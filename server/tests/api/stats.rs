@@ -220,6 +220,7 @@ async fn a_known_day_gives_known_figures_in_json_csv_and_xlsx() {
             "Υπηρεσίες",
             "Γραφεία",
             "Προσωπικό",
+            "Κλειδιά γραφείων-συσκευών",
             "Ώρες",
             "Ημέρες εβδομάδας",
             "Ημέρες"
@@ -261,4 +262,122 @@ async fn periods_are_checked() {
     let (status, body) = app.get("/api/v1/stats?site=chania", "manager").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["by_day"].as_array().unwrap().len(), 30);
+}
+
+/// The CSV as a Greek manager's Excel or LibreOffice opens it with a double click: a BOM,
+/// `;` between fields and a decimal comma; no formula from a name; people apart from tokens.
+#[tokio::test]
+async fn the_csv_opens_right_in_greek_excel_and_runs_no_formula() {
+    let app = spawn_app().await;
+    a_day(&app).await;
+    // An admin names a service like a formula.
+    let (_, mut form) = app
+        .get("/api/v1/admin/sites/chania/settings", "admin")
+        .await;
+    form["settings"]["services"][0]["names"]["el"] =
+        "=HYPERLINK(\"http://evil.example\",\"x\")".into();
+    let (status, body) = app
+        .send(
+            "PUT",
+            "/api/v1/admin/sites/chania/settings",
+            "admin",
+            Some(form),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // A staff member who signs in calls too: a person, not a token.
+    app.add_user(
+        "maria",
+        seira_server::auth::Role::Staff,
+        Some("chania"),
+        &[],
+    );
+    let maria = app.signed_in("maria").await;
+    app.set_time(athens("2026-11-16 11:30"));
+    let called = maria
+        .post(format!("{}/api/v1/desks/chania-1/call-next", app.base))
+        .header("origin", &app.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(called.status(), StatusCode::OK);
+
+    let get = |query: &'static str| {
+        let request = app
+            .http
+            .get(format!(
+                "{}/api/v1/stats.csv?site=chania&from=2026-11-16&to=2026-11-16{query}",
+                app.base
+            ))
+            .bearer_auth(app.token("manager"));
+        async move { request.send().await.unwrap() }
+    };
+    let response = get("").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.unwrap();
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "a byte-order mark first"
+    );
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "ενότητα");
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let total = records.iter().find(|r| &r[0] == "total").unwrap();
+    // Maria called T4 at 11:30 after 30 minutes: (10 + 25 + 4 + 30 + 30) / 5 minutes.
+    assert_eq!(&total[column("μέση αναμονή (λεπτά)")], "19,8");
+    let benefits = records
+        .iter()
+        .find(|r| &r[0] == "service" && &r[1] == "benefits")
+        .unwrap();
+    assert!(benefits[2].starts_with("'=HYPERLINK"), "{:?}", &benefits[2]);
+    assert!(
+        records
+            .iter()
+            .all(|r| r.iter().all(|c| !c.starts_with(['=', '+', '@']))),
+        "no cell starts a formula"
+    );
+    let kinds: Vec<(&str, &str)> = records
+        .iter()
+        .filter(|r| &r[0] == "staff" || &r[0] == "token")
+        .map(|r| (&r[0], &r[1]))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("staff", "maria"),
+            ("token", "test staff1"),
+            ("token", "test staff3")
+        ]
+    );
+    // English, and the options for another spreadsheet.
+    let text = get("&lang=en").await.text().await.unwrap();
+    assert!(text.contains(",19.8,"), "{text}");
+    let text = get("&separator=tab&decimal=point")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("\t19.8\t"), "{text}");
+    let (status, body) = app
+        .get(
+            "/api/v1/stats.csv?site=chania&separator=comma&decimal=comma",
+            "manager",
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_decimal"))
+    );
+    let (status, body) = app
+        .get("/api/v1/stats.csv?site=chania&separator=pipe", "manager")
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_separator"))
+    );
 }
