@@ -45,6 +45,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _runtime_dir = match cli.command {
+        Command::Up(_) | Command::Kiosk(_) | Command::Display(_) => commands::ensure_runtime_dir(),
+        _ => None,
+    };
     commands::init_logging();
     let result = match cli.command {
         Command::Up(args) => commands::up::run(args),

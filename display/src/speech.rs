@@ -191,6 +191,16 @@ fn resample(samples: &[f32], from: u32, to: u32) -> Vec<f32> {
         .collect()
 }
 
+/// Whether the system knows a sound card. Asked before opening the device, because ALSA
+/// otherwise fills the log with a dozen lines of configuration errors when there is none.
+/// Where it cannot be told (another system), the device is simply tried.
+fn sound_card_present() -> bool {
+    match std::fs::read_to_string("/proc/asound/cards") {
+        Ok(cards) => !cards.contains("no soundcards") && !cards.trim().is_empty(),
+        Err(_) => cfg!(not(target_os = "linux")),
+    }
+}
+
 /// Where the clips go.
 enum Sink {
     Device {
@@ -204,6 +214,13 @@ enum Sink {
 impl Sink {
     fn open(output: Output) -> Sink {
         match output {
+            Output::Device if !sound_card_present() => {
+                tracing::warn!(
+                    "this computer has no sound card: the calls are shown but not heard \
+                     (connect speakers or the TV's sound; `--sound none` silences this note)"
+                );
+                Sink::Silent
+            }
             Output::Device => match rodio::DeviceSinkBuilder::open_default_sink() {
                 Ok(mut device) => {
                     device.log_on_drop(false);

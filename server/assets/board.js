@@ -9,6 +9,7 @@
     const now = new Date();
     document.getElementById("clock").textContent = now.toLocaleString(ctx.lang === "el" ? "el-GR" : "en-GB", {
       timeZone: "Europe/Athens", weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
+      hourCycle: "h23",
     });
   }
 

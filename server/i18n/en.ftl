@@ -131,6 +131,9 @@ track-serving = Being served at: { $desk }
 track-parked = Your ticket is on hold at the desk. You will be called again.
 track-done = Your visit is complete. Thank you!
 track-ended = This ticket is no longer active.
+track-unknown-title = Ticket not found
+track-unknown = We cannot find this ticket.
+track-unknown-help = It may be from an earlier day, or the link was copied wrongly. Scan the QR code on your paper again, or ask at the reception desk.
 track-updated = Updates automatically.
 track-free = All services are free of charge.
 

@@ -32,13 +32,35 @@ pub struct DeviceArgs {
 
 /// Logs to stderr; `RUST_LOG` chooses what (default: info).
 pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Without RUST_LOG: seira's own news, and from the window and graphics libraries only
+    // errors. Their usual warnings on a mini-PC (software rendering, a TV that reports 0 mm,
+    // no XSETTINGS) say nothing a centre can act on.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(
+            "info,winit=error,bevy_render=error,egui_wgpu=error,wgpu_hal=error,wgpu_core=error",
+        )
+    });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// A private runtime directory for the windows when the session has none (a kiosk started
+/// outside a desktop session, a test under Xvfb): the window and keyboard libraries look for
+/// one and complain on every start without it. Kept while the returned guard lives.
+pub fn ensure_runtime_dir() -> Option<tempfile::TempDir> {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| std::path::Path::new(&d).is_dir()) {
+        return None;
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("seira-runtime-")
+        .tempdir()
+        .ok()?;
+    // SAFETY: called at the start of `main`, before any thread is spawned.
+    unsafe { std::env::set_var("XDG_RUNTIME_DIR", dir.path()) };
+    Some(dir)
 }
 
 /// The configuration file's, or the embedded default.

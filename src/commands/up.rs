@@ -68,6 +68,8 @@ fn open_window(what: &str, args: &[&str], addr: SocketAddr, token: &str) -> Opti
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = Config::embedded();
     let store = super::open_store(&args.db)?;
+    let tokens_file = args.db.with_extension("tokens");
+    let mut tokens = DemoTokens::load(&tokens_file);
     let mut lines = Vec::new();
     let mut kiosk_token = None;
     let mut display_token = None;
@@ -79,7 +81,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             desk.map(str::to_owned).into_iter().collect(),
             format!("demo {label}"),
         )?;
-        let token = super::token::create_token(&store, &caller)?;
+        let token = tokens.get_or_create(&store, &caller)?;
         if role == Role::Kiosk && site == Some("chania") {
             kiosk_token = Some(token.clone());
         }
@@ -118,6 +120,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             )?;
         }
     }
+    tokens
+        .save(&store, &tokens_file)
+        .with_context(|| format!("cannot keep the demo tokens in {}", tokens_file.display()))?;
     let mut people = Vec::new();
     for (name, role, site) in [
         ("demo-staff", Role::Staff, Some("chania")),
@@ -165,9 +170,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("Try it:");
         println!("  curl -s -X POST http://{addr}/api/v1/sites/chania/tickets \\");
         println!(
-            "       -H 'Authorization: Bearer <chania kiosk token>' -H 'Content-Type: application/json' \\"
+            "       -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' \\",
+            kiosk_token.as_deref().unwrap_or("<chania kiosk token>")
         );
-        println!("       -d '{{\"service\":\"benefits\",\"request_id\":\"try-1\"}}'");
+        println!(
+            "       -d '{{\"service\":\"benefits\",\"request_id\":\"try-{}\"}}'",
+            &seira_server::auth::new_ticket_id()[..8]
+        );
         println!();
         if !args.no_kiosk
             && let Some(token) = &kiosk_token
@@ -198,6 +207,84 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })?;
     drop(windows);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's device tokens, kept beside its database (only hashes are in the database), so
+/// that a restart reuses them instead of adding a new set each time.
+struct DemoTokens {
+    known: std::collections::BTreeMap<String, String>,
+    kept: Vec<(String, String)>,
+}
+
+impl DemoTokens {
+    fn load(path: &std::path::Path) -> DemoTokens {
+        let known = std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| line.split_once('\t'))
+            .map(|(label, token)| (label.to_owned(), token.to_owned()))
+            .collect();
+        DemoTokens {
+            known,
+            kept: Vec::new(),
+        }
+    }
+
+    /// The token kept for this caller's label, if the database still honours it for the
+    /// same scope; else a new one.
+    fn get_or_create(
+        &mut self,
+        store: &seira_server::store::Store,
+        caller: &seira_server::auth::Caller,
+    ) -> anyhow::Result<String> {
+        use seira_server::store::{self, StoreError};
+        let reusable = match self.known.get(&caller.label) {
+            Some(token) => {
+                let hash = seira_server::auth::hash_token(token);
+                let found =
+                    store.read(|tx| store::find_token(tx, &hash).map_err(StoreError::from))?;
+                found.is_some_and(|c| c == *caller)
+            }
+            None => false,
+        };
+        let token = match reusable {
+            true => self.known[&caller.label].clone(),
+            false => super::token::create_token(store, caller)?,
+        };
+        self.kept.push((caller.label.clone(), token.clone()));
+        Ok(token)
+    }
+
+    /// Writes the kept tokens (readable by this user only) and revokes every other demo
+    /// token, such as the sets that earlier versions added at each start.
+    fn save(
+        &self,
+        store: &seira_server::store::Store,
+        path: &std::path::Path,
+    ) -> anyhow::Result<()> {
+        use seira_server::store::{self, StoreError};
+        let text: String = self
+            .kept
+            .iter()
+            .map(|(label, token)| format!("{label}\t{token}\n"))
+            .collect();
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        std::io::Write::write_all(&mut options.open(path)?, text.as_bytes())?;
+        let kept: std::collections::BTreeSet<Vec<u8>> = self
+            .kept
+            .iter()
+            .map(|(_, token)| seira_server::auth::hash_token(token))
+            .collect();
+        let kept: Vec<Vec<u8>> = kept.into_iter().collect();
+        let now = jiff::Timestamp::now();
+        store.write(|tx| {
+            store::revoke_labelled_except(tx, "demo ", &kept, now).map_err(StoreError::from)
+        })?;
+        Ok(())
+    }
 }
 
 /// A random password for a demo user (new at every start).

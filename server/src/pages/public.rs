@@ -43,6 +43,31 @@ pub async fn track(
         .await
     {
         Ok(view) => view,
+        // A citizen who mistyped the link, or kept an old ticket, gets a page, not JSON.
+        Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => {
+            let body = format!(
+                r#"<section class="card narrow center phone">
+<h1>{title}</h1>
+<p class="big" id="status">{unknown}</p>
+<p>{help}</p>
+</section>"#,
+                title = esc(&m.get("track-unknown-title")),
+                unknown = esc(&m.get("track-unknown")),
+                help = esc(&m.get("track-unknown-help")),
+            );
+            let page = Page {
+                messages: m,
+                title: m.get("track-unknown-title"),
+                body,
+                script: None,
+                context: None,
+                body_class: "public",
+                path: format!("/t/{id}"),
+            };
+            let mut response = page.render();
+            *response.status_mut() = axum::http::StatusCode::NOT_FOUND;
+            return (jar, response).into_response();
+        }
         Err(e) => return e.into_response(),
     };
     let context = TrackContext {
@@ -88,14 +113,23 @@ fn track_status(m: &Messages, view: &TrackView) -> String {
     match view.state {
         TicketState::Waiting if view.position == 0 => line("big", m.get("track-next")),
         TicketState::Waiting => {
-            let minutes = view.estimated_wait_s.div_ceil(60).to_string();
-            line(
+            let minutes = view.estimated_wait_s.div_ceil(60);
+            let ahead = line(
                 "big",
                 m.get_with(
                     "track-position",
                     &[("position", &view.position.to_string())],
                 ),
-            ) + &line("", m.get_with("track-wait", &[("minutes", &minutes)]))
+            );
+            if minutes == 0 {
+                ahead
+            } else {
+                ahead
+                    + &line(
+                        "",
+                        m.get_with("track-wait", &[("minutes", &minutes.to_string())]),
+                    )
+            }
         }
         TicketState::Called => line("big called", m.get_with("track-called", &[("desk", desk)])),
         TicketState::Serving => line("big", m.get_with("track-serving", &[("desk", desk)])),

@@ -35,7 +35,9 @@ pub use tickets::{
     recent_service_times, set_state, stat_rows, ticket_in_hand, tickets_in_state, visit_of,
     waiting_ahead, waiting_counts, waiting_lanes, waiting_now,
 };
-pub use tokens::{TokenRow, find_token, insert_token, list_tokens, revoke_token};
+pub use tokens::{
+    TokenRow, find_token, insert_token, list_tokens, revoke_labelled_except, revoke_token,
+};
 pub use users::{
     SessionRow, UserRow, create_session, delete_expired_sessions, delete_session, find_session,
     find_user, insert_user, list_users, set_password, set_user_disabled, touch_session,

@@ -82,3 +82,28 @@ pub fn list_tokens(tx: &Transaction<'_>) -> rusqlite::Result<Vec<TokenRow>> {
     })?;
     rows.collect()
 }
+
+/// Revokes the active tokens whose label starts with `prefix`, but those whose hash is in
+/// `keep` (the demo's own set); returns how many.
+pub fn revoke_labelled_except(
+    tx: &Transaction<'_>,
+    prefix: &str,
+    keep: &[Vec<u8>],
+    now: Timestamp,
+) -> rusqlite::Result<usize> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, hash FROM tokens WHERE revoked_at IS NULL AND substr(label, 1, ?2) = ?1",
+    )?;
+    let rows: Vec<(i64, Vec<u8>)> = stmt
+        .query_map(params![prefix, prefix.chars().count() as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut revoked = 0;
+    for (id, hash) in rows {
+        if !keep.contains(&hash) && revoke_token(tx, id, now)? {
+            revoked += 1;
+        }
+    }
+    Ok(revoked)
+}

@@ -335,3 +335,24 @@ async fn a_bad_token_is_401_everywhere() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_unknown_ticket_page_is_a_page_a_citizen_understands() {
+    let app = spawn_app().await;
+    let response = app
+        .http
+        .get(format!("{}/t/this-is-not-a-ticket", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Δεν βρίσκουμε αυτόν τον αριθμό"), "{html}");
+    assert!(html.contains("ρωτήστε στην υποδοχή"));
+}

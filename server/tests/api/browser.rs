@@ -283,6 +283,23 @@ async fn a_morning_at_the_desk_in_the_browser() {
         .await
         .unwrap();
     wait_text(&phone.client, "#now", "A001").await;
+    // A 24-hour clock, as in Greece: never "π.μ." / "μ.μ.".
+    let clock = phone
+        .client
+        .find(Locator::Id("clock"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let time = clock.rsplit(' ').next().unwrap_or_default();
+    assert!(
+        !clock.contains("μ.μ.")
+            && !clock.contains("π.μ.")
+            && time.len() == 5
+            && time.as_bytes()[2] == b':',
+        "{clock}"
+    );
     screenshot(&phone.client, "board").await;
 
     // The English switch.
