@@ -659,3 +659,383 @@ async fn the_lobby_display_shows_and_speaks_every_call_in_a_real_window() {
         );
     }
 }
+
+/// A `seira server` on `config` (a file), open around the clock.
+fn start_server_on(db: &Path, config: &Path) -> ServerProcess {
+    // SEIRA_CONFIG is the server's --config, read by clap from the environment.
+    let mut child = Command::new(SEIRA)
+        .args(["server", "--always-open", "--listen", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .env("SEIRA_CONFIG", config)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("seira server starts");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("the server logs its address before stopping")
+            .unwrap();
+        if let Some(rest) = line.split("addr=").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    ServerProcess {
+        child,
+        base: format!("http://{addr}"),
+    }
+}
+
+/// One request with a token; the status and the JSON answer (null when none).
+async fn send(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = http.request(method, url).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// The share of a screenshot's pixels near `colour`, in the band of rows `rows`.
+fn colour_share(path: &Path, rows: std::ops::Range<f64>, colour: [u8; 3]) -> f64 {
+    let decoder = png::Decoder::new(BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buffer).unwrap();
+    let samples = info.color_type.samples();
+    let (width, height) = (info.width as usize, info.height as usize);
+    let (first, last) = (
+        (rows.start * height as f64) as usize,
+        (rows.end * height as f64) as usize,
+    );
+    let mut near = 0;
+    for y in first..last {
+        for x in 0..width {
+            let p = &buffer[(y * width + x) * samples..][..3];
+            if p.iter().zip(colour).all(|(a, b)| a.abs_diff(b) <= 12) {
+                near += 1;
+            }
+        }
+    }
+    near as f64 / ((last - first) * width).max(1) as f64
+}
+
+/// The worst hour at the biggest centre, scripted: Chios with its Roma branch, tickets for
+/// every service of both sites, ten calls in a row, a transfer that keeps its place, a
+/// no-show undone, done-and-next, an admin adding a service in six languages; and the lobby
+/// screen, filled with it, pictured at 720p, 1080p, 4K and portrait (each looked at).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_day_at_the_biggest_centre() {
+    use reqwest::Method;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = root.join("examples/chios.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seira.db");
+    let server = start_server_on(&db, &config);
+    let base = server.base.clone();
+    let cfg = ["--config", config.to_str().unwrap()];
+    fn with<'a>(cfg: &[&'a str], args: &[&'a str]) -> Vec<&'a str> {
+        [cfg, args].concat()
+    }
+    let kiosk = token(&db, &with(&cfg, &["--device", "chios-kiosk"]));
+    let roma_kiosk = token(&db, &with(&cfg, &["--device", "chios-roma-kiosk"]));
+    let display = token(&db, &with(&cfg, &["--device", "chios-display"]));
+    let admin = token(&db, &with(&cfg, &["--role", "admin"]));
+    let http = reqwest::Client::new();
+
+    // The morning queue: three tickets for each of the seven services, one for each of the
+    // branch's four, one in five with a priority.
+    let services = [
+        "benefits",
+        "referrals",
+        "employment",
+        "psychosocial",
+        "learning",
+        "health",
+        "mediation",
+    ];
+    let mut issued = Vec::new();
+    for round in 0..3 {
+        for (i, service) in services.iter().enumerate() {
+            let priority = ((round * 7 + i) % 5 == 0).then_some("elderly");
+            let (status, ticket) = send(
+                &http,
+                Method::POST,
+                format!("{base}/api/v1/sites/chios/tickets"),
+                &kiosk,
+                Some(
+                    json!({"service": service, "priority": priority, "lang": "el",
+                    "request_id": format!("chios-{round}-{i}")}),
+                ),
+            )
+            .await;
+            assert_eq!(status, 201, "{ticket}");
+            issued.push(ticket);
+        }
+    }
+    for service in ["mediation", "benefits", "employment", "learning"] {
+        let (status, ticket) = send(
+            &http,
+            Method::POST,
+            format!("{base}/api/v1/sites/chios-roma/tickets"),
+            &roma_kiosk,
+            Some(
+                json!({"service": service, "lang": "ar", "request_id": format!("roma-{service}")}),
+            ),
+        )
+        .await;
+        assert_eq!(status, 201, "{ticket}");
+    }
+    // The first ticket of a service with nobody ahead says so: no "about 0 minutes".
+    assert_eq!(issued[0]["position"], 0);
+
+    // Every desk opens; ten calls in a row, with done-and-next once a citizen is served.
+    let desks = [
+        "chios-1", "chios-2", "chios-3", "chios-4", "chios-5", "chios-6", "chios-7", "chios-8",
+    ];
+    for desk in desks {
+        let (status, body) = send(
+            &http,
+            Method::POST,
+            format!("{base}/api/v1/desks/{desk}/open"),
+            &admin,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let mut called = Vec::new();
+    for desk in desks {
+        let (status, ticket) = send(
+            &http,
+            Method::POST,
+            format!("{base}/api/v1/desks/{desk}/call-next"),
+            &admin,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{desk}: {ticket}");
+        called.push(ticket);
+    }
+    // A transfer that keeps the citizen's place: from Office 1 to the psychologist.
+    let first = called[0].clone();
+    let id = first["id"].as_str().unwrap();
+    send(
+        &http,
+        Method::POST,
+        format!("{base}/api/v1/tickets/{id}/start"),
+        &admin,
+        None,
+    )
+    .await;
+    let (status, step) = send(
+        &http,
+        Method::POST,
+        format!("{base}/api/v1/tickets/{id}/transfer"),
+        &admin,
+        Some(json!({"service": "psychosocial", "note": "πρώτη επίσκεψη"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{step}");
+    // Issued first of the morning, it keeps the first place in the psychologist's line
+    // (the desk's list still mixes priority and ordinary tickets by the calling order).
+    let paper = first["id"].as_str().unwrap();
+    let (_, track) = send(
+        &http,
+        Method::GET,
+        format!("{base}/api/v1/tickets/{paper}/track"),
+        &kiosk,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (track["service"].as_str(), track["position"].as_u64()),
+        (Some("psychosocial"), Some(0)),
+        "{track}"
+    );
+    let (_, queue) = send(
+        &http,
+        Method::GET,
+        format!("{base}/api/v1/desks/chios-4/queue"),
+        &admin,
+        None,
+    )
+    .await;
+    let entry = queue["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["ticket"]["id"] == step["id"])
+        .unwrap();
+    assert_eq!(entry["note"], "πρώτη επίσκεψη");
+    // A no-show by mistake at Office 2, undone: back at the desk.
+    let second = called[1]["id"].as_str().unwrap();
+    let (status, _) = send(
+        &http,
+        Method::POST,
+        format!("{base}/api/v1/tickets/{second}/no-show"),
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, back) = send(
+        &http,
+        Method::POST,
+        format!("{base}/api/v1/tickets/{second}/undo-no-show"),
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, back["state"].as_str()),
+        (200, Some("called")),
+        "{back}"
+    );
+    // Done and next at Office 2, twice: ten calls in all.
+    for _ in 0..2 {
+        let (_, desk) = send(
+            &http,
+            Method::GET,
+            format!("{base}/api/v1/sites/chios/desks"),
+            &admin,
+            None,
+        )
+        .await;
+        let held = desk
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == "chios-2")
+            .unwrap()["ticket"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        send(
+            &http,
+            Method::POST,
+            format!("{base}/api/v1/tickets/{held}/start"),
+            &admin,
+            None,
+        )
+        .await;
+        let (status, next) = send(
+            &http,
+            Method::POST,
+            format!("{base}/api/v1/desks/chios-2/done-and-next"),
+            &admin,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{next}");
+        called.push(next);
+    }
+    let (_, board) = send(
+        &http,
+        Method::GET,
+        format!("{base}/api/v1/sites/chios/board"),
+        &display,
+        None,
+    )
+    .await;
+    assert_eq!(board["calls"].as_array().unwrap().len(), 10, "{board}");
+    let numbers: HashSet<_> = board["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["ticket_id"].clone())
+        .collect();
+    assert_eq!(numbers.len(), 10, "no ticket called twice");
+
+    // The admin adds a service with its name in all six kiosk languages.
+    let (status, mut form) = send(
+        &http,
+        Method::GET,
+        format!("{base}/api/v1/admin/sites/chios/settings"),
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    form["settings"]["services"].as_array_mut().unwrap().push(json!({
+        "id": "legal", "prefix": "N", "icon": "referrals", "target_wait_min": 30,
+        "names": {"el": "Νομική συμβουλευτική", "en": "Legal advice", "ar": "الاستشارة القانونية",
+                  "fa": "مشاوره حقوقی", "uk": "Юридична консультація", "sq": "Këshillim ligjor"}
+    }));
+    let (status, saved) = send(
+        &http,
+        Method::PUT,
+        format!("{base}/api/v1/admin/sites/chios/settings"),
+        &admin,
+        Some(form),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    let (_, offered) = send(
+        &http,
+        Method::GET,
+        format!("{base}/api/v1/sites/chios/services"),
+        &kiosk,
+        None,
+    )
+    .await;
+    let legal = offered["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "legal")
+        .unwrap();
+    assert_eq!(legal["names"]["ar"], "الاستشارة القانونية");
+
+    // The lobby screen, filled, at every size: the newest call and the ticker always whole.
+    let x = xvfb(3840, 3840);
+    let update = std::env::var_os("SEIRA_UPDATE_SCREENSHOTS").is_some();
+    for (name, size) in [
+        ("display-chios-720p", "1280x720"),
+        ("display-chios-1080p", "1920x1080"),
+        ("display-chios-4k", "3840x2160"),
+        ("display-chios-portrait", "1080x1920"),
+    ] {
+        let picture = root.join(format!("target/screenshots/{name}.png"));
+        std::fs::create_dir_all(picture.parent().unwrap()).unwrap();
+        let out = Command::new(SEIRA)
+            .args([
+                "display", "--size", size, "--sound", "none", "--site", "chios", "--server",
+            ])
+            .arg(&base)
+            .args(["--token", &display, "--screenshot"])
+            .arg(&picture)
+            .env("DISPLAY", &x.display)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The ticker's band is the bottom of the screen: its dark navy fills the last rows.
+        let ticker = colour_share(&picture, 0.985..1.0, [5, 18, 38]);
+        assert!(
+            ticker > 0.5,
+            "{name}: the ticker is not at the bottom ({ticker:.2})"
+        );
+        // The newest call's amber card is on screen.
+        let amber = colour_share(&picture, 0.0..1.0, [255, 204, 51]);
+        assert!(amber > 0.03, "{name}: no headline card ({amber:.3})");
+        if update {
+            std::fs::copy(&picture, root.join(format!("docs/screenshots/{name}.png"))).unwrap();
+        }
+    }
+}

@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 
 use seira_protocol::{Board, BoardCall, Event, EventKind, Names};
 
-/// How many calls the screen lists (the newest is the big one).
-pub const SHOWN_CALLS: usize = 6;
+/// How many calls the screen keeps (the newest is the big one); it shows as many as fit.
+pub const SHOWN_CALLS: usize = seira_protocol::BOARD_CALLS;
 
 /// A call to announce aloud.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,9 +264,9 @@ mod tests {
     }
 
     #[test]
-    fn the_board_keeps_the_last_six_calls() {
+    fn the_board_keeps_the_last_ten_calls() {
         let mut state = BoardState::new(board());
-        for i in 0..10 {
+        for i in 0..14 {
             state.apply(&call(
                 11 + i,
                 EventKind::TicketCalled,
@@ -278,7 +278,7 @@ mod tests {
             ));
         }
         assert_eq!(state.board.calls.len(), SHOWN_CALLS);
-        assert_eq!(state.board.calls[0].number, "A009");
+        assert_eq!(state.board.calls[0].number, "A013");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! - [`board`]: the board kept live from the event stream, nothing missed or repeated.
 //! - [`feed`]: the line to the server (board, then events; reconnects with `Last-Event-ID`).
 //! - [`view`]: every word on the screen, from the board and the clock (no bevy).
+//! - [`fit`]: what of it fits the screen, and at which sizes (no bevy).
 //! - [`screen`]: the bevy systems that lay the view out and sleep between changes.
 //! - [`announce`]: what is said for a call, in Greek first ("Ο αριθμός άλφα δώδεκα, στο
 //!   Γραφείο ένα"), then optionally in English.
@@ -11,6 +12,7 @@
 pub mod announce;
 pub mod board;
 pub mod feed;
+pub mod fit;
 pub mod screen;
 pub mod speech;
 pub mod view;

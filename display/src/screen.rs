@@ -15,6 +15,7 @@ use jiff::tz::TimeZone;
 
 use crate::board::{Announcement, BoardState};
 use crate::feed::Update;
+use crate::fit::{self, Fitted};
 use crate::speech::Speaker;
 use crate::view::{self, CallLine, Link, Orientation, QueueLine, View, Words};
 
@@ -78,7 +79,10 @@ pub struct Fonts {
 /// What is on screen now.
 #[derive(Resource, Default)]
 pub struct Shown {
+    /// Everything there is to show.
     pub view: Option<View>,
+    /// What of it fits the screen, and how large.
+    pub fitted: Option<Fitted>,
     orientation: Option<Orientation>,
     /// The newest call blinks until then.
     blink_until: Option<Instant>,
@@ -156,9 +160,11 @@ fn fresh(call: &Announcement, now: jiff::Timestamp) -> bool {
     now.duration_since(call.called_at) <= SPEAK_WITHIN
 }
 
-fn orientation(window: Option<Single<&Window, With<PrimaryWindow>>>) -> Orientation {
-    window.map_or(Orientation::Landscape, |w| {
-        Orientation::of(w.resolution.width(), w.resolution.height())
+/// The window's size in logical pixels (a 1080p screen when there is no window: the
+/// headless tests).
+fn screen_size(window: Option<Single<&Window, With<PrimaryWindow>>>) -> (f32, f32) {
+    window.map_or((1920.0, 1080.0), |w| {
+        (w.resolution.width(), w.resolution.height())
     })
 }
 
@@ -177,8 +183,11 @@ fn show(
     let zone = zone.map_or_else(athens, |z| z.0.clone());
     let now = jiff::Timestamp::now().to_zoned_datetime(zone);
     let view = view::view(live.state.as_ref(), live.online, &languages, &now);
-    let orientation = orientation(window);
-    if shown.view.as_ref() == Some(&view) && shown.orientation == Some(orientation) {
+    let (width, height) = screen_size(window);
+    let orientation = Orientation::of(width, height);
+    let step = now.timestamp().as_second().div_euclid(view::TICKER_SECONDS);
+    let fitted = fit::fit(&view, width, height, step);
+    if shown.fitted.as_ref() == Some(&fitted) && shown.orientation == Some(orientation) {
         return;
     }
     // A new call on top (not the first board) blinks.
@@ -191,8 +200,9 @@ fn show(
     commands.entity(*root).despawn_children();
     commands
         .entity(*root)
-        .with_children(|root| lay_out(root, &view, orientation, &fonts));
+        .with_children(|root| lay_out(root, &fitted, orientation, &fonts));
     shown.view = Some(view);
+    shown.fitted = Some(fitted);
     shown.orientation = Some(orientation);
     shown.builds += 1;
 }
@@ -242,7 +252,11 @@ fn schedule_next_update(
         *beat = Beat::Off;
         UpdateMode::reactive_low_power(BLINK_STEP / 2)
     } else {
-        let has_ticker = shown.view.as_ref().is_some_and(|v| v.ticker.is_some());
+        // The ticker's lines and the waiting panel's pages turn every ticker period.
+        let has_ticker = shown
+            .fitted
+            .as_ref()
+            .is_some_and(|f| f.view.ticker.is_some() || f.page.is_some());
         let period = Duration::from_secs(if has_ticker {
             view::TICKER_SECONDS as u64
         } else {
@@ -342,12 +356,22 @@ fn column() -> Node {
     }
 }
 
-fn lay_out(root: &mut ChildSpawnerCommands, view: &View, orientation: Orientation, fonts: &Fonts) {
+/// The board, top to bottom: banner, header, body, ticker. The header and the ticker keep
+/// their height; the body takes the rest and clips (min height 0), so that whatever
+/// happens the ticker is never pushed off the screen. [`fit`] has already chosen what fits.
+fn lay_out(
+    root: &mut ChildSpawnerCommands,
+    fitted: &Fitted,
+    orientation: Orientation,
+    fonts: &Fonts,
+) {
+    let view = &fitted.view;
     if let Some(banner) = &view.banner {
         root.spawn((
             Node {
-                padding: UiRect::axes(vmin(2), vmin(1)),
+                padding: UiRect::axes(vmin(fit::BANNER_PAD.0), vmin(fit::BANNER_PAD.1)),
                 flex_direction: FlexDirection::Column,
+                flex_shrink: 0.0,
                 ..default()
             },
             BackgroundColor(if view.link == Link::Offline {
@@ -356,61 +380,83 @@ fn lay_out(root: &mut ChildSpawnerCommands, view: &View, orientation: Orientatio
                 NAVY_LIGHT
             }),
         ))
-        .with_children(|b| words(b, fonts, banner, 3.2, 2.2, WHITE, true));
+        .with_children(|b| {
+            words(
+                b,
+                fonts,
+                banner,
+                fit::BANNER,
+                fit::BANNER_SECOND,
+                WHITE,
+                true,
+            )
+        });
     }
     header(root, view, orientation, fonts);
+    let portrait = orientation == Orientation::Portrait;
     root.spawn(Node {
         flex_grow: 1.0,
-        flex_direction: match orientation {
-            Orientation::Landscape => FlexDirection::Row,
-            Orientation::Portrait => FlexDirection::Column,
+        flex_shrink: 1.0,
+        min_height: px(0),
+        flex_direction: if portrait {
+            FlexDirection::Column
+        } else {
+            FlexDirection::Row
         },
-        padding: UiRect::all(vmin(2)),
-        column_gap: vmin(3),
-        row_gap: vmin(3),
+        padding: UiRect::all(vmin(fit::BODY_PAD)),
+        column_gap: vmin(fit::BODY_GAP),
+        row_gap: vmin(fit::BODY_GAP),
         overflow: Overflow::clip(),
         ..default()
     })
     .with_children(|body| {
         body.spawn(Node {
             flex_direction: FlexDirection::Column,
-            flex_basis: percent(if orientation == Orientation::Landscape {
-                62
+            flex_basis: if portrait {
+                auto()
             } else {
-                60
-            }),
+                percent(fit::CALLS_SHARE * 100.0)
+            },
             flex_grow: 1.0,
-            row_gap: vmin(1.5),
+            flex_shrink: 1.0,
+            min_height: px(0),
+            min_width: px(0),
+            row_gap: vmin(fit::CALLS_GAP),
+            overflow: Overflow::clip(),
             ..default()
         })
-        .with_children(|calls| calls_panel(calls, view, fonts));
+        .with_children(|calls| calls_panel(calls, fitted, fonts));
         body.spawn((
             Node {
                 flex_direction: FlexDirection::Column,
-                flex_basis: percent(if orientation == Orientation::Landscape {
-                    38
-                } else {
-                    40
-                }),
-                padding: UiRect::all(vmin(2)),
-                row_gap: vmin(1.2),
+                flex_basis: match fitted.queues_height {
+                    Some(height) => vmin(height),
+                    None => percent((1.0 - fit::CALLS_SHARE) * 100.0),
+                },
+                flex_grow: 0.0,
+                flex_shrink: 0.0,
+                min_width: px(0),
+                padding: UiRect::all(vmin(fit::QUEUES_PAD)),
+                row_gap: vmin(fit::QUEUES_GAP),
                 border_radius: BorderRadius::all(vmin(1.5)),
+                overflow: Overflow::clip(),
                 ..default()
             },
             BackgroundColor(NAVY_LIGHT),
         ))
-        .with_children(|queues| queues_panel(queues, view, fonts));
+        .with_children(|queues| queues_panel(queues, fitted, fonts));
     });
     if let Some(line) = &view.ticker {
         root.spawn((
             Node {
-                padding: UiRect::axes(vmin(2), vmin(1.2)),
+                padding: UiRect::axes(vmin(fit::TICKER_PAD.0), vmin(fit::TICKER_PAD.1)),
+                flex_shrink: 0.0,
                 ..default()
             },
             BackgroundColor(NAVY_DARK),
         ))
         .with_children(|t| {
-            t.spawn(text(fonts, false, 3.2, WHITE, line.clone()));
+            t.spawn(text(fonts, false, fit::TICKER, WHITE, line.clone()));
         });
     }
 }
@@ -449,9 +495,10 @@ fn header(root: &mut ChildSpawnerCommands, view: &View, orientation: Orientation
             } else {
                 AlignItems::Center
             },
-            padding: UiRect::axes(vmin(2.5), vmin(1.5)),
-            column_gap: vmin(3),
+            padding: UiRect::axes(vmin(fit::HEADER_PAD.0), vmin(fit::HEADER_PAD.1)),
+            column_gap: vmin(fit::HEADER_GAP),
             row_gap: vmin(1),
+            flex_shrink: 0.0,
             ..default()
         },
         BackgroundColor(NAVY_DARK),
@@ -459,14 +506,25 @@ fn header(root: &mut ChildSpawnerCommands, view: &View, orientation: Orientation
     .with_children(|h| {
         h.spawn(Node {
             flex_shrink: 1.0,
+            min_width: px(0),
             ..column()
         })
-        .with_children(|site| words(site, fonts, &view.site, 4.4, 2.6, WHITE, true));
+        .with_children(|site| {
+            words(
+                site,
+                fonts,
+                &view.site,
+                fit::SITE,
+                fit::SITE_SECOND,
+                WHITE,
+                true,
+            )
+        });
         // The clock and date keep their room; a long centre name wraps instead.
         h.spawn(Node {
             align_items: AlignItems::Center,
             justify_content: JustifyContent::SpaceBetween,
-            column_gap: vmin(2.5),
+            column_gap: vmin(fit::CLOCK_GAP),
             flex_shrink: 0.0,
             ..default()
         })
@@ -480,14 +538,26 @@ fn header(root: &mut ChildSpawnerCommands, view: &View, orientation: Orientation
                     },
                     ..column()
                 })
-                .with_children(|date| words(date, fonts, &view.date, 2.8, 2.2, WHITE, false));
-            clock.spawn(text(fonts, true, 7.5, WHITE, view.clock.clone()));
+                .with_children(|date| {
+                    words(
+                        date,
+                        fonts,
+                        &view.date,
+                        fit::DATE,
+                        fit::DATE_SECOND,
+                        WHITE,
+                        false,
+                    )
+                });
+            clock.spawn(text(fonts, true, fit::CLOCK, WHITE, view.clock.clone()));
         });
     });
 }
 
-fn calls_panel(calls: &mut ChildSpawnerCommands, view: &View, fonts: &Fonts) {
-    label(calls, fonts, &view.now_calling);
+fn calls_panel(calls: &mut ChildSpawnerCommands, fitted: &Fitted, fonts: &Fonts) {
+    let view = &fitted.view;
+    let s = fitted.calls_scale;
+    label(calls, fonts, &view.now_calling, None);
     match &view.headline {
         Some(call) => {
             calls
@@ -496,73 +566,108 @@ fn calls_panel(calls: &mut ChildSpawnerCommands, view: &View, fonts: &Fonts) {
                     Node {
                         flex_direction: FlexDirection::Column,
                         align_items: AlignItems::Center,
-                        padding: UiRect::axes(vmin(3), vmin(2)),
+                        padding: UiRect::axes(vmin(fit::CARD_PAD.0 * s), vmin(fit::CARD_PAD.1 * s)),
                         border_radius: BorderRadius::all(vmin(2)),
+                        flex_shrink: 0.0,
                         ..default()
                     },
                     BackgroundColor(AMBER),
                 ))
                 .with_children(|card| {
-                    card.spawn(text(fonts, true, 22.0, INK, call.number.clone()));
+                    card.spawn(text(fonts, true, fit::NUMBER * s, INK, call.number.clone()));
                     card.spawn(Node {
-                        column_gap: vmin(2),
+                        column_gap: vmin(fit::DESK_GAP * s),
                         align_items: AlignItems::Center,
                         ..default()
                     })
                     .with_children(|desk| {
-                        desk.spawn(text(fonts, true, 9.0, INK, "→"));
-                        desk.spawn(text(fonts, true, 9.0, INK, call.desk.main.clone()));
+                        desk.spawn(text(fonts, true, fitted.desk_size, INK, "→"));
+                        desk.spawn(text(
+                            fonts,
+                            true,
+                            fitted.desk_size,
+                            INK,
+                            call.desk.main.clone(),
+                        ));
                     });
                     if let Some(second) = &call.desk.second {
-                        card.spawn(text(fonts, false, 4.0, INK, second.clone()));
+                        card.spawn(text(
+                            fonts,
+                            false,
+                            fit::DESK_SECOND * s,
+                            INK,
+                            second.clone(),
+                        ));
                     }
                 });
         }
         None => {
-            calls.spawn(text(fonts, false, 4.0, PALE, view.no_calls.main.clone()));
+            calls.spawn(text(
+                fonts,
+                false,
+                fit::NO_CALLS,
+                PALE,
+                view.no_calls.main.clone(),
+            ));
         }
     }
     if !view.previous.is_empty() {
         calls
             .spawn(Node {
-                margin: UiRect::top(vmin(1.5)),
+                margin: UiRect::top(vmin(fit::PREVIOUS_MARGIN)),
+                flex_shrink: 0.0,
                 ..column()
             })
-            .with_children(|l| label(l, fonts, &view.previous_label));
+            .with_children(|l| label(l, fonts, &view.previous_label, None));
         for call in &view.previous {
-            previous_call(calls, call, fonts);
+            previous_call(calls, call, s, fonts);
         }
     }
 }
 
-fn previous_call(calls: &mut ChildSpawnerCommands, call: &CallLine, fonts: &Fonts) {
+fn previous_call(calls: &mut ChildSpawnerCommands, call: &CallLine, s: f32, fonts: &Fonts) {
     calls
         .spawn((
             Node {
                 align_items: AlignItems::Center,
-                column_gap: vmin(2.5),
-                padding: UiRect::axes(vmin(2), vmin(0.6)),
+                column_gap: vmin(fit::PREVIOUS_GAP * s),
+                padding: UiRect::axes(vmin(fit::PREVIOUS_PAD.0 * s), vmin(fit::PREVIOUS_PAD.1 * s)),
                 border_radius: BorderRadius::all(vmin(1)),
+                flex_shrink: 0.0,
                 ..default()
             },
             BackgroundColor(NAVY_LIGHT),
         ))
         .with_children(|row| {
             row.spawn(Node {
-                width: vmin(22),
+                width: vmin(fit::PREVIOUS_NUMBER_BOX * s),
+                flex_shrink: 0.0,
                 ..default()
             })
             .with_children(|n| {
-                n.spawn(text(fonts, true, 6.0, AMBER, call.number.clone()));
+                n.spawn(text(
+                    fonts,
+                    true,
+                    fit::PREVIOUS_NUMBER * s,
+                    AMBER,
+                    call.number.clone(),
+                ));
             });
-            row.spawn(text(fonts, false, 5.0, PALE, "→"));
-            row.spawn(text(fonts, true, 5.0, WHITE, call.desk.main.clone()));
+            row.spawn(text(fonts, false, fit::PREVIOUS_DESK * s, PALE, "→"));
+            row.spawn(text(
+                fonts,
+                true,
+                fit::PREVIOUS_DESK * s,
+                WHITE,
+                call.desk.main.clone(),
+            ));
         });
 }
 
-fn queues_panel(queues: &mut ChildSpawnerCommands, view: &View, fonts: &Fonts) {
-    label(queues, fonts, &view.waiting_label);
-    for queue in &view.queues {
+fn queues_panel(queues: &mut ChildSpawnerCommands, fitted: &Fitted, fonts: &Fonts) {
+    let page = fitted.page.map(|(page, pages)| format!("{page}/{pages}"));
+    label(queues, fonts, &fitted.view.waiting_label, page);
+    for queue in &fitted.view.queues {
         queue_line(queues, queue, fonts);
     }
 }
@@ -571,14 +676,15 @@ fn queue_line(queues: &mut ChildSpawnerCommands, queue: &QueueLine, fonts: &Font
     queues
         .spawn(Node {
             align_items: AlignItems::Center,
-            column_gap: vmin(1.5),
+            column_gap: vmin(fit::QUEUE_GAP),
+            flex_shrink: 0.0,
             ..default()
         })
         .with_children(|row| {
             row.spawn((
                 Node {
-                    width: vmin(6),
-                    height: vmin(6),
+                    width: vmin(fit::BADGE),
+                    height: vmin(fit::BADGE),
                     justify_content: JustifyContent::Center,
                     align_items: AlignItems::Center,
                     border_radius: BorderRadius::all(vmin(1)),
@@ -588,29 +694,57 @@ fn queue_line(queues: &mut ChildSpawnerCommands, queue: &QueueLine, fonts: &Font
                 BackgroundColor(AMBER),
             ))
             .with_children(|badge| {
-                badge.spawn(text(fonts, true, 3.8, INK, queue.prefix.clone()));
+                badge.spawn(text(
+                    fonts,
+                    true,
+                    fit::BADGE_TEXT,
+                    INK,
+                    queue.prefix.clone(),
+                ));
             });
             row.spawn(Node {
                 flex_grow: 1.0,
                 flex_shrink: 1.0,
+                min_width: px(0),
                 ..column()
             })
-            .with_children(|name| words(name, fonts, &queue.service, 3.0, 2.1, WHITE, false));
-            row.spawn(text(fonts, true, 4.6, WHITE, queue.waiting.to_string()));
+            .with_children(|name| {
+                words(
+                    name,
+                    fonts,
+                    &queue.service,
+                    fit::NAME,
+                    fit::NAME_SECOND,
+                    WHITE,
+                    false,
+                )
+            });
+            row.spawn(text(
+                fonts,
+                true,
+                fit::COUNT,
+                WHITE,
+                queue.waiting.to_string(),
+            ));
         });
 }
 
-fn label(parent: &mut ChildSpawnerCommands, fonts: &Fonts, label: &Words) {
+/// A panel's heading, its second language beside it, and (when the panel pages) which page.
+fn label(parent: &mut ChildSpawnerCommands, fonts: &Fonts, label: &Words, page: Option<String>) {
     parent
         .spawn(Node {
             column_gap: vmin(1.5),
             align_items: AlignItems::Baseline,
+            flex_shrink: 0.0,
             ..default()
         })
         .with_children(|l| {
-            l.spawn(text(fonts, true, 3.4, PALE, label.main.clone()));
+            l.spawn(text(fonts, true, fit::LABEL, PALE, label.main.clone()));
             if let Some(second) = &label.second {
-                l.spawn(text(fonts, false, 2.6, PALE, second.clone()));
+                l.spawn(text(fonts, false, fit::LABEL_SECOND, PALE, second.clone()));
+            }
+            if let Some(page) = page {
+                l.spawn(text(fonts, false, fit::LABEL_SECOND, PALE, page));
             }
         });
 }

@@ -363,6 +363,10 @@ pub struct BoardQueue {
     pub waiting: u32,
 }
 
+/// How many of the day's latest calls the board lists (the newest first). A lobby screen
+/// shows as many of them as fit.
+pub const BOARD_CALLS: usize = 10;
+
 /// What the lobby screen shows now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Board {

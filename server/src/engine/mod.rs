@@ -29,8 +29,7 @@ use crate::queue::lifecycle::{self, Action, TransitionError};
 use crate::queue::{estimate, hours, numbering};
 use crate::store::{self, EventRow, NewTicket, StoreError};
 
-/// How many calls the lobby board lists.
-pub const BOARD_CALLS: usize = 6;
+pub use seira_protocol::BOARD_CALLS;
 
 /// Why an operation did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -241,7 +240,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
     }
 
     fn issued_view(&self, site: &Site, service: &Service, t: &Ticket) -> Result<IssuedTicket> {
-        let line_at = store::place_of(self.tx, &t.id)?.map_or(t.queued_at, |(line, _, _)| line);
+        let line_at = store::place_of(self.tx, &t.id)?.map_or(t.queued_at, |p| p.line_at);
         let ahead = store::waiting_ahead(self.tx, &site.id, &service.id, line_at)?;
         Ok(IssuedTicket {
             id: t.id.clone(),
@@ -291,7 +290,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
                 ),
             ));
         }
-        if let Some((_, Some(only), _)) = store::place_of(self.tx, &ticket.id)?
+        if let Some(only) = store::place_of(self.tx, &ticket.id)?.and_then(|p| p.only_desk)
             && only != desk_id
         {
             return Err(conflict(
@@ -853,7 +852,7 @@ fn desk_view(tx: &Transaction<'_>, site: &Site, desk_id: &str) -> Result<Desk> {
     let row = store::load_desk(tx, desk_id)?.ok_or_else(|| not_found("desk", desk_id))?;
     let ticket = store::ticket_in_hand(tx, desk_id)?;
     let note = match &ticket {
-        Some(t) => store::place_of(tx, &t.id)?.and_then(|(_, _, note)| note),
+        Some(t) => store::place_of(tx, &t.id)?.and_then(|p| p.note),
         None => None,
     };
     Ok(Desk {
@@ -1012,7 +1011,7 @@ pub fn track(tx: &Transaction<'_>, config: &Config, ticket_id: &str) -> Result<T
         .service(&t.service)
         .ok_or_else(|| not_found("service", &t.service))?;
     let (position, estimated_wait_s) = if t.state == TicketState::Waiting {
-        let line_at = store::place_of(tx, &t.id)?.map_or(t.queued_at, |(line, _, _)| line);
+        let line_at = store::place_of(tx, &t.id)?.map_or(t.queued_at, |p| p.line_at);
         let ahead = store::waiting_ahead(tx, &site.id, &service.id, line_at)?;
         (ahead, estimate_wait(tx, site, service, ahead)?)
     } else {

@@ -30,8 +30,8 @@ pub use desks::{DeskRow, load_desk, save_desk_state, sync_desks};
 pub use devices::{list_devices, mark_silent, record_heartbeat};
 pub use events::{EventRow, append_event, events_after, last_event_id};
 pub use tickets::{
-    NewTicket, Waiting, call_ticket, find_by_request, first_in_line, forget_notes, insert_ticket,
-    last_calls, latest_step, load_ticket, next_seq, open_tickets_before, place_of,
+    NewTicket, Place, Waiting, call_ticket, find_by_request, first_in_line, forget_notes,
+    insert_ticket, last_calls, latest_step, load_ticket, next_seq, open_tickets_before, place_of,
     recent_service_times, set_state, stat_rows, ticket_in_hand, tickets_in_state, visit_of,
     waiting_ahead, waiting_counts, waiting_lanes, waiting_now,
 };

@@ -194,14 +194,22 @@ pub fn waiting_lanes(
     Ok(found)
 }
 
-/// Where a ticket stands in its queue, and where it is sent.
-pub fn place_of(
-    tx: &Transaction<'_>,
-    id: &str,
-) -> rusqlite::Result<Option<(Timestamp, Option<String>, Option<String>)>> {
+/// Where a ticket stands in its queue, where it is sent, and its colleague's note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub line_at: Timestamp,
+    pub only_desk: Option<String>,
+    pub note: Option<String>,
+}
+
+pub fn place_of(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Place>> {
     tx.prepare_cached("SELECT line_at, only_desk, note FROM tickets WHERE id = ?1")?
         .query_row(params![id], |r| {
-            Ok((from_ms(r.get(0)?), r.get(1)?, r.get(2)?))
+            Ok(Place {
+                line_at: from_ms(r.get(0)?),
+                only_desk: r.get(1)?,
+                note: r.get(2)?,
+            })
         })
         .optional()
 }
