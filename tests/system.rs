@@ -84,7 +84,41 @@ async fn kill_9_under_load_loses_no_confirmed_ticket() {
     let server = start_server(&db);
     // Created by another process while the server runs on the same file.
     let kiosk = token(&db, &["--device", "chania-kiosk"]);
+    let admin = token(&db, &["--role", "admin"]);
     let http = reqwest::Client::new();
+
+    // Meanwhile at Souda, desks work through a morning queue with the operations of a real
+    // day: done-and-next, a no-show undone, a transfer that keeps its place.
+    for i in 0..240 {
+        let service = if i % 3 == 0 { "mediation" } else { "benefits" };
+        let (status, body) = send(
+            &http,
+            reqwest::Method::POST,
+            format!("{}/api/v1/sites/souda/tickets", server.base),
+            &admin,
+            Some(json!({"service": service, "request_id": format!("souda-{i}")})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    for desk in ["souda-1", "souda-2", "souda-3"] {
+        let (status, _) = send(
+            &http,
+            reqwest::Method::POST,
+            format!("{}/api/v1/desks/{desk}/open", server.base),
+            &admin,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let done_at_desks = Arc::new(std::sync::Mutex::new(Vec::<DeskAck>::new()));
+    let mut desks = Vec::new();
+    for desk in ["souda-1", "souda-2", "souda-3"] {
+        let (http, admin, base) = (http.clone(), admin.clone(), server.base.clone());
+        let acks = done_at_desks.clone();
+        desks.push(tokio::spawn(desk_worker(http, base, admin, desk, acks)));
+    }
 
     // Eight kiosks issue as fast as they can; the server is killed in the middle.
     let stop = Arc::new(AtomicBool::new(false));
@@ -140,6 +174,9 @@ async fn kill_9_under_load_loses_no_confirmed_ticket() {
     for k in kiosks {
         pending.extend(k.await.unwrap());
     }
+    for d in desks {
+        d.await.unwrap();
+    }
     drop(server);
 
     // Started again on the same file: every confirmed ticket is there, with its own number.
@@ -192,6 +229,181 @@ async fn kill_9_under_load_loses_no_confirmed_ticket() {
         numbers.len(),
         "one waiting ticket per number, no more, no less"
     );
+
+    // Souda: every acknowledged change is there, and no ticket was called by two desks.
+    let acks = done_at_desks.lock().unwrap().clone();
+    assert!(acks.len() > 20, "the desks worked: {} changes", acks.len());
+    let mut callers: HashMap<String, HashSet<String>> = HashMap::new();
+    for ack in &acks {
+        if let DeskAck::Called { ticket, desk } = ack {
+            callers
+                .entry(ticket.clone())
+                .or_default()
+                .insert(desk.clone());
+        }
+    }
+    for (ticket, desks) in &callers {
+        assert_eq!(desks.len(), 1, "{ticket} was called by {desks:?}");
+    }
+    for ack in &acks {
+        let (ticket, allowed): (&str, &[&str]) = match ack {
+            DeskAck::Done(t) => (t, &["done"]),
+            // The visit moved on to the health visitor: waiting there, or further.
+            DeskAck::Transferred(t) => (t, &["waiting", "called", "serving", "done"]),
+            DeskAck::Undone(t) => (t, &["called", "serving", "done", "waiting"]),
+            DeskAck::Called { .. } => continue,
+        };
+        let (status, track) = send(
+            &http,
+            reqwest::Method::GET,
+            format!("{}/api/v1/tickets/{ticket}/track", server.base),
+            &admin,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{ack:?} survived");
+        let state = track["state"].as_str().unwrap();
+        assert!(allowed.contains(&state), "{ack:?}: now {state}");
+        if matches!(ack, DeskAck::Transferred(_)) {
+            assert_eq!(track["service"], "health", "{ack:?}");
+        }
+    }
+    let (_, souda) = send(
+        &http,
+        reqwest::Method::GET,
+        format!("{}/api/v1/sites/souda/desks", server.base),
+        &admin,
+        None,
+    )
+    .await;
+    for desk in souda.as_array().unwrap() {
+        if let Some(held) = desk["ticket"]["id"].as_str() {
+            assert!(
+                callers
+                    .get(held)
+                    .is_none_or(|d| d.contains(desk["id"].as_str().unwrap())),
+                "{held} in hand at {} was called by another desk",
+                desk["id"]
+            );
+        }
+    }
+}
+
+/// What a desk was told had happened (a 200), for checking after the crash.
+#[derive(Debug, Clone)]
+enum DeskAck {
+    Called { ticket: String, desk: String },
+    Done(String),
+    Transferred(String),
+    Undone(String),
+}
+
+/// One desk at Souda working as fast as it can until the server dies: it calls, and in turn
+/// finishes with done-and-next, marks a no-show and undoes it, or transfers to the health
+/// visitor keeping the place (the health desk only calls and finishes).
+async fn desk_worker(
+    http: reqwest::Client,
+    base: String,
+    token: String,
+    desk: &'static str,
+    acks: Arc<std::sync::Mutex<Vec<DeskAck>>>,
+) {
+    let ack = |a: DeskAck| acks.lock().unwrap().push(a);
+    let post = |path: String, body: Option<Value>| {
+        let (http, token, base) = (http.clone(), token.clone(), base.clone());
+        async move {
+            let mut request = http.post(format!("{base}{path}")).bearer_auth(&token);
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            match request.send().await {
+                Ok(r) => {
+                    let status = r.status().as_u16();
+                    let body: Value = r.json().await.unwrap_or(Value::Null);
+                    Some((status, body))
+                }
+                Err(_) => None,
+            }
+        }
+    };
+    let mut held: Option<String> = None;
+    let mut i = 0u32;
+    loop {
+        i += 1;
+        let ticket = match held.take() {
+            Some(t) => t,
+            None => match post(format!("/api/v1/desks/{desk}/call-next"), None).await {
+                Some((200, t)) => {
+                    let id = t["id"].as_str().unwrap().to_owned();
+                    ack(DeskAck::Called {
+                        ticket: id.clone(),
+                        desk: desk.into(),
+                    });
+                    id
+                }
+                Some((204, _)) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    continue;
+                }
+                _ => return,
+            },
+        };
+        let act = |verb: &str| post(format!("/api/v1/tickets/{ticket}/{verb}"), None);
+        if desk == "souda-3" {
+            let (Some((200, _)), Some((200, _))) = (act("start").await, act("done").await) else {
+                return;
+            };
+            ack(DeskAck::Done(ticket));
+            continue;
+        }
+        match i % 4 {
+            0 => {
+                let Some((200, _)) = act("no-show").await else {
+                    return;
+                };
+                match act("undo-no-show").await {
+                    Some((200, back)) => {
+                        assert_eq!(back["state"], "called", "the desk was free");
+                        ack(DeskAck::Undone(ticket.clone()));
+                        held = Some(ticket);
+                    }
+                    _ => return,
+                }
+            }
+            1 => {
+                let Some((200, _)) = act("start").await else {
+                    return;
+                };
+                match post(
+                    format!("/api/v1/tickets/{ticket}/transfer"),
+                    Some(json!({"service": "health", "place": "keep"})),
+                )
+                .await
+                {
+                    Some((200, _)) => ack(DeskAck::Transferred(ticket)),
+                    _ => return,
+                }
+            }
+            _ => {
+                let Some((200, _)) = act("start").await else {
+                    return;
+                };
+                match post(format!("/api/v1/desks/{desk}/done-and-next"), None).await {
+                    Some((200, next)) => {
+                        ack(DeskAck::Done(ticket));
+                        let id = next["id"].as_str().unwrap().to_owned();
+                        ack(DeskAck::Called {
+                            ticket: id.clone(),
+                            desk: desk.into(),
+                        });
+                        held = Some(id);
+                    }
+                    Some((204, _)) => ack(DeskAck::Done(ticket)),
+                    _ => return,
+                }
+            }
+        }
+    }
 }
 
 #[test]
@@ -259,7 +471,7 @@ fn config_check_names_file_line_and_cause() {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("1 site(s), 7 service(s), 8 desk(s)"));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("2 site(s), 11 service(s), 10 desk(s)"));
 
     let shown = seira(&["config", "show"]);
     let text = String::from_utf8(shown.stdout).unwrap();
