@@ -27,6 +27,10 @@ pub struct SiteSettings {
     pub time_zone: String,
     #[schema(value_type = BTreeMap<String, Vec<String>>)]
     pub hours: Hours,
+    /// Days closed whatever the hours, `YYYY-MM-DD` (public holidays, the centre's own days
+    /// off): no tickets are issued and the kiosk says the centre is closed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closed_days: Vec<String>,
     #[serde(default)]
     pub calling: Calling,
     #[serde(default)]
@@ -105,6 +109,15 @@ pub struct DeskSettings {
 
 fn desk_order() -> DeskOrder {
     DeskOrder::DeskOrder
+}
+
+/// The priority categories the kiosks offer (every site shares them), with the configuration
+/// version they belong to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionedPriorities {
+    pub version: i64,
+    pub priorities: Vec<crate::types::PriorityCategory>,
 }
 
 /// A site's settings with the configuration version they belong to.

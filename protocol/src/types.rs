@@ -516,6 +516,10 @@ pub struct ApiError {
     pub error: String,
     /// What went wrong, for a person.
     pub message: String,
+    /// The same in Greek, where the server has it (a configuration refused on the admin
+    /// page); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_el: Option<String>,
 }
 
 /// Answer of `GET /healthz`.

@@ -1,11 +1,25 @@
-// The administrator's page: a site's settings as a form, users and device tokens.
+// The administrator's page, in sections: the centre (names, address, hours), its services
+// and desks, the calling order, the priority categories, the news ticker, closure days,
+// users and device tokens. One site's settings are one form across the first sections.
 "use strict";
 
 (() => {
   const { ctx, t, nameIn, api, errorText, el } = seira;
   const $ = (id) => document.getElementById(id);
   const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  // The kiosk's languages, each named in itself; Greek is required, the rest fall back to it.
+  const LANGS = [
+    ["el", "Ελληνικά"], ["en", "English"], ["ar", "العربية"],
+    ["fa", "فارسی"], ["uk", "Українська"], ["sq", "Shqip"],
+  ];
+  const RTL = ["ar", "fa"];
+  // The bundled service icons (the kiosk draws them from the font it carries).
+  const ICONS = [
+    ["benefits", "€"], ["referrals", "⇄"], ["psychosocial", "♥"], ["children", "☺"],
+    ["mediation", "⚖"], ["health", "⚕"], ["learning", "✎"], ["employment", "⚒"],
+  ];
   let loaded = null; // { version, settings }
+  let priorities = null; // { version, priorities }
 
   function say(text, isError) {
     const box = $("message");
@@ -15,55 +29,98 @@
     if (text) box.scrollIntoView({ block: "nearest" });
   }
 
+  // ---- sections --------------------------------------------------------------------------
+
+  const SETTINGS_TABS = ["centre", "services", "desks", "calling", "news", "closures"];
+  function showTab() {
+    const wanted = location.hash.slice(1);
+    const tab = document.getElementById(wanted) && document.getElementById(wanted).classList.contains("tab")
+      ? wanted : "centre";
+    for (const section of document.querySelectorAll("section.tab")) section.hidden = section.id !== tab;
+    for (const link of document.querySelectorAll("nav.tabs a")) {
+      if (link.dataset.tab === tab) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+    }
+    $("save-bar").hidden = !SETTINGS_TABS.includes(tab);
+  }
+  window.addEventListener("hashchange", () => { say(""); showTab(); });
+  showTab();
+
   // ---- the site ----------------------------------------------------------------------
 
   $("site-select").append(...ctx.sites.map(([id, names]) =>
     el("option", { value: id, selected: id === ctx.site }, nameIn(names))));
   $("site-select").addEventListener("change", (e) => {
-    location.href = "/admin?site=" + encodeURIComponent(e.target.value);
+    location.href = "/admin?site=" + encodeURIComponent(e.target.value) + location.hash;
   });
 
   let uid = 0;
-  function field(label, input) {
+  function field(label, input, extra) {
     if (!input.id) input.id = "f" + (++uid);
-    const id = input.id;
-    return el("div", { class: "field" }, el("label", { for: id }, label), input);
+    return el("div", { class: "field" }, el("label", { for: input.id }, label, extra || null), input);
   }
   const text = (value, attrs = {}) => el("input", { value: value ?? "", ...attrs });
-  const number = (value, min, max) => el("input", { type: "number", min, max, value });
+  const number = (value, min, max, attrs = {}) => el("input", { type: "number", min, max, value, ...attrs });
 
-  function namesFields(names, prefix) {
-    return [
-      field(t("admin-name-el") + (prefix ? " · " + prefix : ""), text(names.el, { "data-lang": "el", required: true })),
-      field(t("admin-name-en") + (prefix ? " · " + prefix : ""), text(names.en, { "data-lang": "en", required: true })),
-    ];
+  /** A name in the six kiosk languages; an empty one (Greek aside) is flagged as missing. */
+  function namesFields(names, what) {
+    const box = el("div", { class: "names six" });
+    for (const [lang, own] of LANGS) {
+      const input = text(names[lang], {
+        "data-lang": lang, lang, dir: RTL.includes(lang) ? "rtl" : "ltr", required: lang === "el",
+      });
+      const flag = el("span", { class: "tag warn missing-flag" }, t("admin-missing"));
+      const mark = () => {
+        const missing = !input.value.trim();
+        flag.hidden = !missing;
+        input.classList.toggle("missing", missing);
+        countMissing();
+      };
+      input.addEventListener("input", mark);
+      box.append(field((what ? what + " · " : "") + own, input, flag));
+      queueMicrotask(mark);
+    }
+    return box;
   }
 
-  /** Reads the el/en inputs of a row back into a copy of `names` (other languages kept). */
+  /** Reads a row's names back: the six inputs, the other languages kept, empty ones dropped. */
   function readNames(row, names) {
     const out = { ...names };
-    for (const input of row.querySelectorAll(":scope > .names input[data-lang]")) out[input.dataset.lang] = input.value.trim();
+    for (const input of row.querySelectorAll(":scope > .names input[data-lang]")) {
+      const value = input.value.trim();
+      if (value) out[input.dataset.lang] = value;
+      else delete out[input.dataset.lang];
+    }
     return out;
   }
 
+  /** Tells how many service names lack a translation, so none ships in Greek only. */
+  function countMissing() {
+    const box = $("services-missing");
+    if (!box) return;
+    const rows = [...document.querySelectorAll("#services-list > .service")]
+      .filter((row) => row.querySelector("input.missing"));
+    box.hidden = rows.length === 0;
+    box.textContent = t("admin-missing-count", { count: rows.length });
+  }
+
   function serviceRow(service, isNew) {
+    const icon = el("select", { "data-key": "icon" },
+      ICONS.map(([id, symbol]) => el("option", { value: id, selected: (service.icon || service.id) === id },
+        symbol + " " + t("admin-icon-" + id))));
     const row = el("fieldset", { class: "row service", "data-names": JSON.stringify(service.names) },
-      el("legend", {}, (service.prefix || "?") + " · " + (nameIn(service.names) || service.id || "")),
-      el("div", { class: "names" }, namesFields(service.names)),
+      el("legend", {}, (service.prefix || "?") + " · " + (nameIn(service.names) || service.id || t("admin-new"))),
+      namesFields(service.names, t("admin-names")),
       el("div", { class: "grid" },
-        field(t("admin-service-id"), text(service.id, { name: "id", readonly: !isNew, pattern: "[a-z0-9-]+" })),
-        field(t("admin-prefix"), text(service.prefix, { name: "prefix", maxlength: "1", size: "2" })),
-        field(t("admin-target"), number(service.target_wait_min, 1, 480)),
-        field(t("admin-typical"), number(service.typical_service_min, 1, 240)),
+        field(t("admin-service-id"), text(service.id, { "data-key": "id", readonly: !isNew, pattern: "[a-z0-9-]+" })),
+        field(t("admin-prefix"), text(service.prefix, { "data-key": "prefix", maxlength: "1", size: "2" })),
+        field(t("admin-icon"), icon),
+        field(t("admin-target"), number(service.target_wait_min, 1, 480, { "data-key": "target_wait_min" })),
+        field(t("admin-typical"), number(service.typical_service_min, 1, 240, { "data-key": "typical_service_min" })),
       ),
-      el("button", { type: "button", class: "stop", onclick: () => row.remove() }, t("admin-remove")),
+      el("button", { type: "button", class: "stop small-button", onclick: () => { row.remove(); countMissing(); } }, t("admin-remove")),
     );
-    row.querySelector("[name=id]").dataset.key = "id";
-    const numbers = row.querySelectorAll("input[type=number]");
-    numbers[0].dataset.key = "target_wait_min";
-    numbers[1].dataset.key = "typical_service_min";
     row.dataset.hours = JSON.stringify(service.hours ?? null);
-    row.dataset.icon = service.icon || "";
     return row;
   }
 
@@ -77,8 +134,8 @@
         el("label", { class: "inline" }, el("input", { type: "checkbox", checked: desk.services.includes(id) }),
           " " + (s ? s.prefix + " · " + nameIn(s.names) : id)),
         " ",
-        el("button", { type: "button", "aria-label": t("admin-up") + " " + id, onclick: () => li.previousElementSibling && li.previousElementSibling.before(li) }, "↑"),
-        el("button", { type: "button", "aria-label": t("admin-down") + " " + id, onclick: () => li.nextElementSibling && li.nextElementSibling.after(li) }, "↓"),
+        el("button", { type: "button", class: "small-button", "aria-label": t("admin-up") + " " + id, onclick: () => li.previousElementSibling && li.previousElementSibling.before(li) }, "↑"),
+        el("button", { type: "button", class: "small-button", "aria-label": t("admin-down") + " " + id, onclick: () => li.nextElementSibling && li.nextElementSibling.after(li) }, "↓"),
       );
       return li;
     };
@@ -91,57 +148,82 @@
       el("option", { value: "desk_order", selected: desk.order === "desk_order" }, t("admin-order-desk")),
       el("option", { value: "oldest_first", selected: desk.order === "oldest_first" }, t("admin-order-oldest")));
     const row = el("fieldset", { class: "row desk", "data-names": JSON.stringify(desk.names) },
-      el("legend", {}, nameIn(desk.names) || desk.id || ""),
-      el("div", { class: "names" }, namesFields(desk.names)),
+      el("legend", {}, nameIn(desk.names) || desk.id || t("admin-new")),
+      namesFields(desk.names, t("admin-names")),
       el("div", { class: "grid" },
         field(t("admin-desk-id"), text(desk.id, { "data-key": "id", readonly: !isNew, pattern: "[a-z0-9-]+" })),
         field(t("admin-desk-order"), order),
       ),
       el("p", { class: "label" }, t("admin-desk-services")),
       deskServicesList(desk, services),
-      el("button", { type: "button", class: "stop", onclick: () => row.remove() }, t("admin-remove")),
+      el("button", { type: "button", class: "stop small-button", onclick: () => row.remove() }, t("admin-remove")),
     );
+    return row;
+  }
+
+  function newsRow(names) {
+    const row = el("fieldset", { class: "row news-line", "data-names": JSON.stringify(names) },
+      el("legend", {}, t("admin-news-line")),
+      namesFields(names, ""),
+      el("button", { type: "button", class: "stop small-button", onclick: () => row.remove() }, t("admin-remove")));
+    return row;
+  }
+
+  function closureRow(day) {
+    const input = el("input", { type: "date", value: day || "", "data-key": "closed" });
+    const row = el("li", { class: "closure" }, field(t("admin-closed-day"), input),
+      el("button", { type: "button", class: "stop small-button", onclick: () => row.remove() }, t("admin-remove")));
     return row;
   }
 
   function renderSettings() {
     const s = loaded.settings;
-    const form = $("settings");
-    form.replaceChildren();
-    const hours = el("fieldset", { class: "row" }, el("legend", {}, t("admin-hours")),
-      el("p", { class: "muted small" }, t("admin-hours-help")),
-      el("div", { class: "grid" }, DAYS.map((d) =>
-        field(t("day-" + d), text((s.hours[d] || []).join(", "), { "data-day": d, placeholder: "07:30-15:30" })))));
-    const calling = el("fieldset", { class: "row" }, el("legend", {}, t("admin-calling")),
-      el("div", { class: "grid" },
-        field(t("admin-ratio-priority"), number(s.calling.priority_ratio[0], 1, 20)),
-        field(t("admin-ratio-ordinary"), number(s.calling.priority_ratio[1], 1, 20)),
-      ),
-      el("label", { class: "inline" }, el("input", { type: "checkbox", id: "aging", checked: s.calling.aging }), " " + t("admin-aging")));
-    const siteRow = el("fieldset", { class: "row site" }, el("legend", {}, t("admin-names")),
-      el("div", { class: "names" }, namesFields(s.names)),
-      field(t("admin-address"), text(s.address, { id: "address" })));
-    const services = el("div", { id: "services" }, s.services.map((x) => serviceRow(x, false)));
-    const desks = el("div", { id: "desks" }, s.desks.map((d) => deskRow(d, s.services, false)));
-    form.append(siteRow, hours, calling,
-      el("h3", {}, t("admin-services")), services,
-      el("button", { type: "button", onclick: () => services.append(serviceRow({ id: "", prefix: "", names: {}, target_wait_min: 20, typical_service_min: 15 }, true)) }, t("admin-add-service")),
-      el("h3", {}, t("admin-desks")), desks,
-      el("button", { type: "button", onclick: () => desks.append(deskRow({ id: "", names: {}, services: [], order: "desk_order" }, readServices(), true)) }, t("admin-add-desk")),
-      el("button", { type: "submit", class: "primary big" }, t("admin-save")));
-    const ratio = calling.querySelectorAll("input[type=number]");
-    ratio[0].id = "ratio-priority";
-    ratio[1].id = "ratio-ordinary";
+    $("centre-fields").replaceChildren(
+      el("fieldset", { class: "row site", "data-names": JSON.stringify(s.names) },
+        el("legend", {}, t("admin-names")), namesFields(s.names, ""),
+        field(t("admin-address"), text(s.address, { id: "address" }))),
+      el("fieldset", { class: "row" }, el("legend", {}, t("admin-hours")),
+        el("p", { class: "muted small" }, t("admin-hours-help")),
+        el("div", { class: "grid" }, DAYS.map((d) =>
+          field(t("day-" + d), text((s.hours[d] || []).join(", "), { "data-day": d, placeholder: "07:30-15:30" }))))));
+
+    // The rows are the list's own children, the add button after them.
+    const addService = el("button", { type: "button", onclick: () => {
+      addService.before(serviceRow({ id: "", prefix: "", names: {}, icon: "referrals", target_wait_min: 20, typical_service_min: 15 }, true));
+      countMissing();
+    } }, t("admin-add-service"));
+    $("services-list").replaceChildren(...s.services.map((x) => serviceRow(x, false)), addService);
+
+    const desks = s.desks.map((d) => deskRow(d, s.services, false));
+    const addDesk = el("button", { type: "button", onclick: () =>
+      addDesk.before(deskRow({ id: "", names: {}, services: [], order: "desk_order" }, readServices(), true)) },
+    t("admin-add-desk"));
+    $("desks-list").replaceChildren(...desks, addDesk);
+
+    $("calling-fields").replaceChildren(el("div", { class: "grid" },
+      field(t("admin-ratio-priority"), number(s.calling.priority_ratio[0], 1, 20, { id: "ratio-priority" })),
+      field(t("admin-ratio-ordinary"), number(s.calling.priority_ratio[1], 1, 20, { id: "ratio-ordinary" })),
+      field(t("admin-undo-window"), number(s.calling.undo_window_min ?? 15, 1, 240, { id: "undo-window" })),
+    ), el("label", { class: "inline" }, el("input", { type: "checkbox", id: "aging", checked: s.calling.aging }), " " + t("admin-aging")));
+
+    const news = el("div", { id: "news-rows" }, (s.news || []).map(newsRow));
+    $("news-list").replaceChildren(news,
+      el("button", { type: "button", onclick: () => news.append(newsRow({})) }, t("admin-add-news")));
+
+    const closures = el("ul", { id: "closure-rows", class: "closures" }, (s.closed_days || []).map(closureRow));
+    $("closures-list").replaceChildren(closures,
+      el("button", { type: "button", onclick: () => closures.append(closureRow("")) }, t("admin-add-closure")));
+    countMissing();
   }
 
   function readServices() {
-    return [...document.querySelectorAll("#services > .service")].map((row) => {
+    return [...document.querySelectorAll("#services-list > .service")].map((row) => {
       const get = (key) => row.querySelector(`[data-key=${key}]`).value.trim();
       const service = {
         id: get("id"),
-        prefix: row.querySelector("[name=prefix]").value.trim().toUpperCase(),
+        prefix: get("prefix").toUpperCase(),
         names: readNames(row, JSON.parse(row.dataset.names)),
-        icon: row.dataset.icon || get("id"),
+        icon: get("icon"),
         target_wait_min: Number(get("target_wait_min")),
         typical_service_min: Number(get("typical_service_min")),
       };
@@ -163,12 +245,18 @@
       names: readNames(document.querySelector("fieldset.site"), s.names),
       address: $("address").value.trim(),
       hours,
+      closed_days: [...document.querySelectorAll("#closure-rows input[data-key=closed]")]
+        .map((i) => i.value).filter(Boolean),
       calling: {
         priority_ratio: [Number($("ratio-priority").value), Number($("ratio-ordinary").value)],
         aging: $("aging").checked,
+        undo_window_min: Number($("undo-window").value),
       },
+      news: [...document.querySelectorAll("#news-rows > .news-line")]
+        .map((row) => readNames(row, {}))
+        .filter((names) => Object.keys(names).length > 0),
       services: readServices(),
-      desks: [...document.querySelectorAll("#desks > .desk")].map((row) => ({
+      desks: [...document.querySelectorAll("#desks-list > .desk")].map((row) => ({
         id: row.querySelector("[data-key=id]").value.trim(),
         names: readNames(row, JSON.parse(row.dataset.names)),
         order: row.querySelector("[data-key=order]").value,
@@ -192,7 +280,50 @@
     const result = await api("PUT", `/api/v1/admin/sites/${ctx.site}/settings`, body);
     if (!result.ok) return say(errorText(result), true);
     loaded = result.data;
+    // One configuration holds both: the categories' form now goes with the new version.
+    if (priorities) priorities.version = loaded.version;
     renderSettings();
+    say(t("admin-saved"));
+  });
+
+  // ---- priority categories (shared by every site) ---------------------------------------
+
+  function priorityRow(p, isNew) {
+    const row = el("fieldset", { class: "row priority", "data-names": JSON.stringify(p.names) },
+      el("legend", {}, nameIn(p.names) || p.id || t("admin-new")),
+      namesFields(p.names, t("admin-names")),
+      el("div", { class: "grid" },
+        field(t("admin-priority-id"), text(p.id, { "data-key": "id", readonly: !isNew, pattern: "[a-z0-9-]+" }))),
+      el("button", { type: "button", class: "stop small-button", onclick: () => row.remove() }, t("admin-remove")));
+    return row;
+  }
+
+  function renderPriorities() {
+    const form = $("priorities-form");
+    const rows = el("div", { id: "priority-rows" }, priorities.priorities.map((p) => priorityRow(p, false)));
+    form.replaceChildren(rows,
+      el("button", { type: "button", onclick: () => rows.append(priorityRow({ id: "", names: {} }, true)) }, t("admin-add-priority")),
+      el("p", { class: "save-bar" }, el("button", { type: "submit", class: "primary" }, t("admin-save-priorities"))));
+  }
+
+  async function loadPriorities() {
+    const result = await api("GET", "/api/v1/admin/priorities");
+    if (!result.ok) return say(errorText(result), true);
+    priorities = result.data;
+    renderPriorities();
+  }
+
+  $("priorities-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const list = [...document.querySelectorAll("#priority-rows > .priority")].map((row) => ({
+      id: row.querySelector("[data-key=id]").value.trim(),
+      names: readNames(row, JSON.parse(row.dataset.names)),
+    }));
+    const result = await api("PUT", "/api/v1/admin/priorities", { version: priorities.version, priorities: list });
+    if (!result.ok) return say(errorText(result), true);
+    priorities = result.data;
+    if (loaded) loaded.version = priorities.version;
+    renderPriorities();
     say(t("admin-saved"));
   });
 
@@ -203,6 +334,12 @@
     ...ctx.sites.map(([id, names]) => el("option", { value: id, selected: id === ctx.site }, nameIn(names))),
   ];
 
+  function table(headings, rows) {
+    return el("table", {},
+      el("thead", {}, el("tr", {}, headings.map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, rows));
+  }
+
   async function loadUsers() {
     const result = await api("GET", "/api/v1/admin/users");
     if (!result.ok) return say(errorText(result), true);
@@ -211,9 +348,9 @@
       el("td", {}, u.desks.join(", ") || t("admin-any")),
       el("td", {}, t(u.disabled ? "admin-state-disabled" : "admin-state-active")),
       el("td", {},
-        el("button", { type: "button", onclick: () => userAction(u.name, u.disabled ? "enable" : "disable") },
+        el("button", { type: "button", class: "small-button", onclick: () => userAction(u.name, u.disabled ? "enable" : "disable") },
           t(u.disabled ? "admin-enable" : "admin-disable")), " ",
-        el("button", { type: "button", onclick: () => newPassword(u.name) }, t("admin-new-password")))));
+        el("button", { type: "button", class: "small-button", onclick: () => newPassword(u.name) }, t("admin-new-password")))));
     const name = text("", { autocomplete: "off" });
     const role = el("select", {}, ["staff", "manager", "admin"].map((r) => el("option", { value: r }, t("role-" + r))));
     const site = el("select", {}, siteOptions(true));
@@ -233,7 +370,9 @@
       field(t("admin-user-name"), name), field(t("admin-role"), role), field(t("admin-site"), site),
       field(t("admin-user-desks"), desks), field(t("admin-password"), password),
       el("button", { type: "submit", class: "primary" }, t("admin-add-user")));
-    $("users").replaceChildren(el("table", {}, el("tbody", {}, rows)), el("h3", {}, t("admin-add-user")), form);
+    $("users-list").replaceChildren(
+      table([t("admin-user-name"), t("admin-role"), t("admin-site"), t("admin-desks"), t("admin-state"), t("col-action")], rows),
+      el("h3", {}, t("admin-add-user")), form);
   }
 
   async function userAction(name, verb) {
@@ -258,7 +397,7 @@
       el("td", {}, String(k.id)), el("td", {}, t("role-" + k.role)), el("td", {}, k.site || t("admin-any")),
       el("td", {}, k.desk || ""), el("td", {}, k.label),
       el("td", {}, k.revoked ? t("admin-revoked")
-        : el("button", { type: "button", class: "stop", onclick: async () => {
+        : el("button", { type: "button", class: "stop small-button", onclick: async () => {
           const r = await api("POST", `/api/v1/admin/tokens/${k.id}/revoke`);
           if (!r.ok) say(errorText(r), true);
           loadTokens();
@@ -281,10 +420,13 @@
     } },
       field(t("admin-role"), role), field(t("admin-site"), site), field(t("admin-token-desk"), desk),
       field(t("admin-token-label"), label), el("button", { type: "submit", class: "primary" }, t("admin-create-token")));
-    $("tokens").replaceChildren(el("table", {}, el("tbody", {}, rows)), el("h3", {}, t("admin-create-token")), form, shown);
+    $("tokens-list").replaceChildren(
+      table(["#", t("admin-role"), t("admin-site"), t("admin-token-desk"), t("admin-token-label"), t("col-action")], rows),
+      el("h3", {}, t("admin-create-token")), form, shown);
   }
 
   loadSettings();
+  loadPriorities();
   loadUsers();
   loadTokens();
 })();

@@ -39,10 +39,13 @@ const seira = (() => {
   /** The text for an API error, in the page's language. */
   function errorText(result) {
     if (result.status === 0) return t("error-network");
-    const code = result.data && result.data.error;
+    const data = result.data || {};
+    const code = data.error;
     const key = "error-" + code;
-    if (code && ctx.messages[key]) return t(key, { message: (result.data && result.data.message) || "" });
-    return t("error-other", { message: (result.data && result.data.message) || result.status });
+    // The server's own words in Greek, where it has them.
+    const message = (ctx.lang === "el" && data.message_el) || data.message || "";
+    if (code && ctx.messages[key]) return t(key, { message });
+    return t("error-other", { message: message || result.status });
   }
 
   /** Minutes and seconds since an RFC 3339 time. */

@@ -48,6 +48,8 @@ pub struct Site {
     pub address: String,
     pub time_zone: TimeZone,
     pub hours: WeeklyHours,
+    /// Days the site is closed whatever its weekly hours (public holidays, its own days off).
+    pub closed_days: Vec<jiff::civil::Date>,
     pub ratio: Ratio,
     pub aging: bool,
     /// How long a no-show can be undone.
@@ -104,6 +106,7 @@ impl Config {
                 line: 0,
                 column: 0,
                 message: format!("cannot read it: {e}"),
+                message_el: format!("δεν διαβάζεται: {e}"),
             }],
         })?;
         Config::parse(&text, &name)
@@ -116,7 +119,10 @@ impl Config {
                 file,
                 text,
                 e.span(),
-                e.message().trim().to_owned(),
+                msg(
+                    e.message().trim(),
+                    format!("το αρχείο δεν διαβάζεται: {}", e.message().trim()),
+                ),
             )],
         })?;
         let mut v = Validator {
@@ -159,6 +165,7 @@ impl Config {
                 .unwrap_or("Europe/Athens")
                 .to_owned(),
             hours: hours_table(&site.hours),
+            closed_days: site.closed_days.iter().map(|d| d.to_string()).collect(),
             calling: Calling {
                 priority_ratio: [site.ratio.priority, site.ratio.ordinary],
                 aging: site.aging,
@@ -234,11 +241,35 @@ impl Config {
         Config::parse(&text, "the new settings")
     }
 
+    /// A copy with other priority categories, validated as a whole file would be.
+    pub fn with_priorities(
+        &self,
+        priorities: &[seira_protocol::PriorityCategory],
+    ) -> Result<Config, ConfigErrors> {
+        let mut file: toml::Table = toml::from_str(&self.to_toml()).unwrap_or_default();
+        let list = priorities
+            .iter()
+            .map(|p| FilePriority {
+                id: p.id.clone(),
+                names: p.names.clone(),
+            })
+            .collect::<Vec<_>>();
+        file.insert(
+            "priorities".into(),
+            toml::Value::try_from(list).unwrap_or(toml::Value::Array(Vec::new())),
+        );
+        Config::parse(
+            &toml::to_string(&file).unwrap_or_default(),
+            "the new priorities",
+        )
+    }
+
     /// Every site opens around the clock (demo and `--always-open`).
     pub fn always_open(mut self) -> Config {
         self.open_around_the_clock = true;
         for site in &mut self.sites {
             site.hours = WeeklyHours::always();
+            site.closed_days.clear();
             for service in &mut site.services {
                 service.hours = None;
             }
@@ -253,7 +284,13 @@ impl Site {
     }
 
     pub fn is_open(&self, now: jiff::Timestamp) -> bool {
-        self.hours.is_open(now, &self.time_zone)
+        self.hours.is_open(now, &self.time_zone) && !self.closed_on(now)
+    }
+
+    /// Whether `now` falls on one of the site's closure days (in the site's zone).
+    pub fn closed_on(&self, now: jiff::Timestamp) -> bool {
+        let today = self.time_zone.to_datetime(now).date();
+        self.closed_days.contains(&today)
     }
 
     /// Whether tickets for `service` can be taken at `now`.
@@ -283,10 +320,73 @@ pub struct ConfigError {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// The same in Greek, for the administrators' page.
+    pub message_el: String,
 }
 
+/// A validation message in English (files, logs, the API) and Greek (the admin page).
+pub struct Msg {
+    en: String,
+    el: String,
+}
+
+fn msg(en: impl Into<String>, el: impl Into<String>) -> Msg {
+    Msg {
+        en: en.into(),
+        el: el.into(),
+    }
+}
+
+/// What a message is about, named in both languages.
+#[derive(Clone, Copy)]
+struct What {
+    en: &'static str,
+    el: &'static str,
+}
+
+const PRIORITY: What = What {
+    en: "priority category",
+    el: "κατηγορία προτεραιότητας",
+};
+const SITE: What = What {
+    en: "site",
+    el: "δομή",
+};
+const SERVICE: What = What {
+    en: "service",
+    el: "υπηρεσία",
+};
+const PREFIX: What = What {
+    en: "prefix",
+    el: "γράμμα",
+};
+const DESK: What = What {
+    en: "desk",
+    el: "γραφείο",
+};
+const DESK_SERVICE: What = What {
+    en: "service of the desk",
+    el: "υπηρεσία του γραφείου",
+};
+const DEVICE: What = What {
+    en: "device",
+    el: "συσκευή",
+};
+const USER: What = What {
+    en: "user",
+    el: "χρήστης",
+};
+const NEWS: What = What {
+    en: "news line",
+    el: "γραμμή ειδήσεων",
+};
+const FOOTER: What = What {
+    en: "ticket_footer",
+    el: "υποσέλιδο εισιτηρίου",
+};
+
 impl ConfigError {
-    fn at(file: &str, text: &str, span: Option<Range<usize>>, message: String) -> ConfigError {
+    fn at(file: &str, text: &str, span: Option<Range<usize>>, message: Msg) -> ConfigError {
         let (line, column) = match span {
             Some(span) => line_and_column(text, span.start),
             None => (0, 0),
@@ -295,7 +395,8 @@ impl ConfigError {
             file: file.to_owned(),
             line,
             column,
-            message,
+            message: message.en,
+            message_el: message.el,
         }
     }
 }
@@ -429,6 +530,8 @@ struct RawSite {
     time_zone: S<String>,
     hours: S<BTreeMap<String, Vec<S<String>>>>,
     #[serde(default)]
+    closed_days: Vec<S<String>>,
+    #[serde(default)]
     calling: RawCalling,
     #[serde(default)]
     news: Vec<S<Names>>,
@@ -539,14 +642,14 @@ const WEEKDAYS: [(&str, Weekday); 7] = [
 ];
 
 impl Validator<'_> {
-    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+    fn error(&mut self, span: Range<usize>, message: Msg) {
         let span = (span != (0..0)).then_some(span);
         self.errors
-            .push(ConfigError::at(self.file, self.text, span, message.into()));
+            .push(ConfigError::at(self.file, self.text, span, message));
     }
 
     /// An identifier: lower-case letters, digits and `-`, used in URLs.
-    fn id(&mut self, id: &S<String>, what: &str) -> String {
+    fn id(&mut self, id: &S<String>, what: What) -> String {
         let ok = !id.get_ref().is_empty()
             && id.get_ref().len() <= 40
             && id
@@ -554,34 +657,59 @@ impl Validator<'_> {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !ok {
+            let raw_span = id.span();
+            let id = id.get_ref();
+            let (en, el) = (what.en, what.el);
             self.error(
-                id.span(),
-                format!(
-                    "{what} id `{}` must be 1–40 characters of a–z, 0–9 and -",
-                    id.get_ref()
+                raw_span,
+                msg(
+                    format!("{en} id `{id}` must be 1–40 characters of a–z, 0–9 and -"),
+                    format!("ο κωδικός `{id}` ({el}) θέλει 1–40 χαρακτήρες από a–z, 0–9 και -"),
                 ),
             );
         }
         id.get_ref().clone()
     }
 
-    fn unique(&mut self, id: &S<String>, seen: &mut HashSet<String>, what: &str) {
+    fn unique(&mut self, id: &S<String>, seen: &mut HashSet<String>, what: What) {
         if !seen.insert(id.get_ref().clone()) {
+            let (value, en, el) = (id.get_ref(), what.en, what.el);
             self.error(
                 id.span(),
-                format!("{what} `{}` is defined twice", id.get_ref()),
+                msg(
+                    format!("{en} `{value}` is defined twice"),
+                    format!("{el} `{value}`: ορίζεται δύο φορές"),
+                ),
             );
         }
     }
 
-    fn names(&mut self, names: &S<Names>, what: &str) -> Names {
-        for lang in REQUIRED_LANGUAGES {
+    /// The names of a thing (`what`, `id`): Greek and English are required.
+    fn names(&mut self, names: &S<Names>, what: What, id: &str) -> Names {
+        self.names_in(names, what, id, &REQUIRED_LANGUAGES)
+    }
+
+    /// Names of which only `required` must be there (a news line: Greek, the rest as given).
+    fn names_in(&mut self, names: &S<Names>, what: What, id: &str, required: &[&str]) -> Names {
+        for &lang in required {
             if names
                 .get_ref()
                 .get(lang)
                 .is_none_or(|n| n.trim().is_empty())
             {
-                self.error(names.span(), format!("{what} has no name in `{lang}`"));
+                let (en, el) = (what.en, what.el);
+                let lang_el = if lang == "el" {
+                    "ελληνικά"
+                } else {
+                    "αγγλικά"
+                };
+                self.error(
+                    names.span(),
+                    msg(
+                        format!("{en} `{id}` has no name in `{lang}`"),
+                        format!("{el} `{id}`: λείπει το όνομα στα {lang_el}"),
+                    ),
+                );
             }
         }
         names.get_ref().clone()
@@ -593,7 +721,10 @@ impl Validator<'_> {
             let Some(&(_, weekday)) = WEEKDAYS.iter().find(|(name, _)| name == day) else {
                 self.error(
                     raw.span(),
-                    format!("`{day}` is not a weekday: use mon, tue, wed, thu, fri, sat, sun"),
+                    msg(
+                        format!("`{day}` is not a weekday: use mon, tue, wed, thu, fri, sat, sun"),
+                        format!("το `{day}` δεν είναι ημέρα: mon, tue, wed, thu, fri, sat, sun"),
+                    ),
                 );
                 continue;
             };
@@ -601,11 +732,14 @@ impl Validator<'_> {
             for span in spans {
                 match Span::parse(span.get_ref()) {
                     Ok(s) => parsed.push(s),
-                    Err(e) => self.error(span.span(), e),
+                    Err(e) => self.error(span.span(), msg(e.to_string(), e.greek())),
                 }
             }
             if let Err(e) = hours.set(weekday, parsed) {
-                self.error(raw.span(), format!("{day}: {e}"));
+                self.error(
+                    raw.span(),
+                    msg(format!("{day}: {e}"), format!("{day}: {}", e.greek())),
+                );
             }
         }
         hours
@@ -617,15 +751,21 @@ impl Validator<'_> {
             .priorities
             .iter()
             .map(|p| {
-                self.unique(&p.id, &mut seen, "priority category");
+                self.unique(&p.id, &mut seen, PRIORITY);
                 PriorityCategory {
-                    id: self.id(&p.id, "priority category"),
-                    names: self.names(&p.names, &format!("priority `{}`", p.id.get_ref())),
+                    id: self.id(&p.id, PRIORITY),
+                    names: self.names(&p.names, PRIORITY, p.id.get_ref()),
                 }
             })
             .collect();
         if raw.sites.get_ref().is_empty() {
-            self.error(raw.sites.span(), "there must be at least one site");
+            self.error(
+                raw.sites.span(),
+                msg(
+                    "there must be at least one site",
+                    "χρειάζεται τουλάχιστον μία δομή",
+                ),
+            );
         }
         let mut site_ids = HashSet::new();
         let mut desk_ids = HashSet::new();
@@ -634,19 +774,19 @@ impl Validator<'_> {
             .get_ref()
             .iter()
             .map(|s| {
-                self.unique(&s.id, &mut site_ids, "site");
+                self.unique(&s.id, &mut site_ids, SITE);
                 self.site(s, &mut desk_ids)
             })
             .collect();
         let devices = raw
             .devices
             .iter()
-            .map(|a| self.account(a, &sites, "device"))
+            .map(|a| self.account(a, &sites, DEVICE))
             .collect();
         let users = raw
             .users
             .iter()
-            .map(|a| self.account(a, &sites, "user"))
+            .map(|a| self.account(a, &sites, USER))
             .collect();
         Config {
             priorities,
@@ -658,31 +798,62 @@ impl Validator<'_> {
     }
 
     fn site(&mut self, raw: &RawSite, desk_ids: &mut HashSet<String>) -> Site {
-        let id = self.id(&raw.id, "site");
-        let names = self.names(&raw.names, &format!("site `{id}`"));
+        let id = self.id(&raw.id, SITE);
+        let names = self.names(&raw.names, SITE, &id);
         let time_zone = match TimeZone::get(raw.time_zone.get_ref()) {
             Ok(tz) => tz,
             Err(_) => {
                 self.error(
                     raw.time_zone.span(),
-                    format!("`{}` is not a known time zone", raw.time_zone.get_ref()),
+                    msg(
+                        format!("`{}` is not a known time zone", raw.time_zone.get_ref()),
+                        format!("η ζώνη ώρας `{}` δεν είναι γνωστή", raw.time_zone.get_ref()),
+                    ),
                 );
                 TimeZone::UTC
             }
         };
         let hours = self.hours(&raw.hours);
+        let mut closed_days: Vec<jiff::civil::Date> = raw
+            .closed_days
+            .iter()
+            .filter_map(|day| match day.get_ref().parse::<jiff::civil::Date>() {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    self.error(
+                        day.span(),
+                        msg(
+                            format!("closed day `{}` is not a date as YYYY-MM-DD", day.get_ref()),
+                            format!(
+                                "η ημέρα `{}` δεν είναι ημερομηνία ΕΕΕΕ-ΜΜ-ΗΗ",
+                                day.get_ref()
+                            ),
+                        ),
+                    );
+                    None
+                }
+            })
+            .collect();
+        closed_days.sort();
+        closed_days.dedup();
         let [priority, ordinary] = *raw.calling.priority_ratio.get_ref();
         if priority == 0 || ordinary == 0 || priority > 20 || ordinary > 20 {
             self.error(
                 raw.calling.priority_ratio.span(),
-                "priority_ratio is [priority, ordinary], each from 1 to 20",
+                msg(
+                    "priority_ratio is [priority, ordinary], each from 1 to 20",
+                    "οι αριθμοί προτεραιότητας και οι απλοί στη σειρά είναι από 1 έως 20",
+                ),
             );
         }
         let undo_window = *raw.calling.undo_window_min.get_ref();
         if !(1..=240).contains(&undo_window) {
             self.error(
                 raw.calling.undo_window_min.span(),
-                "undo_window_min is from 1 to 240 minutes",
+                msg(
+                    "undo_window_min is from 1 to 240 minutes",
+                    "η αναίρεση «δεν προσήλθε» είναι για 1 έως 240 λεπτά",
+                ),
             );
         }
         let mut service_ids = HashSet::new();
@@ -690,7 +861,10 @@ impl Validator<'_> {
         if raw.services.get_ref().is_empty() {
             self.error(
                 raw.services.span(),
-                format!("site `{id}` must have at least one service"),
+                msg(
+                    format!("site `{id}` must have at least one service"),
+                    format!("η δομή `{id}` χρειάζεται τουλάχιστον μία υπηρεσία"),
+                ),
             );
         }
         let services: Vec<Service> = raw
@@ -698,8 +872,8 @@ impl Validator<'_> {
             .get_ref()
             .iter()
             .map(|s| {
-                self.unique(&s.id, &mut service_ids, "service");
-                self.unique(&s.prefix, &mut prefixes, "prefix");
+                self.unique(&s.id, &mut service_ids, SERVICE);
+                self.unique(&s.prefix, &mut prefixes, PREFIX);
                 self.service(s)
             })
             .collect();
@@ -707,17 +881,17 @@ impl Validator<'_> {
             .desks
             .iter()
             .map(|d| {
-                self.unique(&d.id, desk_ids, "desk");
+                self.unique(&d.id, desk_ids, DESK);
                 self.desk(d, &services)
             })
             .collect();
         let news = raw
             .news
             .iter()
-            .map(|n| self.names(n, "news line"))
+            .map(|n| self.names_in(n, NEWS, &id, &["el"]))
             .collect();
         let ticket_footer = match &raw.ticket_footer {
-            Some(footer) => self.names(footer, "ticket_footer"),
+            Some(footer) => self.names(footer, FOOTER, &id),
             None => default_footer(),
         };
         Site {
@@ -726,6 +900,7 @@ impl Validator<'_> {
             address: raw.address.clone(),
             time_zone,
             hours,
+            closed_days,
             ratio: Ratio { priority, ordinary },
             aging: raw.calling.aging,
             undo_window: SignedDuration::from_mins(undo_window as i64),
@@ -737,13 +912,18 @@ impl Validator<'_> {
     }
 
     fn service(&mut self, raw: &RawService) -> Service {
-        let id = self.id(&raw.id, "service");
+        let id = self.id(&raw.id, SERVICE);
         let prefix = raw.prefix.get_ref().clone();
         if prefix.len() != 1 || !prefix.chars().all(|c| c.is_ascii_uppercase()) {
             self.error(
                 raw.prefix.span(),
-                format!(
-                    "prefix `{prefix}` must be one capital letter A–Z (it prints and reads on every printer and screen)"
+                msg(
+                    format!(
+                        "prefix `{prefix}` must be one capital letter A–Z (it prints and reads on every printer and screen)"
+                    ),
+                    format!(
+                        "το γράμμα `{prefix}` πρέπει να είναι ένα κεφαλαίο λατινικό A–Z (τυπώνεται και διαβάζεται παντού)"
+                    ),
                 ),
             );
         }
@@ -751,18 +931,24 @@ impl Validator<'_> {
         if !(1..=480).contains(&target) {
             self.error(
                 raw.target_wait_min.span(),
-                "target_wait_min must be from 1 to 480 minutes",
+                msg(
+                    "target_wait_min must be from 1 to 480 minutes",
+                    "ο στόχος αναμονής είναι από 1 έως 480 λεπτά",
+                ),
             );
         }
         let typical = *raw.typical_service_min.get_ref();
         if !(1..=240).contains(&typical) {
             self.error(
                 raw.typical_service_min.span(),
-                "typical_service_min must be from 1 to 240 minutes",
+                msg(
+                    "typical_service_min must be from 1 to 240 minutes",
+                    "η συνήθης διάρκεια είναι από 1 έως 240 λεπτά",
+                ),
             );
         }
         Service {
-            names: self.names(&raw.names, &format!("service `{id}`")),
+            names: self.names(&raw.names, SERVICE, &id),
             id,
             prefix,
             icon: raw.icon.clone(),
@@ -773,11 +959,14 @@ impl Validator<'_> {
     }
 
     fn desk(&mut self, raw: &RawDesk, services: &[Service]) -> Desk {
-        let id = self.id(&raw.id, "desk");
+        let id = self.id(&raw.id, DESK);
         if raw.services.get_ref().is_empty() {
             self.error(
                 raw.services.span(),
-                format!("desk `{id}` serves no service"),
+                msg(
+                    format!("desk `{id}` serves no service"),
+                    format!("το γραφείο `{id}` δεν εξυπηρετεί καμία υπηρεσία"),
+                ),
             );
         }
         let mut seen = HashSet::new();
@@ -785,16 +974,22 @@ impl Validator<'_> {
             if !services.iter().any(|s| s.id == *service.get_ref()) {
                 self.error(
                     service.span(),
-                    format!(
-                        "desk `{id}` serves `{}`, which is not a service of its site",
-                        service.get_ref()
+                    msg(
+                        format!(
+                            "desk `{id}` serves `{}`, which is not a service of its site",
+                            service.get_ref()
+                        ),
+                        format!(
+                            "το γραφείο `{id}` εξυπηρετεί `{}`, που δεν είναι υπηρεσία της δομής",
+                            service.get_ref()
+                        ),
                     ),
                 );
             }
-            self.unique(service, &mut seen, "service of the desk");
+            self.unique(service, &mut seen, DESK_SERVICE);
         }
         Desk {
-            names: self.names(&raw.names, &format!("desk `{id}`")),
+            names: self.names(&raw.names, DESK, &id),
             id,
             services: raw
                 .services
@@ -806,16 +1001,22 @@ impl Validator<'_> {
         }
     }
 
-    fn account(&mut self, raw: &RawAccount, sites: &[Site], what: &str) -> Account {
+    fn account(&mut self, raw: &RawAccount, sites: &[Site], what: What) -> Account {
         let name = self.id(&raw.name, what);
         let role = match Role::parse(raw.role.get_ref()) {
             Some(role) => role,
             None => {
                 self.error(
                     raw.role.span(),
-                    format!(
-                        "`{}` is not a role: use kiosk, display, staff, manager or admin",
-                        raw.role.get_ref()
+                    msg(
+                        format!(
+                            "`{}` is not a role: use kiosk, display, staff, manager or admin",
+                            raw.role.get_ref()
+                        ),
+                        format!(
+                            "το `{}` δεν είναι ρόλος: kiosk, display, staff, manager ή admin",
+                            raw.role.get_ref()
+                        ),
                     ),
                 );
                 Role::Display
@@ -823,7 +1024,13 @@ impl Validator<'_> {
         };
         let site = raw.site.as_ref().map(|s| {
             if !sites.iter().any(|site| site.id == *s.get_ref()) {
-                self.error(s.span(), format!("there is no site `{}`", s.get_ref()));
+                self.error(
+                    s.span(),
+                    msg(
+                        format!("there is no site `{}`", s.get_ref()),
+                        format!("δεν υπάρχει δομή `{}`", s.get_ref()),
+                    ),
+                );
             }
             s.get_ref().clone()
         });
@@ -832,20 +1039,42 @@ impl Validator<'_> {
                 .iter()
                 .find(|site| site.desks.iter().any(|x| x.id == *d.get_ref()));
             match (found, &site) {
-                (None, _) => self.error(d.span(), format!("there is no desk `{}`", d.get_ref())),
+                (None, _) => self.error(
+                    d.span(),
+                    msg(
+                        format!("there is no desk `{}`", d.get_ref()),
+                        format!("δεν υπάρχει γραφείο `{}`", d.get_ref()),
+                    ),
+                ),
                 (Some(s), Some(site)) if s.id != *site => self.error(
                     d.span(),
-                    format!("desk `{}` is not at site `{site}`", d.get_ref()),
+                    msg(
+                        format!("desk `{}` is not at site `{site}`", d.get_ref()),
+                        format!("το γραφείο `{}` δεν είναι στη δομή `{site}`", d.get_ref()),
+                    ),
                 ),
                 _ => {}
             }
             d.get_ref().clone()
         });
         if role != Role::Admin && site.is_none() {
-            self.error(raw.name.span(), format!("{what} `{name}` needs a site"));
+            let (en, el) = (what.en, what.el);
+            self.error(
+                raw.name.span(),
+                msg(
+                    format!("{en} `{name}` needs a site"),
+                    format!("{el} `{name}`: χρειάζεται δομή"),
+                ),
+            );
         }
         if desk.is_some() && role != Role::Staff {
-            self.error(raw.name.span(), "only staff accounts have a desk");
+            self.error(
+                raw.name.span(),
+                msg(
+                    "only staff accounts have a desk",
+                    "μόνο οι λογαριασμοί προσωπικού έχουν γραφείο",
+                ),
+            );
         }
         Account {
             name,

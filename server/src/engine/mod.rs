@@ -44,6 +44,9 @@ pub enum EngineError {
     /// A value is not acceptable.
     #[error("{message}")]
     Invalid { code: &'static str, message: String },
+    /// Settings that are not valid, said in English and in Greek (the admin page's language).
+    #[error("{message}")]
+    InvalidSettings { message: String, message_el: String },
     #[error("{0}")]
     Forbidden(String),
     #[error(transparent)]
@@ -579,10 +582,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
                 "someone changed the settings meanwhile: load them again",
             ));
         }
-        let changed = stored.with_site(settings).map_err(|errors| {
-            let messages: Vec<_> = errors.errors.iter().map(|e| e.message.clone()).collect();
-            invalid("invalid_settings", messages.join("; "))
-        })?;
+        let changed = stored.with_site(settings).map_err(invalid_settings)?;
         let new = changed
             .site(&site_id)
             .ok_or_else(|| not_found("site", &site_id))?;
@@ -617,6 +617,33 @@ impl<'a, 'c> Ctx<'a, 'c> {
             new.desks.iter().map(|d| (site_id.as_str(), d.id.as_str())),
         )?;
         self.record(&site_id, EventKind::SettingsChanged, None, None)?;
+        Ok((version, changed))
+    }
+
+    /// Replaces the priority categories in the stored configuration `stored` (version
+    /// `expected`). Returns the new version and configuration.
+    pub fn update_priorities(
+        &mut self,
+        stored: &Config,
+        expected: i64,
+        priorities: &[PriorityCategory],
+    ) -> Result<(i64, Config)> {
+        self.forbid_unless(|c| c.role == Role::Admin)?;
+        let latest = store::latest_config(self.tx)?.map_or(0, |(v, _)| v);
+        if latest != expected {
+            return Err(conflict(
+                "stale_settings",
+                "someone changed the settings meanwhile: load them again",
+            ));
+        }
+        let changed = stored
+            .with_priorities(priorities)
+            .map_err(invalid_settings)?;
+        let actor = self.actor.map_or("system", |c| c.label.as_str());
+        let version = store::save_config(self.tx, &changed.to_toml(), actor, self.now)?;
+        for site in &changed.sites {
+            self.record(&site.id, EventKind::SettingsChanged, None, None)?;
+        }
         Ok((version, changed))
     }
 
@@ -700,6 +727,17 @@ impl<'a, 'c> Ctx<'a, 'c> {
             }
         }
         Ok(closed)
+    }
+}
+
+/// Every reason a configuration was refused, in both languages.
+fn invalid_settings(errors: crate::config::ConfigErrors) -> EngineError {
+    let join = |f: fn(&crate::config::ConfigError) -> &str| {
+        errors.errors.iter().map(f).collect::<Vec<_>>().join("; ")
+    };
+    EngineError::InvalidSettings {
+        message: join(|e| &e.message),
+        message_el: join(|e| &e.message_el),
     }
 }
 

@@ -5,7 +5,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use seira_protocol::admin::{
-    CreatedToken, NewPassword, NewToken, NewUser, TokenInfo, User, VersionedSettings,
+    CreatedToken, NewPassword, NewToken, NewUser, TokenInfo, User, VersionedPriorities,
+    VersionedSettings,
 };
 use seira_protocol::{ApiError as ErrorBody, EventKind};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -20,6 +21,7 @@ use crate::store::{self, StoreError, UserRow};
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_settings, put_settings))
+        .routes(routes!(get_priorities, put_priorities))
         .routes(routes!(list_users, add_user))
         .routes(routes!(set_password))
         .routes(routes!(disable_user))
@@ -110,6 +112,72 @@ async fn put_settings(
         .ok_or_else(|| ApiError::not_found(format!("there is no site `{site}`")))?;
     app.live.replace(version, changed);
     Ok(axum::Json(VersionedSettings { version, settings }))
+}
+
+/// The priority categories every site's kiosks offer, and the version to send back.
+#[utoipa::path(
+    get, path = "/api/v1/admin/priorities", tag = "admin",
+    responses(
+        (status = 200, body = VersionedPriorities),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn get_priorities(
+    State(app): State<AppState>,
+    auth: Auth,
+) -> ApiResult<axum::Json<VersionedPriorities>> {
+    admin(auth)?;
+    let (version, stored) = app.live.stored();
+    Ok(axum::Json(VersionedPriorities {
+        version,
+        priorities: priorities_of(&stored),
+    }))
+}
+
+fn priorities_of(config: &crate::config::Config) -> Vec<seira_protocol::PriorityCategory> {
+    config
+        .priorities
+        .iter()
+        .map(|p| seira_protocol::PriorityCategory {
+            id: p.id.clone(),
+            names: p.names.clone(),
+        })
+        .collect()
+}
+
+/// Changes the priority categories (names in every kiosk language; ids lowercase). Tickets
+/// already issued keep theirs.
+#[utoipa::path(
+    put, path = "/api/v1/admin/priorities", tag = "admin",
+    request_body = VersionedPriorities,
+    responses(
+        (status = 200, description = "In force now", body = VersionedPriorities),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, description = "Changed meanwhile", body = ErrorBody),
+        (status = 415, body = ErrorBody),
+        (status = 422, description = "Not valid (the message says what)", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn put_priorities(
+    State(app): State<AppState>,
+    auth: Auth,
+    Json(body): Json<VersionedPriorities>,
+) -> ApiResult<axum::Json<VersionedPriorities>> {
+    let caller = admin(auth)?;
+    let (_, stored) = app.live.stored();
+    let (version, changed) = app
+        .write(Some(caller), move |ctx| {
+            ctx.update_priorities(&stored, body.version, &body.priorities)
+        })
+        .await?;
+    let priorities = priorities_of(&changed);
+    app.live.replace(version, changed);
+    Ok(axum::Json(VersionedPriorities {
+        version,
+        priorities,
+    }))
 }
 
 fn user_view(u: &UserRow) -> User {

@@ -14,6 +14,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// The message in Greek, where there is one (settings refused on the admin page).
+    pub message_el: Option<String>,
 }
 
 impl ApiError {
@@ -22,6 +24,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            message_el: None,
         }
     }
 
@@ -61,6 +64,7 @@ impl IntoResponse for ApiError {
         let body = Body {
             error: self.code.to_owned(),
             message: self.message,
+            message_el: self.message_el,
         };
         (self.status, Json(body)).into_response()
     }
@@ -76,6 +80,17 @@ impl From<EngineError> for ApiError {
             EngineError::Conflict { code, message } => {
                 ApiError::new(StatusCode::CONFLICT, code, message)
             }
+            EngineError::InvalidSettings {
+                message,
+                message_el,
+            } => ApiError {
+                message_el: Some(message_el),
+                ..ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_settings",
+                    message,
+                )
+            },
             EngineError::Invalid { code, message } => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }

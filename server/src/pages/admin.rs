@@ -85,25 +85,66 @@ pub async fn page(
             .collect(),
     };
     let t = |key: &str| esc(&m.get(key));
+    let tabs: String = [
+        ("centre", "admin-tab-centre"),
+        ("services", "admin-services"),
+        ("desks", "admin-desks"),
+        ("calling", "admin-calling"),
+        ("priorities", "admin-priorities"),
+        ("news", "admin-news"),
+        ("closures", "admin-closures"),
+        ("users", "admin-users"),
+        ("tokens", "admin-tokens"),
+    ]
+    .iter()
+    .map(|(id, key)| {
+        format!(
+            r##"<li><a href="#{id}" data-tab="{id}">{}</a></li>"##,
+            t(key)
+        )
+    })
+    .collect();
     let body = format!(
         r#"<header class="bar">
 <h1>{title}</h1>
-<nav aria-label="{title}"><a href="/desk?site={site}">{nav_desk}</a></nav>
+<nav aria-label="{title}"><a href="/desk?site={site}">{nav_desk}</a> · <a href="/stats?site={site}">{nav_stats}</a></nav>
 <p class="who">{who}</p>
-<form method="post" action="/logout"><button type="submit">{logout}</button></form>
+<form method="post" action="/logout"><button type="submit" class="small-button">{logout}</button></form>
 </header>
-<p id="message" class="alert" role="status" aria-live="polite" hidden></p>
+<div id="message" class="alert" role="status" aria-live="polite" hidden></div>
 <div class="controls"><div><label for="site-select">{site_label}</label><select id="site-select"></select></div></div>
-<section class="card" aria-labelledby="settings-h"><h2 id="settings-h">{settings}</h2><form id="settings" novalidate></form></section>
-<section class="card" aria-labelledby="users-h"><h2 id="users-h">{users}</h2><div id="users"></div></section>
-<section class="card" aria-labelledby="tokens-h"><h2 id="tokens-h">{tokens}</h2><div id="tokens"></div></section>"#,
+<nav class="tabs" aria-label="{sections}"><ul>{tabs}</ul></nav>
+<form id="settings" novalidate>
+<section class="card tab" id="centre" aria-labelledby="centre-h"><h2 id="centre-h">{centre}</h2><div id="centre-fields"></div></section>
+<section class="card tab" id="services" aria-labelledby="services-h" hidden><h2 id="services-h">{services}</h2><p id="services-missing" class="alert error" role="status" hidden></p><div id="services-list"></div></section>
+<section class="card tab" id="desks" aria-labelledby="desks-h" hidden><h2 id="desks-h">{desks}</h2><div id="desks-list"></div></section>
+<section class="card tab" id="calling" aria-labelledby="calling-h" hidden><h2 id="calling-h">{calling}</h2><div id="calling-fields"></div></section>
+<section class="card tab" id="news" aria-labelledby="news-h" hidden><h2 id="news-h">{news}</h2><p class="muted small">{news_help}</p><div id="news-list"></div></section>
+<section class="card tab" id="closures" aria-labelledby="closures-h" hidden><h2 id="closures-h">{closures}</h2><p class="muted small">{closures_help}</p><div id="closures-list"></div></section>
+<p class="save-bar" id="save-bar"><button type="submit" class="primary">{save}</button></p>
+</form>
+<section class="card tab" id="priorities" aria-labelledby="priorities-h" hidden><h2 id="priorities-h">{priorities}</h2><p class="muted small">{priorities_help}</p><form id="priorities-form" novalidate></form></section>
+<section class="card tab" id="users" aria-labelledby="users-h" hidden><h2 id="users-h">{users}</h2><div id="users-list"></div></section>
+<section class="card tab" id="tokens" aria-labelledby="tokens-h" hidden><h2 id="tokens-h">{tokens}</h2><div id="tokens-list"></div></section>"#,
         title = t("admin-title"),
         site = esc(&site),
         nav_desk = t("nav-desk"),
+        nav_stats = t("nav-stats"),
         who = esc(&m.get_with("signed-in-as", &[("name", &user.label)])),
         logout = t("logout"),
         site_label = t("admin-site"),
-        settings = t("admin-settings"),
+        sections = t("admin-sections"),
+        centre = t("admin-tab-centre"),
+        services = t("admin-services"),
+        desks = t("admin-desks"),
+        calling = t("admin-calling"),
+        news = t("admin-news"),
+        news_help = t("admin-news-help"),
+        closures = t("admin-closures"),
+        closures_help = t("admin-closures-help"),
+        save = t("admin-save"),
+        priorities = t("admin-priorities"),
+        priorities_help = t("admin-priorities-help"),
         users = t("admin-users"),
         tokens = t("admin-tokens"),
     );

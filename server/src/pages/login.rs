@@ -20,6 +20,7 @@ pub async fn home(State(app): State<AppState>, headers: HeaderMap) -> Redirect {
     match signed_in(&app, &headers).await {
         // Managers come for the figures; everyone else to the desks.
         Some(user) if user.role == crate::auth::Role::Manager => Redirect::to("/stats"),
+        Some(user) if user.role == crate::auth::Role::Admin => Redirect::to("/admin"),
         Some(_) => Redirect::to("/desk"),
         None => Redirect::to("/login"),
     }

@@ -12,16 +12,48 @@ pub struct Span {
     pub close: u16,
 }
 
+/// Why opening hours cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoursError {
+    NotASpan(String),
+    NotATime(String),
+    ClosesBeforeOpens(String),
+    Overlap,
+}
+
+impl HoursError {
+    /// In Greek, for the administrators' page.
+    pub fn greek(&self) -> String {
+        match self {
+            Self::NotASpan(t) => format!("το `{t}` δεν είναι διάστημα ωρών όπως 07:30-15:30"),
+            Self::NotATime(t) => format!("το `{t}` δεν είναι ώρα όπως 07:30"),
+            Self::ClosesBeforeOpens(t) => format!("το `{t}` κλείνει πριν ανοίξει"),
+            Self::Overlap => "τα διαστήματα μιας ημέρας επικαλύπτονται".to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for HoursError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotASpan(t) => write!(f, "`{t}` is not a time span like 07:30-15:30"),
+            Self::NotATime(t) => write!(f, "`{t}` is not a time like 07:30"),
+            Self::ClosesBeforeOpens(t) => write!(f, "`{t}` closes before it opens"),
+            Self::Overlap => write!(f, "the opening spans of a day overlap"),
+        }
+    }
+}
+
 impl Span {
     /// Parses `HH:MM-HH:MM`, e.g. `07:30-15:30`; `24:00` is the end of the day.
-    pub fn parse(text: &str) -> Result<Span, String> {
+    pub fn parse(text: &str) -> Result<Span, HoursError> {
         let (open, close) = text
             .split_once('-')
-            .ok_or_else(|| format!("`{text}` is not a time span like 07:30-15:30"))?;
+            .ok_or_else(|| HoursError::NotASpan(text.to_owned()))?;
         let open = parse_minutes(open.trim())?;
         let close = parse_minutes(close.trim())?;
         if open >= close {
-            return Err(format!("`{text}` closes before it opens"));
+            return Err(HoursError::ClosesBeforeOpens(text.to_owned()));
         }
         Ok(Span { open, close })
     }
@@ -34,8 +66,8 @@ impl std::fmt::Display for Span {
     }
 }
 
-fn parse_minutes(text: &str) -> Result<u16, String> {
-    let bad = || format!("`{text}` is not a time like 07:30");
+fn parse_minutes(text: &str) -> Result<u16, HoursError> {
+    let bad = || HoursError::NotATime(text.to_owned());
     let (h, m) = text.split_once(':').ok_or_else(bad)?;
     if h.len() != 2 || m.len() != 2 {
         return Err(bad());
@@ -67,10 +99,10 @@ impl WeeklyHours {
     }
 
     /// Sets the spans of one weekday; they must not overlap.
-    pub fn set(&mut self, day: Weekday, mut spans: Vec<Span>) -> Result<(), String> {
+    pub fn set(&mut self, day: Weekday, mut spans: Vec<Span>) -> Result<(), HoursError> {
         spans.sort_by_key(|s| s.open);
         if spans.windows(2).any(|w| w[0].close > w[1].open) {
-            return Err("the opening spans of a day overlap".into());
+            return Err(HoursError::Overlap);
         }
         self.days[day.to_monday_zero_offset() as usize] = spans;
         Ok(())

@@ -131,6 +131,13 @@ const ROUTES: &[Route] = &[
         ADMIN,
         Some(settings_body),
     ),
+    route("get", "/api/v1/admin/priorities", ADMIN, None),
+    route(
+        "put",
+        "/api/v1/admin/priorities",
+        ADMIN,
+        Some(priorities_body),
+    ),
     route("get", "/api/v1/admin/users", ADMIN, None),
     route(
         "post",
@@ -157,6 +164,17 @@ const ROUTES: &[Route] = &[
     ),
     route("post", "/api/v1/admin/tokens/{id}/revoke", ADMIN, None),
 ];
+
+/// The embedded priorities as they are, sent back (answered 200, or 409 once stale).
+fn priorities_body() -> Value {
+    let config = seira_server::config::Config::embedded();
+    let priorities: Vec<Value> = config
+        .priorities
+        .iter()
+        .map(|p| json!({"id": p.id, "names": p.names}))
+        .collect();
+    json!({"version": 1, "priorities": priorities})
+}
 
 /// A fresh ticket held by desk chania-1 (whatever it held before is put away).
 async fn ticket_at_desk_1(app: &TestApp) -> String {

@@ -78,9 +78,39 @@ async fn browser() -> Browser {
     panic!("chromedriver did not start: {last_error:?}");
 }
 
+/// Runs axe-core (npm, pinned in tests/a11y) on the page as it is now, and fails on any
+/// critical or serious violation of WCAG 2.x A and AA or of axe's best practices.
+async fn accessible(client: &Client, name: &str) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let axe = std::fs::read_to_string(root.join("tests/a11y/node_modules/axe-core/axe.min.js"))
+        .expect("axe-core is installed (scripts/setup runs npm ci in tests/a11y)");
+    client.execute(&axe, vec![]).await.unwrap();
+    let found = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             axe.run(document, { resultTypes: ['violations'] })\
+               .then((r) => done(r.violations\
+                 .filter((v) => v.impact === 'critical' || v.impact === 'serious')\
+                 .map((v) => ({ id: v.id, impact: v.impact, help: v.help,\
+                   nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' ' + n.html.slice(0, 120)) }))))\
+               .catch((e) => done([{ id: 'axe-failed', help: String(e) }]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found.as_array().map_or(1, Vec::len),
+        0,
+        "{name}: accessibility violations (axe-core):\n{}",
+        serde_json::to_string_pretty(&found).unwrap()
+    );
+}
+
 /// Where screenshots go: `target/screenshots`, and with `SEIRA_UPDATE_SCREENSHOTS=1` also
-/// `docs/screenshots` (kept in the repository for the README).
+/// `docs/screenshots` (kept in the repository for the README). Every page pictured is also
+/// checked with axe-core.
 async fn screenshot(client: &Client, name: &str) {
+    accessible(client, name).await;
     client
         .execute("window.scrollTo(0, 0)", vec![])
         .await
@@ -132,7 +162,13 @@ async fn click(client: &Client, label: &str) {
     panic!("no enabled button `{label}`");
 }
 
+/// Signs in as a staff member: they land on their desk.
 async fn sign_in(client: &Client, app: &TestApp, name: &str) {
+    sign_in_to(client, app, name, "Γραφείο εξυπηρέτησης").await;
+}
+
+/// Signs in and waits for the page the account lands on (its heading).
+async fn sign_in_to(client: &Client, app: &TestApp, name: &str, heading: &str) {
     client.goto(&format!("{}/login", app.base)).await.unwrap();
     client
         .find(Locator::Id("username"))
@@ -149,7 +185,7 @@ async fn sign_in(client: &Client, app: &TestApp, name: &str) {
         .await
         .unwrap();
     click(client, "Σύνδεση").await;
-    wait_text(client, "h1", "Γραφείο εξυπηρέτησης").await;
+    wait_text(client, "h1", heading).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -329,17 +365,87 @@ async fn an_admin_adds_a_desk_and_a_kiosk_token_in_the_browser() {
     app.add_user("maria", Role::Staff, Some("chania"), &["chania-1"]);
     let admin = browser().await;
     let staff = browser().await;
-    sign_in(&admin.client, &app, "root").await;
+    // Admins land on the administration page, in sections.
+    sign_in_to(&admin.client, &app, "root", "Διαχείριση").await;
+    wait_text(&admin.client, "#centre", "Ωράριο").await;
+    // Every section's tables have headers, every field a label (axe-core checks each).
+    for tab in [
+        "services",
+        "desks",
+        "calling",
+        "priorities",
+        "news",
+        "closures",
+        "users",
+        "tokens",
+    ] {
+        admin
+            .client
+            .find(Locator::Css(&format!("nav.tabs a[data-tab={tab}]")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&admin.client, &format!("nav.tabs a[aria-current=page]"), "").await;
+        accessible(&admin.client, &format!("admin #{tab}")).await;
+    }
+
+    // A new service, named in all six kiosk languages: nothing is flagged missing.
+    let tab = |name: &'static str| {
+        let client = admin.client.clone();
+        async move {
+            client
+                .find(Locator::Css(&format!("nav.tabs a[data-tab={name}]")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+    };
+    tab("services").await;
+    wait_text(&admin.client, "#services", "Επιδόματα").await;
+    click(&admin.client, "Προσθήκη υπηρεσίας").await;
+    let new = "#services-list > .service:last-of-type";
+    wait_text(
+        &admin.client,
+        "#services-missing",
+        "Υπηρεσίες χωρίς όλες τις μεταφράσεις: 1",
+    )
+    .await;
+    fill(&admin.client, &format!("{new} input[data-key=id]"), "legal").await;
+    fill(&admin.client, &format!("{new} input[data-key=prefix]"), "N").await;
+    for (lang, name) in [
+        ("el", "Νομική συμβουλευτική"),
+        ("en", "Legal advice"),
+        ("ar", "الاستشارة القانونية"),
+        ("fa", "مشاوره حقوقی"),
+        ("uk", "Юридична консультація"),
+        ("sq", "Këshillim ligjor"),
+    ] {
+        fill(
+            &admin.client,
+            &format!("{new} input[data-lang={lang}]"),
+            name,
+        )
+        .await;
+    }
     admin
         .client
-        .goto(&format!("{}/admin", app.base))
+        .find(Locator::Css(&format!("{new} select[data-key=icon]")))
+        .await
+        .unwrap()
+        .select_by_value("mediation")
         .await
         .unwrap();
-    wait_text(&admin.client, "#settings", "Επιδόματα").await;
+    wait_text(&admin.client, "#services-missing", "").await;
+    screenshot(&admin.client, "admin-services").await;
 
     // A fifth office for the child psychologist's second room.
+    tab("desks").await;
     click(&admin.client, "Προσθήκη γραφείου").await;
-    let new = "#desks > .desk:last-child";
+    let new = "#desks-list > .desk:last-of-type";
     fill(
         &admin.client,
         &format!("{new} input[data-key=id]"),
@@ -368,11 +474,36 @@ async fn an_admin_adds_a_desk_and_a_kiosk_token_in_the_browser() {
         .click()
         .await
         .unwrap();
-    // Monday afternoons too.
+    // Monday afternoons too, and Christmas closed.
+    tab("centre").await;
     fill(
         &admin.client,
         "input[data-day=mon]",
         "07:30-15:30, 17:00-19:00",
+    )
+    .await;
+    tab("closures").await;
+    click(&admin.client, "Προσθήκη ημέρας").await;
+    admin
+        .client
+        .execute(
+            "const i = document.querySelector('#closure-rows input[data-key=closed]'); i.value = '2026-12-25';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tab("news").await;
+    click(&admin.client, "Προσθήκη γραμμής").await;
+    fill(
+        &admin.client,
+        "#news-rows > .news-line:last-of-type input[data-lang=el]",
+        "Κλειστά τα Χριστούγεννα",
+    )
+    .await;
+    fill(
+        &admin.client,
+        "#news-rows > .news-line:last-of-type input[data-lang=ar]",
+        "مغلق في عيد الميلاد",
     )
     .await;
     click(&admin.client, "Αποθήκευση ρυθμίσεων").await;
@@ -392,14 +523,44 @@ async fn an_admin_adds_a_desk_and_a_kiosk_token_in_the_browser() {
         settings["settings"]["hours"]["mon"],
         json!(["07:30-15:30", "17:00-19:00"])
     );
+    assert_eq!(settings["settings"]["closed_days"], json!(["2026-12-25"]));
+    let legal = settings["settings"]["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "legal")
+        .unwrap();
+    assert_eq!(legal["names"]["fa"], "مشاوره حقوقی");
+    assert_eq!(legal["icon"], "mediation");
+    let news = settings["settings"]["news"].as_array().unwrap();
+    assert_eq!(news.last().unwrap()["ar"], "مغلق في عيد الميلاد");
+    // The kiosk offers it in Arabic.
+    let services = app.client(Some("kiosk")).services("chania").await.unwrap();
+    let offered = services.services.iter().find(|s| s.id == "legal").unwrap();
+    assert_eq!(offered.names["ar"], "الاستشارة القانونية");
 
-    // A wrong change is refused with the reason, and nothing changes.
+    // A priority category renamed in Ukrainian.
+    tab("priorities").await;
+    fill(
+        &admin.client,
+        "#priority-rows > .priority:first-of-type input[data-lang=uk]",
+        "Особа з інвалідністю",
+    )
+    .await;
+    click(&admin.client, "Αποθήκευση κατηγοριών").await;
+    wait_text(&admin.client, "#message", "Οι ρυθμίσεις αποθηκεύτηκαν").await;
+    let services = app.client(Some("kiosk")).services("chania").await.unwrap();
+    assert_eq!(services.priorities[0].names["uk"], "Особа з інвалідністю");
+
+    // A wrong change is refused with the reason, in Greek, and nothing changes.
+    tab("centre").await;
     fill(&admin.client, "input[data-day=tue]", "15:30-07:30").await;
     click(&admin.client, "Αποθήκευση ρυθμίσεων").await;
-    wait_text(&admin.client, "#message", "closes before it opens").await;
+    wait_text(&admin.client, "#message", "κλείνει πριν ανοίξει").await;
     fill(&admin.client, "input[data-day=tue]", "07:30-15:30").await;
 
     // A token for the entrance kiosk, shown once.
+    tab("tokens").await;
     let role = admin
         .client
         .find(Locator::Css("#tokens select"))

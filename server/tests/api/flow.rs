@@ -390,3 +390,59 @@ fn open_tickets_are_closed_at_closing_time_and_flagged() {
         [(TicketState::Done, true), (TicketState::Cancelled, true)]
     );
 }
+
+#[tokio::test]
+async fn a_closure_day_issues_no_ticket() {
+    let app = spawn_with(Config::embedded(), None).await;
+    let (_, mut form) = app
+        .get("/api/v1/admin/sites/chania/settings", "admin")
+        .await;
+    // Christmas 2028 is a Monday: open by the weekly hours, closed by the closure day.
+    form["settings"]["closed_days"] = json!(["2028-12-25"]);
+    let (status, body) = app
+        .send(
+            "PUT",
+            "/api/v1/admin/sites/chania/settings",
+            "admin",
+            Some(form.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.set_time(athens("2028-12-25 10:00"));
+    let (status, body) = app
+        .post(
+            "/api/v1/sites/chania/tickets",
+            "kiosk",
+            Some(json!({"service": "benefits", "request_id": "xmas"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("closed"))
+    );
+    let services = app.client(Some("kiosk")).services("chania").await.unwrap();
+    assert!(!services.open_now);
+    app.set_time(athens("2028-12-26 10:00"));
+    app.issue("benefits", None).await;
+    // A bad date is refused, in English and in Greek.
+    let (_, mut form) = app
+        .get("/api/v1/admin/sites/chania/settings", "admin")
+        .await;
+    form["settings"]["closed_days"] = json!(["25/12/2028"]);
+    let (status, body) = app
+        .send(
+            "PUT",
+            "/api/v1/admin/sites/chania/settings",
+            "admin",
+            Some(form),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("not a date"));
+    assert!(
+        body["message_el"]
+            .as_str()
+            .unwrap()
+            .contains("δεν είναι ημερομηνία")
+    );
+}
