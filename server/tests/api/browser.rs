@@ -387,7 +387,12 @@ async fn an_admin_adds_a_desk_and_a_kiosk_token_in_the_browser() {
             .click()
             .await
             .unwrap();
-        wait_text(&admin.client, &format!("nav.tabs a[aria-current=page]"), "").await;
+        wait_text(
+            &admin.client,
+            &format!("nav.tabs a[data-tab={tab}][aria-current=page]"),
+            "",
+        )
+        .await;
         accessible(&admin.client, &format!("admin #{tab}")).await;
     }
 
