@@ -284,23 +284,64 @@ impl KioskApp {
         ui.heading(RichText::new(t("welcome")).size(44.0).strong());
         ui.label(RichText::new(t("choose-service")).size(32.0));
         ui.add_space(16.0);
+        // Every service on the screen to touch, however many and however long their names:
+        // one column while full-height buttons fit, else two or three side by side (text
+        // wrapping inside), and only past that a scroll.
+        let services = self.kiosk.visible_services();
+        let gap = 10.0;
+        let room = ui.available_height();
+        let fits = |cols: usize, height: f32| {
+            services.len().div_ceil(cols) as f32 * (height + gap) <= room
+        };
+        let cols = (1..=3)
+            .find(|&c| fits(c, TARGET + 12.0))
+            .or_else(|| (2..=3).find(|&c| fits(c, TARGET)))
+            .unwrap_or(3);
+        let rows = services.len().div_ceil(cols).max(1);
+        let height = (room / rows as f32 - gap).clamp(TARGET, TARGET + 12.0);
+        let size = match cols {
+            1 => 34.0,
+            2 => 30.0,
+            _ => 26.0,
+        };
         let width = ui.available_width();
-        for service in self.kiosk.visible_services() {
-            let name = name_in(&service.names, lang);
-            let label = format!("{}  {}   {}", icon(&service.icon), service.prefix, name);
-            let text = if service.open_now {
-                RichText::new(visual(&label, lang)).size(34.0).strong()
-            } else {
-                let text = format!("{label} — {}", m.get("closed-now"));
-                RichText::new(visual(&text, lang)).size(30.0)
-            };
-            let button = egui::Button::new(text).min_size(Vec2::new(width, TARGET + 12.0));
-            let response = ui.add_enabled(service.open_now && !blocked, button);
-            if response.clicked() {
-                touches.push(Touch::Service(service.id.clone()));
+        let button_width = (width - gap * (cols as f32 - 1.0)) / cols as f32;
+        let row_layout = if is_rtl(lang) {
+            egui::Layout::right_to_left(egui::Align::Center)
+        } else {
+            egui::Layout::left_to_right(egui::Align::Center)
+        };
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for row in services.chunks(cols) {
+                ui.allocate_ui_with_layout(Vec2::new(width, height), row_layout, |ui| {
+                    ui.spacing_mut().item_spacing.x = gap;
+                    for service in row {
+                        let name = name_in(&service.names, lang);
+                        let label =
+                            format!("{}  {}   {}", icon(&service.icon), service.prefix, name);
+                        let inner = button_width - 2.0 * ui.spacing().button_padding.x - 8.0;
+                        let text = if service.open_now {
+                            RichText::new(lines(ui, &label, lang, size, inner))
+                                .size(size)
+                                .strong()
+                        } else {
+                            let text = format!("{label} — {}", m.get("closed-now"));
+                            RichText::new(lines(ui, &text, lang, size - 4.0, inner))
+                                .size(size - 4.0)
+                        };
+                        let button = egui::Button::new(text).wrap();
+                        let enabled = service.open_now && !blocked;
+                        let response = ui.add_enabled_ui(enabled, |ui| {
+                            ui.add_sized(Vec2::new(button_width, height), button)
+                        });
+                        if response.inner.clicked() {
+                            touches.push(Touch::Service(service.id.clone()));
+                        }
+                    }
+                });
+                ui.add_space(gap);
             }
-            ui.add_space(10.0);
-        }
+        });
     }
 
     fn priority(&self, ui: &mut egui::Ui, touches: &mut Vec<Touch>) {
@@ -448,6 +489,43 @@ mod right_to_left_on_screen {
         assert_eq!(read_right_to_left("پیش از شما: 3", "fa"), "پیش از شما: 3");
         assert_eq!(read_right_to_left("خذ تذكرتك.", "ar"), "خذ تذكرتك.");
     }
+}
+
+/// `text` broken into lines that fit `width` at `size`, each line in visual order. Breaking
+/// comes first: a right-to-left line put in visual order and then wrapped by egui would
+/// start with its last words.
+fn lines(ui: &egui::Ui, text: &str, lang: &str, size: f32, width: f32) -> String {
+    let measure = |line: &str| {
+        ui.ctx().fonts_mut(|fonts| {
+            fonts
+                .layout_no_wrap(
+                    visual(line, lang),
+                    egui::FontId::proportional(size),
+                    Color32::BLACK,
+                )
+                .size()
+                .x
+        })
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let candidate = if line.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{line} {word}")
+        };
+        if line.is_empty() || measure(&candidate) <= width {
+            line = candidate;
+        } else {
+            out.push(std::mem::replace(&mut line, word.to_owned()));
+        }
+    }
+    out.push(line);
+    out.iter()
+        .map(|l| visual(l.trim(), lang))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Where the citizen stands: "you are next" with nobody ahead (never "about 0 minutes"),

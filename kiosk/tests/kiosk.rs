@@ -33,14 +33,18 @@ impl Drop for Server {
 }
 
 fn server() -> Server {
+    server_for(Config::embedded(), "chania")
+}
+
+/// A server for `config`, with a kiosk token of `site`.
+fn server_for(config: Config, site: &str) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("seira.db");
     let store = Store::open(&db).unwrap();
-    let config = Config::embedded();
     let caller = token_scope(
         &config,
         Role::Kiosk,
-        Some("chania".into()),
+        Some(site.into()),
         Vec::new(),
         "kiosk".into(),
     )
@@ -90,8 +94,12 @@ fn setup(server: &str, token: &str, printer: Option<&str>) -> Setup {
 }
 
 fn kiosk(settings: Settings, setup: Setup) -> Harness<'static, KioskApp> {
+    kiosk_sized(settings, setup, (1080.0, 1400.0))
+}
+
+fn kiosk_sized(settings: Settings, setup: Setup, size: (f32, f32)) -> Harness<'static, KioskApp> {
     Harness::builder()
-        .with_size(egui::Vec2::new(1080.0, 1400.0))
+        .with_size(egui::Vec2::new(size.0, size.1))
         .build_eframe(move |cc| KioskApp::new(&cc.egui_ctx, settings, setup))
 }
 
@@ -283,5 +291,43 @@ fn a_printer_out_of_paper_greys_the_kiosk_out() {
         );
         h.step();
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The largest configuration (Chios: seven services with long names) in Arabic, on a 720p
+/// touch screen and a portrait one: every service is on the screen to touch.
+#[test]
+fn the_biggest_centre_in_arabic_fits_a_small_and_a_portrait_screen() {
+    let config =
+        Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/chios.toml"))
+            .unwrap();
+    let server = server_for(config, "chios");
+    for (name, size) in [
+        ("kiosk-chios-ar-720p", (1280.0, 720.0)),
+        ("kiosk-chios-ar-portrait", (1080.0, 1920.0)),
+    ] {
+        let mut setup = setup(&server.base, &server.kiosk_token, None);
+        setup.site = "chios".into();
+        let mut h = kiosk_sized(Settings::default(), setup, size);
+        wait(&mut h, "services", ready);
+        h.get_by_label("العربية").click();
+        wait(&mut h, "Arabic", |a| a.kiosk.lang == "ar");
+        for service in [
+            "الإعانات",
+            "الإحالة",
+            "الإرشاد",
+            "والاجتماعي",
+            "التعليمي",
+            "الممرض",
+            "الوساطة",
+        ] {
+            let button = h.get_by_label_contains(service);
+            let rect = button.rect();
+            assert!(
+                rect.min.y >= 0.0 && rect.max.y <= size.1 && rect.max.x <= size.0,
+                "{name}: `{service}` is off the screen at {rect:?}"
+            );
+        }
+        screenshot(&mut h, name);
     }
 }
