@@ -26,14 +26,23 @@ impl Drop for ServerProcess {
 }
 
 fn start_server(db: &Path) -> ServerProcess {
-    let mut child = Command::new(SEIRA)
+    start_server_with(db, None)
+}
+
+/// A `seira server` on `db`, open around the clock, with the configuration file `config`
+/// (else the embedded one).
+fn start_server_with(db: &Path, config: Option<&Path>) -> ServerProcess {
+    let mut command = Command::new(SEIRA);
+    command
         .args(["server", "--always-open", "--listen", "127.0.0.1:0", "--db"])
         .arg(db)
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("seira server starts");
+        .stderr(Stdio::piped());
+    if let Some(config) = config {
+        command.arg("--config").arg(config);
+    }
+    let mut child = command.spawn().expect("seira server starts");
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let addr = loop {
         let line = lines
@@ -872,35 +881,6 @@ async fn the_lobby_display_shows_and_speaks_every_call_in_a_real_window() {
     }
 }
 
-/// A `seira server` on `config` (a file), open around the clock.
-fn start_server_on(db: &Path, config: &Path) -> ServerProcess {
-    // SEIRA_CONFIG is the server's --config, read by clap from the environment.
-    let mut child = Command::new(SEIRA)
-        .args(["server", "--always-open", "--listen", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .env("SEIRA_CONFIG", config)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("seira server starts");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("the server logs its address before stopping")
-            .unwrap();
-        if let Some(rest) = line.split("addr=").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    ServerProcess {
-        child,
-        base: format!("http://{addr}"),
-    }
-}
-
 /// One request with a token; the status and the JSON answer (null when none).
 async fn send(
     http: &reqwest::Client,
@@ -954,7 +934,7 @@ async fn a_real_day_at_the_biggest_centre() {
     let config = root.join("examples/chios.toml");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("seira.db");
-    let server = start_server_on(&db, &config);
+    let server = start_server_with(&db, Some(&config));
     let base = server.base.clone();
     let cfg = ["--config", config.to_str().unwrap()];
     fn with<'a>(cfg: &[&'a str], args: &[&'a str]) -> Vec<&'a str> {

@@ -80,10 +80,15 @@ async fn call_next(
     let called = app
         .write(Some(caller), move |ctx| ctx.call_next(&desk))
         .await?;
-    Ok(match called {
+    Ok(called_or_nothing(called))
+}
+
+/// 200 with the ticket called, or 204 when nothing waits.
+fn called_or_nothing(called: Option<Ticket>) -> Response {
+    match called {
         Some(ticket) => axum::Json(ticket).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
-    })
+    }
 }
 
 /// Finishes the ticket the desk is serving and calls the next, in one transaction (the desk
@@ -110,10 +115,7 @@ async fn done_and_next(
     let called = app
         .write(Some(caller), move |ctx| ctx.done_and_next(&desk))
         .await?;
-    Ok(match called {
-        Some(ticket) => axum::Json(ticket).into_response(),
-        None => StatusCode::NO_CONTENT.into_response(),
-    })
+    Ok(called_or_nothing(called))
 }
 
 /// The desk's waiting list: its services' tickets in the order call-next would take them
