@@ -257,20 +257,28 @@ async fn same_origin_only(request: Request, next: Next) -> Result<Response, ApiE
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     if changes_state {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-        let origin_host = headers.get(header::ORIGIN).map(|o| {
-            o.to_str()
-                .ok()
-                .and_then(|o| o.split_once("://"))
-                .map(|(_, rest)| rest)
-        });
+        // Our own origin: the scheme the browser used (https behind a TLS proxy that says
+        // so), the host and the port. All three must match: `https://host` is another origin
+        // than `http://host`.
+        let scheme = if session::over_tls(headers) {
+            "https"
+        } else {
+            "http"
+        };
+        let own = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(|host| format!("{scheme}://{}", host.to_ascii_lowercase()));
+        let origin = headers
+            .get(header::ORIGIN)
+            .map(|o| o.to_str().ok().map(|o| o.trim_end_matches('/').to_ascii_lowercase()));
         let same_site_fetch = headers
             .get("sec-fetch-site")
             .is_some_and(|v| v == "same-origin");
         let uses_cookie = session::cookie_value(headers).is_some()
             && !headers.contains_key(header::AUTHORIZATION);
-        let refused = match origin_host {
-            Some(origin) => host.is_none() || origin != host,
+        let refused = match origin {
+            Some(origin) => own.is_none() || origin != own,
             None => uses_cookie && !same_site_fetch,
         };
         if refused {
