@@ -269,9 +269,11 @@ async fn same_origin_only(request: Request, next: Next) -> Result<Response, ApiE
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
             .map(|host| format!("{scheme}://{}", host.to_ascii_lowercase()));
-        let origin = headers
-            .get(header::ORIGIN)
-            .map(|o| o.to_str().ok().map(|o| o.trim_end_matches('/').to_ascii_lowercase()));
+        let origin = headers.get(header::ORIGIN).map(|o| {
+            o.to_str()
+                .ok()
+                .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+        });
         let same_site_fetch = headers
             .get("sec-fetch-site")
             .is_some_and(|v| v == "same-origin");

@@ -27,11 +27,15 @@ const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(60);
 
 /// Failed sign-ins counted over this window.
 const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Failures allowed for one account from one address.
 const MAX_PER_ACCOUNT: usize = 5;
 const MAX_PER_ADDRESS: usize = 20;
 
-/// Failed sign-in attempts per account name and per client address, in memory (a restart
-/// forgets them, which only helps the legitimate user).
+/// Failed sign-in attempts per account name *from one address*, and per client address, in
+/// memory (a restart forgets them, which only helps the legitimate user). Counting an
+/// account's failures per address means a stranger's wrong guesses block the stranger, not
+/// the staff member signing in at their own desk (ASVS 2.2.1: throttling must not become a
+/// way to lock people out).
 #[derive(Default)]
 pub struct Throttle {
     failures: Mutex<Failures>,
@@ -39,7 +43,7 @@ pub struct Throttle {
 
 #[derive(Default)]
 struct Failures {
-    by_account: HashMap<String, Vec<Instant>>,
+    by_account: HashMap<(String, IpAddr), Vec<Instant>>,
     by_address: HashMap<IpAddr, Vec<Instant>>,
 }
 
@@ -47,7 +51,10 @@ impl Throttle {
     /// How long until another attempt is allowed, if it is not now.
     pub fn wait(&self, account: &str, address: IpAddr, now: Instant) -> Option<Duration> {
         let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let by_account = f.by_account.entry(account.to_lowercase()).or_default();
+        let by_account = f
+            .by_account
+            .entry((account.to_lowercase(), address))
+            .or_default();
         let account_wait = blocked_for(by_account, MAX_PER_ACCOUNT, now);
         let by_address = f.by_address.entry(address).or_default();
         let address_wait = blocked_for(by_address, MAX_PER_ADDRESS, now);
@@ -57,7 +64,7 @@ impl Throttle {
     pub fn failed(&self, account: &str, address: IpAddr, now: Instant) {
         let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         f.by_account
-            .entry(account.to_lowercase())
+            .entry((account.to_lowercase(), address))
             .or_default()
             .push(now);
         f.by_address.entry(address).or_default().push(now);
@@ -72,9 +79,9 @@ impl Throttle {
         }
     }
 
-    pub fn succeeded(&self, account: &str) {
+    pub fn succeeded(&self, account: &str, address: IpAddr) {
         let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        f.by_account.remove(&account.to_lowercase());
+        f.by_account.remove(&(account.to_lowercase(), address));
     }
 }
 
@@ -128,7 +135,7 @@ pub async fn sign_in(
             return Err(SignInError::Refused);
         }
     };
-    app.throttle.succeeded(&name);
+    app.throttle.succeeded(&name, address);
     let (token, hash) = new_token();
     let now = app.now();
     app.db
@@ -247,6 +254,11 @@ mod tests {
             throttle.wait("nikos", "10.0.0.6".parse().unwrap(), t0),
             None
         );
+        // Nor is Maria at her own desk: a stranger's failures do not lock her out.
+        assert_eq!(
+            throttle.wait("maria", "10.0.0.21".parse().unwrap(), t0),
+            None
+        );
     }
 
     #[test]
@@ -258,7 +270,7 @@ mod tests {
             throttle.failed(&format!("user{i}"), address, t0);
         }
         assert!(throttle.wait("someone-else", address, t0).is_some());
-        throttle.succeeded("user0");
+        throttle.succeeded("user0", address);
         assert!(
             throttle.wait("someone-else", address, t0).is_some(),
             "per address stays"

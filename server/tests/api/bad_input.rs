@@ -301,7 +301,10 @@ async fn a_state_change_from_another_origin_is_refused() {
     assert_eq!(body["error"], "forbidden");
     // The same host and port over another scheme is another origin.
     let other_scheme: &'static str = Box::leak(format!("https://{host}").into_boxed_str());
-    assert_eq!(send(other_scheme).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        send(other_scheme).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
     // The server's own origin is fine.
     let own: &'static str = Box::leak(format!("http://{host}").into_boxed_str());
     assert_eq!(send(own).await.unwrap().status(), StatusCode::OK);

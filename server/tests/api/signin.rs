@@ -176,6 +176,19 @@ async fn repeated_wrong_passwords_are_throttled() {
             .unwrap()
             .contains("Πολλές αποτυχημένες προσπάθειες")
     );
+    // Maria at her own desk (another address) is not locked out by those failures.
+    let at_her_desk = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = at_her_desk
+        .post(format!("{}/login", app.base))
+        .form(&[("username", "maria"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed in from her desk");
     // An unknown name fails the same way as a wrong password.
     let r = http
         .post(format!("{}/login", app.base))
