@@ -32,16 +32,23 @@ fn start_server(db: &Path) -> ServerProcess {
 /// A `seira server` on `db`, open around the clock, with the configuration file `config`
 /// (else the embedded one).
 fn start_server_with(db: &Path, config: Option<&Path>) -> ServerProcess {
-    let mut command = Command::new(SEIRA);
+    let config: Vec<&std::ffi::OsStr> = match config {
+        Some(config) => vec!["--config".as_ref(), config.as_os_str()],
+        None => Vec::new(),
+    };
+    launch(Command::new(SEIRA), db, &config)
+}
+
+/// Runs `command` (`seira`, or a wrapper with `seira` as its last argument so far) as
+/// `server` on `db`, open around the clock, with `extra` arguments; waits for its address.
+fn launch(mut command: Command, db: &Path, extra: &[&std::ffi::OsStr]) -> ServerProcess {
     command
         .args(["server", "--always-open", "--listen", "127.0.0.1:0", "--db"])
         .arg(db)
+        .args(extra)
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    if let Some(config) = config {
-        command.arg("--config").arg(config);
-    }
     let mut child = command.spawn().expect("seira server starts");
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let addr = loop {
@@ -1230,4 +1237,83 @@ async fn a_real_day_at_the_biggest_centre() {
             std::fs::copy(&picture, root.join(format!("docs/screenshots/{name}.png"))).unwrap();
         }
     }
+}
+
+/// Raises this process's open-file limit to at least `wanted` where the hard limit allows.
+fn allow_open_files(wanted: u64) {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+    let line = limits.lines().find(|l| l.starts_with("Max open files"));
+    let numbers: Vec<u64> = line
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let [soft, hard, ..] = numbers[..]
+        && soft < wanted
+        && hard >= wanted
+    {
+        let pid = std::process::id().to_string();
+        let value = format!("--nofile={wanted}:{hard}");
+        let _ = Command::new("prlimit")
+            .args(["--pid", &pid, &value])
+            .status();
+    }
+}
+
+/// 1,100 connections that send nothing (or half a request) from one address, against a
+/// server limited to 1,024 descriptors: the centre's own devices are still answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_do_not_starve_the_devices() {
+    allow_open_files(4096);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seira.db");
+    let mut limited = Command::new("prlimit");
+    limited.args(["--nofile=1024:1024", "--", SEIRA]);
+    let server = launch(limited, &db, &[]);
+    let kiosk = token(&db, &["--device", "chania-kiosk"]);
+    let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().unwrap();
+    let mut idle = Vec::new();
+    for i in 0..1100 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+        let Ok(mut stream) = socket.connect(addr).await else {
+            continue;
+        };
+        if i % 2 == 0 {
+            use tokio::io::AsyncWriteExt;
+            // Half a request, never finished.
+            let _ = stream
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                .await;
+        }
+        idle.push(stream);
+    }
+    assert!(
+        idle.len() > 1000,
+        "the attacker holds {} connections",
+        idle.len()
+    );
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap();
+    for i in 0..5 {
+        let response = http
+            .post(format!("{}/api/v1/sites/chania/tickets", server.base))
+            .bearer_auth(&kiosk)
+            .json(&json!({"service": "benefits", "request_id": format!("during-attack-{i}")}))
+            .send()
+            .await
+            .expect("the kiosk is answered during the attack");
+        assert_eq!(response.status(), 201);
+        let board = http
+            .get(format!("{}/api/v1/sites/chania/board", server.base))
+            .send()
+            .await
+            .expect("the lobby screen is answered during the attack");
+        assert_eq!(board.status(), 200);
+    }
+    drop(idle);
 }

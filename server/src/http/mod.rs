@@ -8,6 +8,7 @@ mod desks;
 pub mod error;
 pub(crate) mod extract;
 mod meta;
+pub mod serve;
 pub mod session;
 mod sites;
 pub mod stats;
@@ -111,6 +112,8 @@ pub struct App {
     pub live: Arc<crate::live::LiveConfig>,
     pub store: Arc<Store>,
     pub clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
+    /// How many connections, and how long one may stay without a request.
+    pub limits: serve::Limits,
 }
 
 impl App {
@@ -153,6 +156,7 @@ impl App {
             live: Arc::new(crate::live::LiveConfig::new(version, stored, always_open)),
             store: Arc::new(store),
             clock: Arc::new(Timestamp::now),
+            limits: serve::Limits::default(),
         })
     }
 
@@ -241,6 +245,7 @@ fn router(state: AppState) -> axum::Router {
             )
         })
         .layer(middleware::from_fn(same_origin_only))
+        .layer(middleware::map_response(no_sniffing))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
@@ -292,6 +297,16 @@ async fn same_origin_only(request: Request, next: Next) -> Result<Response, ApiE
     Ok(next.run(request).await)
 }
 
+/// Every answer says what it is and may not be read as anything else: a JSON error or
+/// document is never run as a script or shown as HTML by a browser that guesses.
+async fn no_sniffing(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .entry(header::X_CONTENT_TYPE_OPTIONS)
+        .or_insert(axum::http::HeaderValue::from_static("nosniff"));
+    response
+}
+
 /// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
 /// flight and ends the event streams.
 pub async fn run(
@@ -316,13 +331,12 @@ pub async fn run(
         throttle: Arc::default(),
     };
     let closer = tokio::spawn(auto_close_loop(state.clone()));
-    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let result = axum::serve(listener, service)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            let _ = stop_tx.send(true);
-        })
-        .await;
+    let result = serve::serve(listener, router(state), app.limits, async move {
+        shutdown.await;
+        // Event streams end; then the connections finish what they were doing.
+        let _ = stop_tx.send(true);
+    })
+    .await;
     closer.abort();
     result
 }

@@ -297,6 +297,7 @@ async fn a_state_change_from_another_origin_is_refused() {
     };
     let response = send("http://evil.example").await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "forbidden");
     // The same host and port over another scheme is another origin.

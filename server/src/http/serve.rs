@@ -1,0 +1,222 @@
+//! The accept loop, with limits a LAN server needs: a client that opens connections and sends
+//! nothing (or half a request) must not use up the process's file descriptors, or the kiosks,
+//! lobby screens and desks would all time out until it went away.
+//!
+//! - A connection must send a request's headers within [`Limits::header_read`]; an idle
+//!   keep-alive connection is closed after the same time (hyper's header-read timer runs
+//!   while it waits for the next request). A long response (the event stream) is not idle.
+//! - At most [`Limits::per_address`] connections from one address and [`Limits::total`] in
+//!   all; a connection beyond them is closed at once.
+//! - When descriptors run out all the same, accepting pauses briefly instead of spinning.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// How many connections, and for how long without a request.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub total: usize,
+    pub per_address: usize,
+    pub header_read: Duration,
+}
+
+impl Default for Limits {
+    /// Well under the usual 1,024 descriptors of a process; generous per address, since a
+    /// reverse proxy brings every phone and page from one address.
+    fn default() -> Self {
+        Limits {
+            total: 768,
+            per_address: 256,
+            header_read: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Connections open now, in all and per address.
+#[derive(Default)]
+struct Open {
+    total: usize,
+    by_address: HashMap<IpAddr, usize>,
+}
+
+/// A place among the open connections, given back when the connection ends.
+struct Admitted {
+    open: Arc<Mutex<Open>>,
+    address: IpAddr,
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        open.total = open.total.saturating_sub(1);
+        if let Some(n) = open.by_address.get_mut(&self.address) {
+            *n -= 1;
+            if *n == 0 {
+                open.by_address.remove(&self.address);
+            }
+        }
+    }
+}
+
+fn admit(open: &Arc<Mutex<Open>>, address: IpAddr, limits: &Limits) -> Option<Admitted> {
+    let mut o = open.lock().unwrap_or_else(|e| e.into_inner());
+    let from_here = o.by_address.get(&address).copied().unwrap_or(0);
+    if o.total >= limits.total || from_here >= limits.per_address {
+        return None;
+    }
+    o.total += 1;
+    *o.by_address.entry(address).or_default() += 1;
+    Some(Admitted {
+        open: open.clone(),
+        address,
+    })
+}
+
+/// Serves `router` on `listener` until `shutdown` completes; then stops accepting, asks every
+/// connection to finish its request in flight, and waits for them (10 s at most).
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let open = Arc::new(Mutex::new(Open::default()));
+    // Dropped at shutdown: every connection's task sees it closed and finishes gracefully.
+    let (closing, closed) = watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut refused_logged = false;
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    accept_failed(e).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Some(admitted) = admit(&open, remote.ip(), &limits) else {
+            if !refused_logged {
+                tracing::warn!(
+                    address = %remote.ip(),
+                    "too many connections: closing new ones until some end"
+                );
+                refused_logged = true;
+            }
+            continue;
+        };
+        refused_logged = false;
+        let _ = stream.set_nodelay(true);
+        spawn_connection(
+            stream,
+            remote,
+            router.clone(),
+            limits,
+            closed.clone(),
+            admitted,
+        );
+    }
+    drop(closed);
+    drop(listener);
+    closing.send_replace(());
+    // Every task holds a receiver until its connection ends.
+    let all_done = closing.closed();
+    if tokio::time::timeout(Duration::from_secs(10), all_done)
+        .await
+        .is_err()
+    {
+        tracing::warn!("some connections were still open 10 s after shutdown");
+    }
+    Ok(())
+}
+
+fn spawn_connection(
+    stream: tokio::net::TcpStream,
+    remote: SocketAddr,
+    router: Router,
+    limits: Limits,
+    mut closed: watch::Receiver<()>,
+    admitted: Admitted,
+) {
+    // Handlers that ask who is calling (sign-in throttling) find the address here.
+    let service = TowerToHyperService::new(router.layer(axum::Extension(ConnectInfo(remote))));
+    tokio::spawn(async move {
+        let mut builder = Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read)
+            .keep_alive(true);
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+        let mut connection = std::pin::pin!(connection);
+        // Mark the value seen, so that only the shutdown's change wakes us.
+        closed.borrow_and_update();
+        loop {
+            tokio::select! {
+                result = connection.as_mut() => {
+                    if let Err(e) = result {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                    }
+                    break;
+                }
+                changed = closed.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    if changed.is_err() {
+                        // The server is gone: finish this request, then stop.
+                        let _ = connection.as_mut().await;
+                        break;
+                    }
+                }
+            }
+        }
+        drop(admitted);
+        drop(closed);
+    });
+}
+
+/// Waits a little after a failed accept: with descriptors used up, at once again would spin.
+async fn accept_failed(e: std::io::Error) {
+    match e.kind() {
+        std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset => {}
+        _ => {
+            tracing::warn!(error = %e, "cannot accept a connection");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_are_counted_per_address_and_in_all_and_given_back() {
+        let limits = Limits {
+            total: 3,
+            per_address: 2,
+            header_read: Duration::from_secs(1),
+        };
+        let open = Arc::new(Mutex::new(Open::default()));
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b: IpAddr = "10.0.0.2".parse().unwrap();
+        let first = admit(&open, a, &limits).unwrap();
+        let _second = admit(&open, a, &limits).unwrap();
+        assert!(admit(&open, a, &limits).is_none(), "two from one address");
+        let _third = admit(&open, b, &limits).unwrap();
+        assert!(admit(&open, b, &limits).is_none(), "three in all");
+        drop(first);
+        assert!(admit(&open, a, &limits).is_some(), "a place was given back");
+    }
+}
