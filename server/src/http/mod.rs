@@ -220,14 +220,63 @@ impl utoipa::Modify for BearerAuth {
 
 /// The routes and their OpenAPI description, from the same handlers.
 pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (routes, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(sites::routes())
         .merge(desks::routes())
         .merge(tickets::routes())
         .merge(meta::routes())
         .merge(admin::routes())
         .merge(stats::routes())
-        .split_for_parts()
+        .split_for_parts();
+    utoipa::Modify::modify(&CommonErrors, &mut openapi);
+    (routes, openapi)
+}
+
+/// The errors every operation of a kind can answer, whatever its handler says: a body that is
+/// not JSON (400, 415) or too large (413), and a token that is not valid (401, even where no
+/// token is needed: one that is sent is checked).
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder, content::Content};
+        let error: Content = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("ApiError")))
+            .build();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let mut add = |status: &str, description: &str| {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| {
+                            RefOr::T(
+                                ResponseBuilder::new()
+                                    .description(description)
+                                    .content("application/json", error.clone())
+                                    .build(),
+                            )
+                        });
+                };
+                if operation.request_body.is_some() {
+                    add("400", "The body is not well-formed JSON of this shape");
+                    add("413", "The body is over 16 KiB");
+                    add("415", "The body is not `application/json`");
+                }
+                if path != "/healthz" {
+                    add("401", "A token or session was sent that is not valid");
+                }
+            }
+        }
+    }
 }
 
 fn router(state: AppState) -> axum::Router {

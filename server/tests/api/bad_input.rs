@@ -363,3 +363,31 @@ async fn an_unknown_ticket_page_is_a_page_a_citizen_understands() {
     assert!(html.contains("Δεν βρίσκουμε αυτόν τον αριθμό"), "{html}");
     assert!(html.contains("ρωτήστε στην υποδοχή"));
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_errors_the_server_gives() {
+    let app = spawn_app().await;
+    let (_, doc) = app.get("/api/v1/openapi.json", "").await;
+    let responses = |path: &str, method: &str| doc["paths"][path][method]["responses"].clone();
+    for status in ["400", "413", "415", "401"] {
+        assert!(
+            responses("/api/v1/sites/{site}/tickets", "post")[status].is_object(),
+            "issuing lists {status}"
+        );
+    }
+    assert!(responses("/api/v1/admin/sites/{site}/settings", "put")["413"].is_object());
+    // A bad token is refused even where none is needed.
+    assert!(responses("/api/v1/sites/{site}/board", "get")["401"].is_object());
+    assert!(responses("/api/v1/tickets/{id}/track", "get")["401"].is_object());
+    assert!(responses("/healthz", "get")["401"].is_null());
+    let response = app
+        .http
+        .post(format!("{}/api/v1/sites/chania/tickets", app.base))
+        .bearer_auth(app.token("kiosk"))
+        .header("content-type", "text/plain")
+        .body("service=benefits")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}

@@ -9,6 +9,7 @@ mod concurrency;
 mod desk_day;
 mod events;
 mod flow;
+mod fuzz;
 mod helpers;
 mod restart;
 mod signin;
