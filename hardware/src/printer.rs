@@ -99,8 +99,19 @@ pub enum PrintError {
     },
     #[error("the printer {spec} did not answer within {timeout:?}")]
     NoAnswer { spec: String, timeout: Duration },
+    /// The ticket was sent, then the printer said nothing: it may well have printed.
+    #[error("the ticket went to the printer {spec}, which then did not answer within {timeout:?}")]
+    SentNoAnswer { spec: String, timeout: Duration },
     #[error("the printer {spec} cannot print: {state:?}")]
     NotReady { spec: String, state: PrinterState },
+}
+
+impl PrintError {
+    /// Whether the paper may have come out all the same: the ticket then stands (voiding a
+    /// number the citizen holds would be worse than a number nobody holds).
+    pub fn may_have_printed(&self) -> bool {
+        matches!(self, PrintError::SentNoAnswer { .. })
+    }
 }
 
 /// The byte link to a printer.
@@ -310,7 +321,10 @@ impl Printer {
             });
         }
         self.link.write_all(job).map_err(|e| self.io_error(e))?;
-        self.status()
+        self.status().map_err(|e| match e {
+            PrintError::NoAnswer { spec, timeout } => PrintError::SentNoAnswer { spec, timeout },
+            other => other,
+        })
     }
 }
 

@@ -24,15 +24,30 @@ pub fn sample_ticket() -> crate::TicketContent {
     }
 }
 
-/// How the printer answers `DLE EOT 1..4`; `None`: it says nothing.
+/// How the printer answers `DLE EOT 1..4`: `bytes`, or nothing when `None`; with
+/// `silent_after_job`, nothing more once it has received a ticket (it hung while printing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Answers(pub Option<[u8; 4]>);
+pub struct Answers {
+    pub bytes: Option<[u8; 4]>,
+    pub silent_after_job: bool,
+}
 
 const OK: u8 = 0x12;
-pub const READY: Answers = Answers(Some([OK, OK, OK, OK]));
-pub const PAPER_OUT: Answers = Answers(Some([OK | 0x08, OK | 0x20, OK, OK | 0x60]));
-pub const COVER_OPEN: Answers = Answers(Some([OK | 0x08, OK | 0x04, OK, OK]));
-pub const SILENT: Answers = Answers(None);
+const fn answers(bytes: Option<[u8; 4]>) -> Answers {
+    Answers {
+        bytes,
+        silent_after_job: false,
+    }
+}
+pub const READY: Answers = answers(Some([OK, OK, OK, OK]));
+pub const PAPER_OUT: Answers = answers(Some([OK | 0x08, OK | 0x20, OK, OK | 0x60]));
+pub const COVER_OPEN: Answers = answers(Some([OK | 0x08, OK | 0x04, OK, OK]));
+pub const SILENT: Answers = answers(None);
+/// Ready, then silent once a ticket has come (the job went out; no word after it).
+pub const SILENT_AFTER_JOB: Answers = Answers {
+    bytes: Some([OK, OK, OK, OK]),
+    silent_after_job: true,
+};
 
 /// Plays the printer on `stream`; the receiver gets everything it was sent once the line
 /// closes.
@@ -57,7 +72,11 @@ pub fn fake_printer<S: Read + Write + Send + 'static>(
                 .filter(|w| w[0] == 0x10 && w[1] == 0x04 && (1..=4).contains(&w[2]))
                 .map(|w| w[2])
                 .collect();
-            if let Answers(Some(bytes)) = answers {
+            // A ticket is more than a status query: it has gone out to the paper.
+            let job_seen = all.len() > 64;
+            if let Some(bytes) = answers.bytes
+                && !(answers.silent_after_job && job_seen)
+            {
                 for n in queries {
                     let _ = stream.write_all(&[bytes[n as usize - 1]]);
                     let _ = stream.flush();

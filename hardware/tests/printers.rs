@@ -122,6 +122,28 @@ fn a_silent_printer_is_an_error_within_the_timeout_not_a_hang() {
 }
 
 #[test]
+fn a_printer_silent_after_the_ticket_went_out_is_told_apart_from_nothing_sent() {
+    let pty = Pty::new().expect("socat is installed (scripts/setup installs it)");
+    let received = pty.printer(seira_hardware::testing::SILENT_AFTER_JOB);
+    let mut printer = Printer::open(&serial_spec(&pty), TIMEOUT).unwrap();
+    let job = ticket(&content(), &Profile::named("generic-80").unwrap()).unwrap();
+    match printer.print(&job) {
+        Err(e @ PrintError::SentNoAnswer { .. }) => assert!(e.may_have_printed(), "{e}"),
+        other => panic!("expected SentNoAnswer, got {other:?}"),
+    }
+    drop(printer);
+    drop(pty);
+    let bytes = received.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(bytes.len() > 64, "the ticket went out");
+    // Nothing sent: not the same.
+    let silent = PrintError::NoAnswer {
+        spec: "serial:x".into(),
+        timeout: TIMEOUT,
+    };
+    assert!(!silent.may_have_printed());
+}
+
+#[test]
 fn an_unplugged_serial_printer_is_an_error() {
     let spec: PrinterSpec = "serial:/dev/seira-no-such-printer".parse().unwrap();
     assert!(matches!(

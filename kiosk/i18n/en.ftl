@@ -21,3 +21,4 @@ print-failed = Printing failed and the number was cancelled. Please go to the re
 closed-site = The centre is closed now.
 spoken-ticket = Your number is { $number }, for { $service }.
 spoken-home = Touch the service you need: { $services }.
+print-unconfirmed = The printer did not confirm the ticket. If no paper came out, show this number at the reception desk.

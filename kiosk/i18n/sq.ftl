@@ -21,3 +21,4 @@ print-failed = Printimi dështoi dhe numri u anulua. Ju lutemi drejtohuni te rec
 closed-site = Qendra është e mbyllur tani.
 spoken-ticket = Numri juaj është { $number }, për { $service }.
 spoken-home = Prekni shërbimin që ju nevojitet: { $services }.
+print-unconfirmed = Printeri nuk e konfirmoi biletën. Nëse nuk doli letra, tregojeni këtë numër në recepsion.

@@ -402,7 +402,16 @@ impl KioskApp {
             if let Some(texture) = texture {
                 ui.add(egui::Image::new(&texture).fit_to_exact_size(Vec2::splat(180.0)));
             }
-            ui.label(RichText::new(v(m.get("take-ticket"))).size(28.0));
+            if self.kiosk.print_unconfirmed {
+                ui.label(
+                    RichText::new(v(m.get("print-unconfirmed")))
+                        .size(30.0)
+                        .strong()
+                        .color(Color32::from_rgb(163, 36, 27)),
+                );
+            } else {
+                ui.label(RichText::new(v(m.get("take-ticket"))).size(28.0));
+            }
             ui.add_space(16.0);
             let finish = egui::Button::new(RichText::new(v(m.get("finish"))).size(32.0))
                 .min_size(Vec2::new(320.0, TARGET));

@@ -77,6 +77,11 @@ pub enum Event {
         ticket_id: String,
         result: Result<PrinterState, String>,
     },
+    /// The ticket went to the printer, which then did not answer: it may have printed.
+    PrintUnconfirmed {
+        ticket_id: String,
+        error: String,
+    },
     Printer(Result<PrinterState, String>),
     Tick,
 }
@@ -158,6 +163,9 @@ pub struct Kiosk {
     pub printer: Option<Result<PrinterState, String>>,
     pub large_text: bool,
     pub high_contrast: bool,
+    /// The ticket on screen went to the printer, which did not confirm it: the screen says
+    /// what to do if no paper came out.
+    pub print_unconfirmed: bool,
     /// Makes request ids unique per kiosk run; with the start time, across runs too.
     counter: u64,
     run_id: String,
@@ -182,6 +190,7 @@ impl Kiosk {
             printer: None,
             large_text: false,
             high_contrast: false,
+            print_unconfirmed: false,
             counter: 0,
             run_id,
         }
@@ -218,6 +227,7 @@ impl Kiosk {
 
     fn go_home(&mut self) {
         self.screen = Screen::Home;
+        self.print_unconfirmed = false;
         if let Some(first) = self.settings.languages.first() {
             self.lang = first.clone();
         }
@@ -259,6 +269,9 @@ impl Kiosk {
             }
             Event::Issued { request_id, result } => self.issued(request_id, result, now),
             Event::Printed { ticket_id, result } => self.printed(ticket_id, result, now),
+            Event::PrintUnconfirmed { ticket_id, error } => {
+                self.print_unconfirmed(ticket_id, error, now)
+            }
             Event::Printer(state) => {
                 self.printer = Some(state);
                 Vec::new()
@@ -424,6 +437,36 @@ impl Kiosk {
         }
     }
 
+    /// The paper may be in the citizen's hand: the number stands (it is not voided), and the
+    /// screen keeps it, with what to do if nothing came out.
+    fn print_unconfirmed(
+        &mut self,
+        ticket_id: String,
+        error: String,
+        now: Instant,
+    ) -> Vec<Command> {
+        let Screen::Ticket {
+            ticket,
+            printed: false,
+            ..
+        } = &self.screen
+        else {
+            return Vec::new();
+        };
+        if ticket.id != ticket_id {
+            return Vec::new();
+        }
+        let ticket = ticket.clone();
+        self.printer = Some(Err(error));
+        self.print_unconfirmed = true;
+        self.screen = Screen::Ticket {
+            ticket,
+            printed: true,
+            until: Some(now + self.settings.home_after),
+        };
+        Vec::new()
+    }
+
     fn tick(&mut self, now: Instant) -> Vec<Command> {
         match &self.screen {
             Screen::Ticket {
@@ -579,6 +622,34 @@ mod tests {
             [Command::Issue(r)] => r.clone(),
             other => panic!("expected one Issue, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_ticket_that_may_have_printed_is_kept_not_voided() {
+        let (mut k, now) = ready(Settings::default());
+        k.handle(Event::Touch(Touch::Service("benefits".into())), now);
+        let request = issue_request(&k.handle(Event::Touch(Touch::Priority(None)), now));
+        k.handle(
+            Event::Issued {
+                request_id: request.request_id,
+                result: Ok(ticket("t9")),
+            },
+            now,
+        );
+        let out = k.handle(
+            Event::PrintUnconfirmed {
+                ticket_id: "t9".into(),
+                error: "no answer".into(),
+            },
+            now,
+        );
+        assert!(out.is_empty(), "not voided: {out:?}");
+        assert!(k.print_unconfirmed);
+        assert!(matches!(k.screen, Screen::Ticket { printed: true, .. }));
+        // The printer did not answer: no more tickets until it does.
+        assert_eq!(k.blocker(), Some(Blocker::PrinterProblem));
+        k.handle(Event::Tick, now + k.settings.home_after);
+        assert!(!k.print_unconfirmed);
     }
 
     #[test]

@@ -238,13 +238,26 @@ fn printer_thread(
         }
         match (job, printer.as_mut()) {
             (Some((ticket_id, content)), Some(p)) => {
-                let result = ticket(&content, &setup.profile)
+                let printed = ticket(&content, &setup.profile)
                     .map_err(|e| e.to_string())
-                    .and_then(|bytes| p.print(&bytes).map_err(|e| describe(&e)));
-                if result.is_err() {
-                    printer = None;
+                    .map(|bytes| p.print(&bytes));
+                match printed {
+                    // Sent, then no word: the paper may be out; the number must stand.
+                    Ok(Err(e)) if e.may_have_printed() => {
+                        printer = None;
+                        emit(Event::PrintUnconfirmed {
+                            ticket_id,
+                            error: describe(&e),
+                        });
+                    }
+                    printed => {
+                        let result = printed.and_then(|r| r.map_err(|e| describe(&e)));
+                        if result.is_err() {
+                            printer = None;
+                        }
+                        emit(Event::Printed { ticket_id, result });
+                    }
                 }
-                emit(Event::Printed { ticket_id, result });
             }
             (Some((ticket_id, _)), None) => {
                 emit(Event::Printed {
