@@ -233,8 +233,8 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 /// The errors every operation of a kind can answer, whatever its handler says: a body that is
-/// not JSON (400, 415) or too large (413), and a token that is not valid (401, even where no
-/// token is needed: one that is sent is checked).
+/// not JSON (400, 415) or too large (413), a token that is not valid (401, even where no
+/// token is needed: one that is sent is checked), an address or headers too large (414, 431).
 struct CommonErrors;
 
 impl utoipa::Modify for CommonErrors {
@@ -274,6 +274,8 @@ impl utoipa::Modify for CommonErrors {
                 if path != "/healthz" {
                     add("401", "A token or session was sent that is not valid");
                 }
+                add("414", "The address is over 8 KiB");
+                add("431", "The headers add up to over 16 KiB");
             }
         }
     }
@@ -294,6 +296,7 @@ fn router(state: AppState) -> axum::Router {
             )
         })
         .layer(middleware::from_fn(same_origin_only))
+        .layer(middleware::from_fn(request_limits))
         .layer(middleware::map_response(no_sniffing))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http())
@@ -342,6 +345,38 @@ async fn same_origin_only(request: Request, next: Next) -> Result<Response, ApiE
                 "requests that change something must come from this server's own pages",
             ));
         }
+    }
+    Ok(next.run(request).await)
+}
+
+/// The longest address a request may have; the API's are short.
+pub const URI_LIMIT: usize = 8 * 1024;
+/// The most a request's headers may add up to.
+pub const HEADERS_LIMIT: usize = 16 * 1024;
+
+/// Refuses, in JSON, a request whose address or headers are larger than any client of ours
+/// sends (hyper itself only refuses far larger ones, and with an empty body).
+async fn request_limits(request: Request, next: Next) -> Result<Response, ApiError> {
+    let uri = request.uri();
+    let uri_len = uri.path().len() + uri.query().map_or(0, |q| q.len() + 1);
+    if uri_len > URI_LIMIT {
+        return Err(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the address is over {URI_LIMIT} bytes"),
+        ));
+    }
+    let headers: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if headers > HEADERS_LIMIT {
+        return Err(ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!("the headers add up to over {HEADERS_LIMIT} bytes"),
+        ));
     }
     Ok(next.run(request).await)
 }

@@ -158,6 +158,9 @@ fn spawn_connection(
             .http1()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read)
+            // Larger than our own limits (`HEADERS_LIMIT`, `URI_LIMIT`), so that it is our
+            // middleware that refuses, with a JSON body; hyper's own refusals are bodiless.
+            .max_buf_size(256 * 1024)
             .keep_alive(true);
         let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
         let mut connection = std::pin::pin!(connection);

@@ -391,3 +391,31 @@ async fn the_openapi_document_lists_the_errors_the_server_gives() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
+
+#[tokio::test]
+async fn oversized_addresses_and_headers_get_json_errors() {
+    let app = spawn_app().await;
+    let long = "x".repeat(9 * 1024);
+    let response = app
+        .http
+        .get(format!("{}/api/v1/sites/{long}/board", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::URI_TOO_LONG);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "uri_too_long");
+    let response = app
+        .http
+        .get(format!("{}/api/v1/sites/chania/board", app.base))
+        .header("x-padding", "y".repeat(20 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "headers_too_large");
+}
