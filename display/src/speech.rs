@@ -99,13 +99,7 @@ fn speak_all(output: Output, languages: &[String], calls: Receiver<Announcement>
 
 /// What is said for a call, per language.
 fn words(call: &Announcement, languages: &[String]) -> Vec<(String, String)> {
-    let desk = |lang: &str| {
-        call.desk_names
-            .get(lang)
-            .or_else(|| call.desk_names.get("el"))
-            .cloned()
-            .unwrap_or_default()
-    };
+    let desk = |lang: &str| seira_protocol::InLang::in_lang(&call.desk_names, lang).to_owned();
     languages
         .iter()
         .filter_map(|lang| {

@@ -163,14 +163,9 @@ pub fn view(
     }
 }
 
-/// A name in `lang`, else Greek, else English.
+/// A name in `lang` (by the one fallback, [`seira_protocol::InLang`]).
 fn name_in(names: &Names, lang: &str) -> String {
-    names
-        .get(lang)
-        .or_else(|| names.get("el"))
-        .or_else(|| names.get("en"))
-        .cloned()
-        .unwrap_or_default()
+    seira_protocol::InLang::in_lang(names, lang).to_owned()
 }
 
 /// `Δευτέρα 23 Νοεμβρίου 2026`.

@@ -25,14 +25,9 @@ pub fn messages(lang: &str) -> &'static Messages {
     catalog().of(lang)
 }
 
-/// A name in `lang`, else English, else Greek.
+/// A name in `lang` (by the one fallback, [`seira_protocol::InLang`]).
 pub fn name_in(names: &seira_protocol::Names, lang: &str) -> String {
-    names
-        .get(lang)
-        .or_else(|| names.get("en"))
-        .or_else(|| names.get("el"))
-        .cloned()
-        .unwrap_or_default()
+    seira_protocol::InLang::in_lang(names, lang).to_owned()
 }
 
 /// Text in the order egui must draw it. egui 0.37 shapes Arabic and Farsi (letters join,

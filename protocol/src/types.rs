@@ -13,6 +13,23 @@ use utoipa::ToSchema;
 /// Names in several languages, keyed by language code (`el`, `en`, `ar`, …). Greek is always there.
 pub type Names = BTreeMap<String, String>;
 
+/// The one way a name is chosen for a reader of a language, everywhere (kiosk, screen, pages,
+/// paper, speech, exports): their language, else English (a foreign reader is likelier to read
+/// it than Greek), else Greek, else any; empty only when there is no name at all.
+pub trait InLang {
+    fn in_lang(&self, lang: &str) -> &str;
+}
+
+impl InLang for Names {
+    fn in_lang(&self, lang: &str) -> &str {
+        [lang, "en", "el"]
+            .iter()
+            .find_map(|l| self.get(*l).filter(|n| !n.trim().is_empty()))
+            .or_else(|| self.values().next())
+            .map_or("", String::as_str)
+    }
+}
+
 /// Where a ticket is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -603,4 +620,29 @@ pub struct Device {
     #[schema(value_type = String, format = DateTime)]
     pub last_seen: Timestamp,
     pub printer: PrinterStatus,
+}
+
+#[cfg(test)]
+mod names_tests {
+    use super::*;
+
+    #[test]
+    fn a_name_falls_back_to_english_then_greek() {
+        let names: Names = [
+            ("el", "Επιδόματα"),
+            ("en", "Benefits"),
+            ("ar", "الإعانات"),
+            ("uk", " "),
+        ]
+        .into_iter()
+        .map(|(l, n)| (l.to_owned(), n.to_owned()))
+        .collect();
+        assert_eq!(names.in_lang("ar"), "الإعانات");
+        assert_eq!(names.in_lang("fa"), "Benefits");
+        assert_eq!(names.in_lang("uk"), "Benefits", "a blank name is no name");
+        assert_eq!(names.in_lang("el"), "Επιδόματα");
+        let greek_only: Names = [("el".to_owned(), "Μόνο".to_owned())].into_iter().collect();
+        assert_eq!(greek_only.in_lang("sq"), "Μόνο");
+        assert_eq!(Names::new().in_lang("el"), "");
+    }
 }

@@ -13,9 +13,9 @@ const seira = (() => {
     return text;
   }
 
-  /** A name in the page's language (Greek when missing). */
+  /** A name in the page's language, else English, else Greek (the rule of `InLang`). */
   function nameIn(names) {
-    return (names && (names[ctx.lang] || names.el)) || "";
+    return (names && (names[ctx.lang] || names.en || names.el)) || "";
   }
 
   /** Calls the API; answers { ok, status, data }. Never throws: a network failure is status 0. */

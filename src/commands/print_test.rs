@@ -74,11 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let site = &config.sites[0];
     let service = &site.services[0];
     let name_in = |names: &seira_protocol::Names| {
-        names
-            .get(&args.lang)
-            .or_else(|| names.get("en"))
-            .cloned()
-            .unwrap_or_default()
+        seira_protocol::InLang::in_lang(names, &args.lang).to_owned()
     };
     let now = jiff::Timestamp::now().to_zoned_datetime(site.time_zone.clone());
     let content = TicketContent {

@@ -199,7 +199,10 @@ impl<'a, 'c> Ctx<'a, 'c> {
         if !site.service_open(service, self.now) {
             return Err(conflict(
                 "closed",
-                format!("{} is closed now", service.names["en"]),
+                format!(
+                    "{} is closed now",
+                    seira_protocol::InLang::in_lang(&service.names, "en")
+                ),
             ));
         }
         let day = numbering::service_day(self.now, &site.time_zone);

@@ -169,11 +169,10 @@ pub fn namer(app: &AppState, site: &str, lang: &str) -> impl Fn(Section, &str) -
     let site = site.to_owned();
     move |section, key| {
         let in_lang = |names: &seira_protocol::Names| {
-            names
-                .get(&lang)
-                .or_else(|| names.get("el"))
-                .cloned()
-                .unwrap_or_else(|| key.to_owned())
+            use seira_protocol::InLang;
+            Some(names.in_lang(&lang))
+                .filter(|n| !n.is_empty())
+                .map_or_else(|| key.to_owned(), str::to_owned)
         };
         let site = config.site(&site);
         match section {

@@ -120,7 +120,7 @@ pub async fn page(
         undo_window_min: site.undo_window.as_mins(),
     };
     let t = |key: &str| esc(&m.get(key));
-    let site_name = esc(site.names.get(&m.lang).unwrap_or(&site.names["el"]));
+    let site_name = esc(seira_protocol::InLang::in_lang(&site.names, &m.lang));
     let body = format!(
         r#"<header class="bar">
 <h1>{title} · <span class="muted">{site_name}</span></h1>

@@ -15,11 +15,7 @@ use crate::http::extract::Path;
 use crate::i18n::Messages;
 
 fn name_in<'a>(names: &'a Names, lang: &str) -> &'a str {
-    names
-        .get(lang)
-        .or_else(|| names.get("el"))
-        .map(String::as_str)
-        .unwrap_or_default()
+    seira_protocol::InLang::in_lang(names, lang)
 }
 
 #[derive(Serialize)]

@@ -100,7 +100,7 @@ pub async fn page(
                     r#"<option value="{id}"{sel}>{name}</option>"#,
                     id = esc(&s.id),
                     sel = if s.id == site_id { " selected" } else { "" },
-                    name = esc(s.names.get(&m.lang).unwrap_or(&s.names["el"])),
+                    name = esc(seira_protocol::InLang::in_lang(&s.names, &m.lang)),
                 )
             })
             .collect();
@@ -167,7 +167,7 @@ pub async fn page(
 {tables}
 <p class="muted small">{definitions}</p>"#,
         title = t("stats-title"),
-        site_name = esc(site.names.get(&m.lang).unwrap_or(&site.names["el"])),
+        site_name = esc(seira_protocol::InLang::in_lang(&site.names, &m.lang)),
         nav_desk = t("nav-desk"),
         admin_link = if user.role == Role::Admin {
             format!(r#" · <a href="/admin?{site_param}">{}</a>"#, t("nav-admin"))
