@@ -526,10 +526,131 @@ pub struct TrackView {
     pub desk_names: Option<Names>,
 }
 
+/// Every error code the API answers with, in `ApiError::error`: one name per cause, the same
+/// wherever it is raised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadBody,
+    BadDate,
+    BadDecimal,
+    BadPeriod,
+    BadSeparator,
+    Closed,
+    DeskClosed,
+    DeskInUse,
+    DeskNotForService,
+    DeskPaused,
+    Forbidden,
+    HeadersTooLarge,
+    Internal,
+    InvalidBody,
+    InvalidLang,
+    InvalidLastEventId,
+    InvalidName,
+    InvalidNote,
+    InvalidPath,
+    InvalidQuery,
+    InvalidReason,
+    InvalidRequestId,
+    InvalidRole,
+    InvalidScope,
+    InvalidSettings,
+    InvalidState,
+    InvalidTransition,
+    MalformedJson,
+    MethodNotAllowed,
+    NameTaken,
+    NotFound,
+    NotServing,
+    OwnAccount,
+    PayloadTooLarge,
+    RequestIdReused,
+    SameService,
+    SentToAnotherDesk,
+    ServiceInUse,
+    ServiceNotAtDesk,
+    SiteMismatch,
+    StaleSettings,
+    TicketInHand,
+    Unauthorized,
+    UndoTooLate,
+    UnknownPriority,
+    UnsupportedAction,
+    UnsupportedMediaType,
+    UriTooLong,
+    WeakPassword,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadBody => "bad_body",
+            Self::BadDate => "bad_date",
+            Self::BadDecimal => "bad_decimal",
+            Self::BadPeriod => "bad_period",
+            Self::BadSeparator => "bad_separator",
+            Self::Closed => "closed",
+            Self::DeskClosed => "desk_closed",
+            Self::DeskInUse => "desk_in_use",
+            Self::DeskNotForService => "desk_not_for_service",
+            Self::DeskPaused => "desk_paused",
+            Self::Forbidden => "forbidden",
+            Self::HeadersTooLarge => "headers_too_large",
+            Self::Internal => "internal",
+            Self::InvalidBody => "invalid_body",
+            Self::InvalidLang => "invalid_lang",
+            Self::InvalidLastEventId => "invalid_last_event_id",
+            Self::InvalidName => "invalid_name",
+            Self::InvalidNote => "invalid_note",
+            Self::InvalidPath => "invalid_path",
+            Self::InvalidQuery => "invalid_query",
+            Self::InvalidReason => "invalid_reason",
+            Self::InvalidRequestId => "invalid_request_id",
+            Self::InvalidRole => "invalid_role",
+            Self::InvalidScope => "invalid_scope",
+            Self::InvalidSettings => "invalid_settings",
+            Self::InvalidState => "invalid_state",
+            Self::InvalidTransition => "invalid_transition",
+            Self::MalformedJson => "malformed_json",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::NameTaken => "name_taken",
+            Self::NotFound => "not_found",
+            Self::NotServing => "not_serving",
+            Self::OwnAccount => "own_account",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::RequestIdReused => "request_id_reused",
+            Self::SameService => "same_service",
+            Self::SentToAnotherDesk => "sent_to_another_desk",
+            Self::ServiceInUse => "service_in_use",
+            Self::ServiceNotAtDesk => "service_not_at_desk",
+            Self::SiteMismatch => "site_mismatch",
+            Self::StaleSettings => "stale_settings",
+            Self::TicketInHand => "ticket_in_hand",
+            Self::Unauthorized => "unauthorized",
+            Self::UndoTooLate => "undo_too_late",
+            Self::UnknownPriority => "unknown_priority",
+            Self::UnsupportedAction => "unsupported_action",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::UriTooLong => "uri_too_long",
+            Self::WeakPassword => "weak_password",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Every error answer of the API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ApiError {
-    /// Stable machine-readable code, e.g. `not_found`, `invalid_transition`, `nothing_waiting`.
+    /// Stable machine-readable code: one of [`ErrorCode`], e.g. `not_found`,
+    /// `invalid_transition`. Kept a string on the wire, so that an older client reads a newer
+    /// server's codes.
+    #[schema(value_type = ErrorCode)]
     pub error: String,
     /// What went wrong, for a person.
     pub message: String,
@@ -644,5 +765,19 @@ mod names_tests {
         let greek_only: Names = [("el".to_owned(), "Μόνο".to_owned())].into_iter().collect();
         assert_eq!(greek_only.in_lang("sq"), "Μόνο");
         assert_eq!(Names::new().in_lang("el"), "");
+    }
+
+    #[test]
+    fn error_codes_are_the_same_on_the_wire_and_in_the_code() {
+        for code in [
+            ErrorCode::InvalidLang,
+            ErrorCode::NotServing,
+            ErrorCode::UriTooLong,
+        ] {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::String(code.as_str().to_owned())
+            );
+        }
     }
 }

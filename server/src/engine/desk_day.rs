@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 use rusqlite::Transaction;
+use seira_protocol::ErrorCode;
 use seira_protocol::{DeskQueue, EventKind, OtherQueue, QueueEntry, Ticket, TicketState};
 
 use super::{Ctx, EngineError, Result, candidates, conflict, not_found};
@@ -26,7 +27,7 @@ impl Ctx<'_, '_> {
         if let Some(held) = store::ticket_in_hand(self.tx, desk_id)? {
             if held.state != TicketState::Serving {
                 return Err(conflict(
-                    "not_serving",
+                    ErrorCode::NotServing,
                     format!(
                         "{} was called but not started: start it, or mark it a no-show",
                         held.number
@@ -56,7 +57,7 @@ impl Ctx<'_, '_> {
         let marked = ticket.finished_at.unwrap_or(self.now);
         if self.now.duration_since(marked) > site.undo_window {
             return Err(conflict(
-                "undo_too_late",
+                ErrorCode::UndoTooLate,
                 format!(
                     "{} was marked a no-show more than {} minutes ago: issue a new ticket",
                     ticket.number,

@@ -11,6 +11,7 @@ mod desk_day;
 
 pub use desk_day::desk_queue;
 
+use seira_protocol::ErrorCode;
 use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
@@ -40,10 +41,10 @@ pub enum EngineError {
     Transition(#[from] TransitionError),
     /// The request is well formed but the queue's state forbids it now.
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// A value is not acceptable.
     #[error("{message}")]
-    Invalid { code: &'static str, message: String },
+    Invalid { code: ErrorCode, message: String },
     /// Settings that are not valid, said in English and in Greek (the admin page's language).
     #[error("{message}")]
     InvalidSettings { message: String, message_el: String },
@@ -66,14 +67,14 @@ fn not_found(what: &'static str, id: &str) -> EngineError {
     }
 }
 
-fn conflict(code: &'static str, message: impl Into<String>) -> EngineError {
+fn conflict(code: ErrorCode, message: impl Into<String>) -> EngineError {
     EngineError::Conflict {
         code,
         message: message.into(),
     }
 }
 
-fn invalid(code: &'static str, message: impl Into<String>) -> EngineError {
+fn invalid(code: ErrorCode, message: impl Into<String>) -> EngineError {
     EngineError::Invalid {
         code,
         message: message.into(),
@@ -179,7 +180,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
             && self.config.priority(priority).is_none()
         {
             return Err(invalid(
-                "unknown_priority",
+                ErrorCode::UnknownPriority,
                 format!("`{priority}` is not a priority category"),
             ));
         }
@@ -189,7 +190,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
         if let Some(existing) = store::find_by_request(self.tx, site_id, &request.request_id)? {
             if existing.service != request.service || existing.priority != request.priority {
                 return Err(conflict(
-                    "request_id_reused",
+                    ErrorCode::RequestIdReused,
                     "this request_id was used for another ticket",
                 ));
             }
@@ -198,7 +199,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
         }
         if !site.service_open(service, self.now) {
             return Err(conflict(
-                "closed",
+                ErrorCode::Closed,
                 format!(
                     "{} is closed now",
                     seira_protocol::InLang::in_lang(&service.names, "en")
@@ -289,7 +290,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
             .ok_or_else(|| not_found("ticket", ticket_id))?;
         if !desk.services.contains(&ticket.service) {
             return Err(conflict(
-                "service_not_at_desk",
+                ErrorCode::ServiceNotAtDesk,
                 format!(
                     "{} is for a service this desk does not serve",
                     ticket.number
@@ -300,7 +301,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
             && only != desk_id
         {
             return Err(conflict(
-                "sent_to_another_desk",
+                ErrorCode::SentToAnotherDesk,
                 format!("{} was sent to desk `{only}` only", ticket.number),
             ));
         }
@@ -315,20 +316,20 @@ impl<'a, 'c> Ctx<'a, 'c> {
             DeskState::Open => {}
             DeskState::Paused => {
                 return Err(conflict(
-                    "desk_paused",
+                    ErrorCode::DeskPaused,
                     "the desk is paused: open it to call",
                 ));
             }
             DeskState::Closed => {
                 return Err(conflict(
-                    "desk_closed",
+                    ErrorCode::DeskClosed,
                     "the desk is closed: open it to call",
                 ));
             }
         }
         if let Some(held) = store::ticket_in_hand(self.tx, desk_id)? {
             return Err(conflict(
-                "ticket_in_hand",
+                ErrorCode::TicketInHand,
                 format!("finish {} before calling another", held.number),
             ));
         }
@@ -407,7 +408,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
             }
             Action::Call | Action::Transfer | Action::UndoNoShow => {
                 return Err(invalid(
-                    "unsupported_action",
+                    ErrorCode::UnsupportedAction,
                     "calls and transfers have their own operations",
                 ));
             }
@@ -445,7 +446,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
             .ok_or_else(|| not_found("service", &request.service))?;
         if service.id == ticket.service {
             return Err(invalid(
-                "same_service",
+                ErrorCode::SameService,
                 "a ticket is transferred to another service",
             ));
         }
@@ -457,7 +458,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
                 .ok_or_else(|| not_found("desk", desk))?;
             if !target.services.contains(&service.id) {
                 return Err(invalid(
-                    "desk_not_for_service",
+                    ErrorCode::DeskNotForService,
                     format!("desk `{desk}` does not serve `{}`", service.id),
                 ));
             }
@@ -537,7 +538,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
             (DeskState::Paused, Some(r)) if !r.is_empty() && r.chars().count() <= 200 => Some(r),
             (DeskState::Paused, _) => {
                 return Err(invalid(
-                    "invalid_reason",
+                    ErrorCode::InvalidReason,
                     "a pause needs a reason of 1 to 200 characters",
                 ));
             }
@@ -547,7 +548,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
             && let Some(held) = store::ticket_in_hand(self.tx, desk_id)?
         {
             return Err(conflict(
-                "ticket_in_hand",
+                ErrorCode::TicketInHand,
                 format!("finish {} before closing the desk", held.number),
             ));
         }
@@ -581,7 +582,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
         let latest = store::latest_config(self.tx)?.map_or(0, |(v, _)| v);
         if latest != expected {
             return Err(conflict(
-                "stale_settings",
+                ErrorCode::StaleSettings,
                 "someone changed the settings meanwhile: load them again",
             ));
         }
@@ -596,7 +597,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
         {
             if let Some(held) = store::ticket_in_hand(self.tx, &desk.id)? {
                 return Err(conflict(
-                    "desk_in_use",
+                    ErrorCode::DeskInUse,
                     format!("desk `{}` holds {}: finish it first", desk.id, held.number),
                 ));
             }
@@ -608,7 +609,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
                 .count();
             if open > 0 {
                 return Err(conflict(
-                    "service_in_use",
+                    ErrorCode::ServiceInUse,
                     format!("{open} ticket(s) of `{}` are still open", service.id),
                 ));
             }
@@ -635,7 +636,7 @@ impl<'a, 'c> Ctx<'a, 'c> {
         let latest = store::latest_config(self.tx)?.map_or(0, |(v, _)| v);
         if latest != expected {
             return Err(conflict(
-                "stale_settings",
+                ErrorCode::StaleSettings,
                 "someone changed the settings meanwhile: load them again",
             ));
         }
@@ -777,7 +778,7 @@ fn validate_note(note: Option<&str>) -> Result<Option<String>> {
             Ok(Some(n.to_owned()))
         }
         Some(_) => Err(invalid(
-            "invalid_note",
+            ErrorCode::InvalidNote,
             "a note is at most 200 characters on one line",
         )),
     }
@@ -800,7 +801,7 @@ fn validate_request_id(id: &str) -> Result<()> {
         Ok(())
     } else {
         Err(invalid(
-            "invalid_request_id",
+            ErrorCode::InvalidRequestId,
             "request_id must be 1–64 characters of A–Z, a–z, 0–9, - and _",
         ))
     }
@@ -813,7 +814,7 @@ fn validate_lang(lang: &str) -> Result<()> {
         Ok(())
     } else {
         Err(invalid(
-            "invalid_lang",
+            ErrorCode::InvalidLang,
             "lang must be a language code such as el, en or ar",
         ))
     }
@@ -932,7 +933,7 @@ pub fn figures(
         .site(site_id)
         .ok_or_else(|| not_found("site", site_id))?;
     let (start, end) = crate::stats::period_bounds(from, to, &site.time_zone)
-        .ok_or_else(|| invalid("bad_period", "the period is outside the calendar"))?;
+        .ok_or_else(|| invalid(ErrorCode::BadPeriod, "the period is outside the calendar"))?;
     let rows = store::stat_rows(tx, site_id, start, end)?;
     let targets = site
         .services

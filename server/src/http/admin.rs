@@ -4,6 +4,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use seira_protocol::ErrorCode;
 use seira_protocol::admin::{
     CreatedToken, NewPassword, NewToken, NewUser, TokenInfo, User, VersionedPriorities,
     VersionedSettings,
@@ -34,7 +35,7 @@ fn admin(auth: Auth) -> ApiResult<Caller> {
     auth.require(|c| c.role == Role::Admin)
 }
 
-fn invalid(code: &'static str, message: impl Into<String>) -> ApiError {
+fn invalid(code: ErrorCode, message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
 }
 
@@ -43,7 +44,7 @@ async fn hash(password: String) -> ApiResult<String> {
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| ApiError::from(StoreError::Task(e.to_string())))?
-        .map_err(|e| invalid("weak_password", e.to_string()))
+        .map_err(|e| invalid(ErrorCode::WeakPassword, e.to_string()))
 }
 
 /// A site's settings, and the version to send back with a change.
@@ -96,7 +97,7 @@ async fn put_settings(
     let caller = admin(auth)?;
     if body.settings.id != site {
         return Err(invalid(
-            "site_mismatch",
+            ErrorCode::SiteMismatch,
             "the settings are for another site",
         ));
     }
@@ -225,17 +226,22 @@ async fn add_user(
     let caller = admin(auth)?;
     let role = match Role::parse(&body.role) {
         Some(r @ (Role::Staff | Role::Manager | Role::Admin)) => r,
-        _ => return Err(invalid("invalid_role", "a user is staff, manager or admin")),
+        _ => {
+            return Err(invalid(
+                ErrorCode::InvalidRole,
+                "a user is staff, manager or admin",
+            ));
+        }
     };
     let name = body.name.trim().to_owned();
     if name.is_empty() || name.len() > 80 || name.chars().any(char::is_whitespace) {
         return Err(invalid(
-            "invalid_name",
+            ErrorCode::InvalidName,
             "a user name is 1–80 characters without spaces",
         ));
     }
     let user = token_scope(&app.config(), role, body.site, body.desks, name)
-        .map_err(|e| invalid("invalid_scope", e.to_string()))?;
+        .map_err(|e| invalid(ErrorCode::InvalidScope, e.to_string()))?;
     let password_hash = hash(body.password).await?;
     let view = User {
         name: user.label.clone(),
@@ -248,7 +254,7 @@ async fn add_user(
         let added = store::insert_user(ctx.tx, &user, &password_hash, ctx.now)?;
         if added.is_none() {
             return Err(EngineError::Conflict {
-                code: "name_taken",
+                code: ErrorCode::NameTaken,
                 message: format!("there is a user `{}` already", user.label),
             });
         }
@@ -330,7 +336,7 @@ async fn disable_user(
     if caller.label == name {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            "own_account",
+            ErrorCode::OwnAccount,
             "you cannot disable your own account",
         ));
     }
@@ -409,8 +415,12 @@ async fn create_token(
     Json(body): Json<NewToken>,
 ) -> ApiResult<(StatusCode, axum::Json<CreatedToken>)> {
     let caller = admin(auth)?;
-    let role = Role::parse(&body.role)
-        .ok_or_else(|| invalid("invalid_role", "kiosk, display, staff, manager or admin"))?;
+    let role = Role::parse(&body.role).ok_or_else(|| {
+        invalid(
+            ErrorCode::InvalidRole,
+            "kiosk, display, staff, manager or admin",
+        )
+    })?;
     let scope = token_scope(
         &app.config(),
         role,
@@ -418,7 +428,7 @@ async fn create_token(
         body.desk.into_iter().collect(),
         body.label.trim().to_owned(),
     )
-    .map_err(|e| invalid("invalid_scope", e.to_string()))?;
+    .map_err(|e| invalid(ErrorCode::InvalidScope, e.to_string()))?;
     let (token, hash) = new_token();
     let id = app
         .write(Some(caller), move |ctx| {

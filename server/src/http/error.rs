@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use seira_protocol::ApiError as Body;
+use seira_protocol::{ApiError as Body, ErrorCode};
 
 use crate::engine::EngineError;
 use crate::store::StoreError;
@@ -12,14 +12,14 @@ use crate::store::StoreError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// The message in Greek, where there is one (settings refused on the admin page).
     pub message_el: Option<String>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
             code,
@@ -31,17 +31,17 @@ impl ApiError {
     pub fn unauthorized() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "this needs a valid token: send `Authorization: Bearer <token>`",
         )
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
     }
 
     /// The server's own fault: the details go to the log, not to the client.
@@ -49,12 +49,12 @@ impl ApiError {
         tracing::error!(error = %e, "internal error");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "the server could not complete this; it has been logged",
         )
     }
 
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 }
@@ -62,7 +62,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Body {
-            error: self.code.to_owned(),
+            error: self.code.as_str().to_owned(),
             message: self.message,
             message_el: self.message_el,
         };
@@ -74,9 +74,11 @@ impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
         match e {
             EngineError::NotFound { .. } => ApiError::not_found(e.to_string()),
-            EngineError::Transition(t) => {
-                ApiError::new(StatusCode::CONFLICT, "invalid_transition", t.to_string())
-            }
+            EngineError::Transition(t) => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::InvalidTransition,
+                t.to_string(),
+            ),
             EngineError::Conflict { code, message } => {
                 ApiError::new(StatusCode::CONFLICT, code, message)
             }
@@ -87,7 +89,7 @@ impl From<EngineError> for ApiError {
                 message_el: Some(message_el),
                 ..ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_settings",
+                    ErrorCode::InvalidSettings,
                     message,
                 )
             },
@@ -106,7 +108,7 @@ impl From<StoreError> for ApiError {
         tracing::error!(error = %e, "database error");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "the server could not complete this; it has been logged",
         )
     }

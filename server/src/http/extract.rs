@@ -4,6 +4,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use seira_protocol::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use super::AppState;
@@ -29,11 +30,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     let status = rejection.status();
     let code = match rejection {
-        JsonRejection::JsonDataError(_) => "invalid_body",
-        JsonRejection::JsonSyntaxError(_) => "malformed_json",
-        JsonRejection::MissingJsonContentType(_) => "unsupported_media_type",
-        _ if status == StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
-        _ => "bad_body",
+        JsonRejection::JsonDataError(_) => ErrorCode::InvalidBody,
+        JsonRejection::JsonSyntaxError(_) => ErrorCode::MalformedJson,
+        JsonRejection::MissingJsonContentType(_) => ErrorCode::UnsupportedMediaType,
+        _ if status == StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+        _ => ErrorCode::BadBody,
     };
     ApiError::new(status, code, rejection.body_text())
 }
@@ -48,7 +49,9 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| Path(p.0))
-            .map_err(|e: PathRejection| ApiError::bad_request("invalid_path", e.body_text()))
+            .map_err(|e: PathRejection| {
+                ApiError::bad_request(ErrorCode::InvalidPath, e.body_text())
+            })
     }
 }
 
@@ -62,7 +65,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
-            .map_err(|e: QueryRejection| ApiError::bad_request("invalid_query", e.body_text()))
+            .map_err(|e: QueryRejection| {
+                ApiError::bad_request(ErrorCode::InvalidQuery, e.body_text())
+            })
     }
 }
 

@@ -14,6 +14,7 @@ mod sites;
 pub mod stats;
 mod tickets;
 
+use seira_protocol::ErrorCode;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -291,7 +292,7 @@ fn router(state: AppState) -> axum::Router {
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 "this path does not take that method",
             )
         })
@@ -362,7 +363,7 @@ async fn request_limits(request: Request, next: Next) -> Result<Response, ApiErr
     if uri_len > URI_LIMIT {
         return Err(ApiError::new(
             StatusCode::URI_TOO_LONG,
-            "uri_too_long",
+            ErrorCode::UriTooLong,
             format!("the address is over {URI_LIMIT} bytes"),
         ));
     }
@@ -374,7 +375,7 @@ async fn request_limits(request: Request, next: Next) -> Result<Response, ApiErr
     if headers > HEADERS_LIMIT {
         return Err(ApiError::new(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "headers_too_large",
+            ErrorCode::HeadersTooLarge,
             format!("the headers add up to over {HEADERS_LIMIT} bytes"),
         ));
     }

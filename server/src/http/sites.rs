@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::Stream;
+use seira_protocol::ErrorCode;
 use seira_protocol::{
     ApiError as ErrorBody, Board, Channel, Device, Event, Heartbeat, IssueTicket, IssuedTicket,
     SiteServices, Ticket, TicketState,
@@ -133,7 +134,7 @@ async fn list_tickets(
     if !matches!(state, TicketState::Waiting | TicketState::Parked) {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_state",
+            ErrorCode::InvalidState,
             "only waiting and parked tickets are listed",
         ));
     }
@@ -206,7 +207,7 @@ async fn events(
                 .filter(|id| *id >= 0)
                 .ok_or_else(|| {
                     ApiError::bad_request(
-                        "invalid_last_event_id",
+                        ErrorCode::InvalidLastEventId,
                         "Last-Event-ID must be an event id",
                     )
                 })?,

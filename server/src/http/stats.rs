@@ -5,6 +5,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use seira_protocol::ApiError as ErrorBody;
+use seira_protocol::ErrorCode;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -58,7 +59,7 @@ pub struct Period {
 fn date(value: &str, name: &str) -> ApiResult<Date> {
     value.parse().map_err(|_| {
         ApiError::bad_request(
-            "bad_date",
+            ErrorCode::BadDate,
             format!("`{name}` must be a date as YYYY-MM-DD, not `{value}`"),
         )
     })
@@ -83,7 +84,7 @@ pub fn period(app: &AppState, query: StatsQuery) -> ApiResult<Period> {
     };
     if from > to {
         return Err(ApiError::bad_request(
-            "bad_period",
+            ErrorCode::BadPeriod,
             format!("the period starts ({from}) after it ends ({to})"),
         ));
     }
@@ -93,7 +94,7 @@ pub fn period(app: &AppState, query: StatsQuery) -> ApiResult<Period> {
         .unwrap_or(i32::MAX);
     if days >= LONGEST_PERIOD_DAYS {
         return Err(ApiError::bad_request(
-            "bad_period",
+            ErrorCode::BadPeriod,
             format!("a period is at most {LONGEST_PERIOD_DAYS} days; ask for a year at a time"),
         ));
     }
@@ -102,7 +103,7 @@ pub fn period(app: &AppState, query: StatsQuery) -> ApiResult<Period> {
         Some("en") => "en",
         Some(other) => {
             return Err(ApiError::bad_request(
-                "bad_lang",
+                ErrorCode::InvalidLang,
                 format!("no statistics in `{other}`: use el or en"),
             ));
         }
@@ -115,7 +116,7 @@ pub fn period(app: &AppState, query: StatsQuery) -> ApiResult<Period> {
         Some("tab") => csv.separator = b'\t',
         Some(other) => {
             return Err(ApiError::bad_request(
-                "bad_separator",
+                ErrorCode::BadSeparator,
                 format!("no separator `{other}`: use semicolon, comma or tab"),
             ));
         }
@@ -126,14 +127,14 @@ pub fn period(app: &AppState, query: StatsQuery) -> ApiResult<Period> {
         Some("point") => csv.decimal = '.',
         Some(other) => {
             return Err(ApiError::bad_request(
-                "bad_decimal",
+                ErrorCode::BadDecimal,
                 format!("no decimal mark `{other}`: use comma or point"),
             ));
         }
     }
     if csv.separator == b',' && csv.decimal == ',' {
         return Err(ApiError::bad_request(
-            "bad_decimal",
+            ErrorCode::BadDecimal,
             "a decimal comma needs another separator than the comma",
         ));
     }

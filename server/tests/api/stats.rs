@@ -248,7 +248,7 @@ async fn periods_are_checked() {
         ("site=chania&from=2026-11-30&to=2026-11-01", "bad_period"),
         ("site=chania&from=2025-01-01&to=2026-06-01", "bad_period"),
         ("site=chania&from=16/11/2026", "bad_date"),
-        ("site=chania&lang=fr", "bad_lang"),
+        ("site=chania&lang=fr", "invalid_lang"),
     ] {
         let (status, body) = app.get(&format!("/api/v1/stats?{query}"), "manager").await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
