@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::types::{DeskOrder, Names};
+use crate::types::{DeskOrder, Names, Role};
 
 /// Opening hours: weekday (`mon` … `sun`) → spans like `07:30-15:30`. A day not listed is
 /// closed.
@@ -134,7 +134,7 @@ pub struct VersionedSettings {
 pub struct User {
     pub name: String,
     /// `staff`, `manager` or `admin`.
-    pub role: String,
+    pub role: Role,
     pub site: Option<String>,
     /// The desks a staff member may work at; empty for every desk of the site.
     pub desks: Vec<String>,
@@ -146,7 +146,8 @@ pub struct User {
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     pub name: String,
-    pub role: String,
+    /// `staff`, `manager` or `admin` (a device's role is for tokens).
+    pub role: Role,
     #[serde(default)]
     pub site: Option<String>,
     #[serde(default)]
@@ -166,7 +167,7 @@ pub struct NewPassword {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TokenInfo {
     pub id: i64,
-    pub role: String,
+    pub role: Role,
     pub site: Option<String>,
     pub desk: Option<String>,
     pub label: String,
@@ -177,8 +178,7 @@ pub struct TokenInfo {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
-    /// `kiosk`, `display`, `staff`, `manager` or `admin`.
-    pub role: String,
+    pub role: Role,
     #[serde(default)]
     pub site: Option<String>,
     #[serde(default)]

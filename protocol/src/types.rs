@@ -526,6 +526,46 @@ pub struct TrackView {
     pub desk_names: Option<Names>,
 }
 
+/// What an account or a token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Issues tickets at one site.
+    Kiosk,
+    /// Reads one site's board and events.
+    Display,
+    /// Calls and serves at a desk of one site (one desk, when the token names it).
+    Staff,
+    /// Reads everything of one site: desks, queues, statistics.
+    Manager,
+    /// Everything, everywhere.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Kiosk,
+        Role::Display,
+        Role::Staff,
+        Role::Manager,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Kiosk => "kiosk",
+            Role::Display => "display",
+            Role::Staff => "staff",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
 /// Every error code the API answers with, in `ApiError::error`: one name per cause, the same
 /// wherever it is raised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

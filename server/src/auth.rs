@@ -7,44 +7,7 @@
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-/// What a token may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// Issues tickets at one site.
-    Kiosk,
-    /// Reads one site's board and events.
-    Display,
-    /// Calls and serves at a desk of one site (one desk, when the token names it).
-    Staff,
-    /// Reads everything of one site: desks, queues, statistics.
-    Manager,
-    /// Everything, everywhere.
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Kiosk,
-        Role::Display,
-        Role::Staff,
-        Role::Manager,
-        Role::Admin,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Kiosk => "kiosk",
-            Role::Display => "display",
-            Role::Staff => "staff",
-            Role::Manager => "manager",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
+pub use seira_protocol::Role;
 
 /// The holder of a valid token.
 #[derive(Debug, Clone, PartialEq, Eq)]

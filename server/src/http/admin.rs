@@ -184,7 +184,7 @@ async fn put_priorities(
 fn user_view(u: &UserRow) -> User {
     User {
         name: u.name.clone(),
-        role: u.role.as_str().to_owned(),
+        role: u.role,
         site: u.site.clone(),
         desks: u.desks.clone(),
         disabled: u.disabled,
@@ -224,9 +224,9 @@ async fn add_user(
     Json(body): Json<NewUser>,
 ) -> ApiResult<(StatusCode, axum::Json<User>)> {
     let caller = admin(auth)?;
-    let role = match Role::parse(&body.role) {
-        Some(r @ (Role::Staff | Role::Manager | Role::Admin)) => r,
-        _ => {
+    let role = match body.role {
+        r @ (Role::Staff | Role::Manager | Role::Admin) => r,
+        Role::Kiosk | Role::Display => {
             return Err(invalid(
                 ErrorCode::InvalidRole,
                 "a user is staff, manager or admin",
@@ -245,7 +245,7 @@ async fn add_user(
     let password_hash = hash(body.password).await?;
     let view = User {
         name: user.label.clone(),
-        role: role.as_str().to_owned(),
+        role,
         site: user.site.clone(),
         desks: user.desks.clone(),
         disabled: false,
@@ -371,7 +371,7 @@ async fn enable_user(
 fn token_view(t: &store::TokenRow) -> TokenInfo {
     TokenInfo {
         id: t.id,
-        role: t.role.as_str().to_owned(),
+        role: t.role,
         site: t.site.clone(),
         desk: t.desk.clone(),
         label: t.label.clone(),
@@ -415,12 +415,7 @@ async fn create_token(
     Json(body): Json<NewToken>,
 ) -> ApiResult<(StatusCode, axum::Json<CreatedToken>)> {
     let caller = admin(auth)?;
-    let role = Role::parse(&body.role).ok_or_else(|| {
-        invalid(
-            ErrorCode::InvalidRole,
-            "kiosk, display, staff, manager or admin",
-        )
-    })?;
+    let role = body.role;
     let scope = token_scope(
         &app.config(),
         role,
