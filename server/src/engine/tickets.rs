@@ -1,0 +1,448 @@
+//! Tickets: issuing, calling (in order or one named), their state changes, and transfers.
+
+use jiff::SignedDuration;
+use seira_protocol::{
+    Channel, DeskState, ErrorCode, EventKind, IssueTicket, IssuedTicket, Ticket, TicketState,
+    Transfer, TransferPlace,
+};
+
+use super::views::estimate_wait;
+use super::{Ctx, Result, conflict, invalid, not_found};
+use crate::auth::new_ticket_id;
+use crate::config::{Service, Site};
+use crate::queue::calling::{self, Candidate, Class, Run};
+use crate::queue::lifecycle::{self, Action};
+use crate::queue::numbering;
+use crate::store::{self, NewTicket};
+
+impl Ctx<'_, '_> {
+    /// Issues a ticket; the same `request_id` again returns the first one (`false`).
+    pub fn issue(
+        &mut self,
+        site_id: &str,
+        request: &IssueTicket,
+        channel: Channel,
+    ) -> Result<(IssuedTicket, bool)> {
+        let site = self.site(site_id)?;
+        validate_request_id(&request.request_id)?;
+        let service = site
+            .service(&request.service)
+            .ok_or_else(|| not_found("service", &request.service))?;
+        if let Some(priority) = &request.priority
+            && self.config.priority(priority).is_none()
+        {
+            return Err(invalid(
+                ErrorCode::UnknownPriority,
+                format!("`{priority}` is not a priority category"),
+            ));
+        }
+        if let Some(lang) = &request.lang {
+            validate_lang(lang)?;
+        }
+        if let Some(existing) = store::find_by_request(self.tx, site_id, &request.request_id)? {
+            if existing.service != request.service || existing.priority != request.priority {
+                return Err(conflict(
+                    ErrorCode::RequestIdReused,
+                    "this request_id was used for another ticket",
+                ));
+            }
+            let issued = self.issued_view(site, service, &existing)?;
+            return Ok((issued, false));
+        }
+        if !site.service_open(service, self.now) {
+            return Err(conflict(
+                ErrorCode::Closed,
+                format!(
+                    "{} is closed now",
+                    seira_protocol::InLang::in_lang(&service.names, "en")
+                ),
+            ));
+        }
+        let day = numbering::service_day(self.now, &site.time_zone);
+        let seq = store::next_seq(self.tx, site_id, &service.id, day)?;
+        let id = new_ticket_id();
+        let ticket = Ticket {
+            id: id.clone(),
+            number: numbering::display_number(&service.prefix, seq),
+            site: site_id.to_owned(),
+            service: service.id.clone(),
+            state: TicketState::Waiting,
+            priority: request.priority.clone(),
+            channel,
+            lang: request.lang.clone(),
+            desk: None,
+            recalls: 0,
+            step: 1,
+            issued_at: self.now,
+            queued_at: self.now,
+            called_at: None,
+            started_at: None,
+            finished_at: None,
+            inaccurate_time: false,
+        };
+        store::insert_ticket(
+            self.tx,
+            &NewTicket {
+                ticket: ticket.clone(),
+                visit_id: id,
+                day,
+                seq,
+                request_id: Some(request.request_id.clone()),
+                line_at: self.now,
+                only_desk: None,
+                note: None,
+            },
+        )?;
+        self.record(site_id, EventKind::TicketIssued, Some(&ticket), None)?;
+        let issued = self.issued_view(site, service, &ticket)?;
+        Ok((issued, true))
+    }
+
+    fn issued_view(&self, site: &Site, service: &Service, t: &Ticket) -> Result<IssuedTicket> {
+        let line_at = store::place_of(self.tx, &t.id)?.map_or(t.queued_at, |p| p.line_at);
+        let ahead = store::waiting_ahead(self.tx, &site.id, &service.id, line_at)?;
+        Ok(IssuedTicket {
+            id: t.id.clone(),
+            number: t.number.clone(),
+            service: t.service.clone(),
+            issued_at: t.issued_at,
+            position: ahead,
+            estimated_wait_s: estimate_wait(self.tx, site, service, ahead)?,
+            track_url: format!("/t/{}", t.id),
+        })
+    }
+
+    /// The desk calls the next ticket by the calling rules; `None` when nothing waits.
+    pub fn call_next(&mut self, desk_id: &str) -> Result<Option<Ticket>> {
+        let (site, desk) = self
+            .config
+            .desk(desk_id)
+            .ok_or_else(|| not_found("desk", desk_id))?;
+        self.forbid_unless(|c| c.may_act_at_desk(&site.id, desk_id))?;
+        let row = self.ready_to_call(desk_id)?;
+        let waiting = store::waiting_lanes(self.tx, &site.id, desk_id, &desk.services, 1)?;
+        let candidates = candidates(site, desk, &waiting);
+        let Some(index) = calling::choose(&candidates, &site.policy(desk), row.run, self.now)
+        else {
+            return Ok(None);
+        };
+        let ticket = waiting[index].ticket.clone();
+        self.call(site, desk_id, ticket, row, false).map(Some)
+    }
+
+    /// The desk calls one waiting ticket out of order (logged as such).
+    pub fn call_specific(&mut self, desk_id: &str, ticket_id: &str) -> Result<Ticket> {
+        let (site, desk) = self
+            .config
+            .desk(desk_id)
+            .ok_or_else(|| not_found("desk", desk_id))?;
+        self.forbid_unless(|c| c.may_act_at_desk(&site.id, desk_id))?;
+        let ticket = store::load_ticket(self.tx, ticket_id)?
+            .filter(|t| t.site == site.id)
+            .ok_or_else(|| not_found("ticket", ticket_id))?;
+        if !desk.services.contains(&ticket.service) {
+            return Err(conflict(
+                ErrorCode::ServiceNotAtDesk,
+                format!(
+                    "{} is for a service this desk does not serve",
+                    ticket.number
+                ),
+            ));
+        }
+        if let Some(only) = store::place_of(self.tx, &ticket.id)?.and_then(|p| p.only_desk)
+            && only != desk_id
+        {
+            return Err(conflict(
+                ErrorCode::SentToAnotherDesk,
+                format!("{} was sent to desk `{only}` only", ticket.number),
+            ));
+        }
+        let row = self.ready_to_call(desk_id)?;
+        self.call(site, desk_id, ticket, row, true)
+    }
+
+    /// The desk is open and has nothing in hand.
+    fn ready_to_call(&self, desk_id: &str) -> Result<store::DeskRow> {
+        let row = store::load_desk(self.tx, desk_id)?.ok_or_else(|| not_found("desk", desk_id))?;
+        match row.state {
+            DeskState::Open => {}
+            DeskState::Paused => {
+                return Err(conflict(
+                    ErrorCode::DeskPaused,
+                    "the desk is paused: open it to call",
+                ));
+            }
+            DeskState::Closed => {
+                return Err(conflict(
+                    ErrorCode::DeskClosed,
+                    "the desk is closed: open it to call",
+                ));
+            }
+        }
+        if let Some(held) = store::ticket_in_hand(self.tx, desk_id)? {
+            return Err(conflict(
+                ErrorCode::TicketInHand,
+                format!("finish {} before calling another", held.number),
+            ));
+        }
+        Ok(row)
+    }
+
+    fn call(
+        &mut self,
+        site: &Site,
+        desk_id: &str,
+        mut ticket: Ticket,
+        row: store::DeskRow,
+        out_of_order: bool,
+    ) -> Result<Ticket> {
+        ticket.state = lifecycle::transition(ticket.state, Action::Call)?;
+        ticket.desk = Some(desk_id.to_owned());
+        ticket.called_at.get_or_insert(self.now);
+        store::set_state(self.tx, &ticket)?;
+        let by = self.actor.map(|c| c.label.as_str());
+        store::call_ticket(self.tx, &ticket.id, self.now, out_of_order, by)?;
+        let run = Run::after(row.run, class_of(&ticket));
+        store::save_desk_state(
+            self.tx,
+            desk_id,
+            row.state,
+            row.pause_reason.as_deref(),
+            Some(run),
+            self.now,
+        )?;
+        self.record(
+            &site.id,
+            EventKind::TicketCalled,
+            Some(&ticket),
+            Some(desk_id),
+        )?;
+        Ok(ticket)
+    }
+
+    /// Recall, start, done, no-show, cancel, park, return or void.
+    pub fn act(&mut self, ticket_id: &str, action: Action) -> Result<Ticket> {
+        let mut ticket = store::load_ticket(self.tx, ticket_id)?
+            .ok_or_else(|| not_found("ticket", ticket_id))?;
+        self.check_ticket_permission(&ticket, action)?;
+        ticket.state = lifecycle::transition(ticket.state, action)?;
+        let kind = match action {
+            Action::Recall => {
+                ticket.recalls += 1;
+                store::call_ticket(self.tx, &ticket.id, self.now, false, None)?;
+                EventKind::TicketRecalled
+            }
+            Action::Start => {
+                ticket.started_at.get_or_insert(self.now);
+                EventKind::TicketStarted
+            }
+            Action::Done => {
+                ticket.finished_at = Some(self.now);
+                EventKind::TicketDone
+            }
+            Action::NoShow => {
+                ticket.finished_at = Some(self.now);
+                EventKind::TicketNoShow
+            }
+            Action::Cancel => {
+                ticket.finished_at = Some(self.now);
+                EventKind::TicketCancelled
+            }
+            Action::Park => EventKind::TicketParked,
+            Action::Return => {
+                // Back to its old place in the queue: `queued_at` is kept.
+                ticket.desk = None;
+                EventKind::TicketReturned
+            }
+            Action::Void => {
+                ticket.finished_at = Some(self.now);
+                EventKind::TicketVoided
+            }
+            Action::Call | Action::Transfer | Action::UndoNoShow => {
+                return Err(invalid(
+                    ErrorCode::UnsupportedAction,
+                    "calls and transfers have their own operations",
+                ));
+            }
+        };
+        store::set_state(self.tx, &ticket)?;
+        let desk = ticket.desk.clone();
+        self.record(&ticket.site, kind, Some(&ticket), desk.as_deref())?;
+        Ok(ticket)
+    }
+
+    fn check_ticket_permission(&self, ticket: &Ticket, action: Action) -> Result<()> {
+        let site = ticket.site.as_str();
+        let held_by = ticket
+            .desk
+            .as_deref()
+            .filter(|_| lifecycle::holds_desk(ticket.state));
+        match (action, held_by) {
+            (Action::Void, _) => self.forbid_unless(|c| c.may_void(site)),
+            (_, Some(desk)) => self.forbid_unless(|c| c.may_act_at_desk(site, desk)),
+            (_, None) => self.forbid_unless(|c| c.may_manage_queue(site)),
+        }
+    }
+
+    /// Ends this step and queues the next one for another service, with the same number and
+    /// the original issue time: at the citizen's old place in line (`keep`, by the first issue
+    /// time), at the front, or at the back; for one desk only, or any desk of the service; with
+    /// a note for the next colleague. Returns both steps.
+    pub fn transfer(&mut self, ticket_id: &str, request: &Transfer) -> Result<(Ticket, Ticket)> {
+        let mut ticket = store::load_ticket(self.tx, ticket_id)?
+            .ok_or_else(|| not_found("ticket", ticket_id))?;
+        self.check_ticket_permission(&ticket, Action::Transfer)?;
+        let site = self.site(&ticket.site)?;
+        let service = site
+            .service(&request.service)
+            .ok_or_else(|| not_found("service", &request.service))?;
+        if service.id == ticket.service {
+            return Err(invalid(
+                ErrorCode::SameService,
+                "a ticket is transferred to another service",
+            ));
+        }
+        if let Some(desk) = &request.desk {
+            let target = site
+                .desks
+                .iter()
+                .find(|d| d.id == *desk)
+                .ok_or_else(|| not_found("desk", desk))?;
+            if !target.services.contains(&service.id) {
+                return Err(invalid(
+                    ErrorCode::DeskNotForService,
+                    format!("desk `{desk}` does not serve `{}`", service.id),
+                ));
+            }
+        }
+        let note = validate_note(request.note.as_deref())?;
+        ticket.state = lifecycle::transition(ticket.state, Action::Transfer)?;
+        ticket.finished_at = Some(self.now);
+        store::set_state(self.tx, &ticket)?;
+        let (visit_id, day, seq) =
+            store::visit_of(self.tx, &ticket.id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
+        let line_at = match request.place {
+            TransferPlace::Keep => ticket.issued_at,
+            TransferPlace::Back => self.now,
+            TransferPlace::Front => match store::first_in_line(self.tx, &site.id, &service.id)? {
+                Some(first) => first
+                    .checked_sub(SignedDuration::from_millis(1))
+                    .unwrap_or(first)
+                    .min(ticket.issued_at),
+                None => ticket.issued_at,
+            },
+        };
+        let next = Ticket {
+            id: new_ticket_id(),
+            service: service.id.clone(),
+            state: TicketState::Waiting,
+            desk: None,
+            recalls: 0,
+            step: ticket.step + 1,
+            // The statistics measure this step's wait from now, whatever its place in line.
+            queued_at: self.now,
+            called_at: None,
+            started_at: None,
+            finished_at: None,
+            inaccurate_time: false,
+            ..ticket.clone()
+        };
+        store::insert_ticket(
+            self.tx,
+            &NewTicket {
+                ticket: next.clone(),
+                visit_id,
+                day,
+                seq,
+                request_id: None,
+                line_at,
+                only_desk: request.desk.clone(),
+                note,
+            },
+        )?;
+        let desk = ticket.desk.clone();
+        self.record(
+            &site.id,
+            EventKind::TicketTransferred,
+            Some(&ticket),
+            desk.as_deref(),
+        )?;
+        self.record(&site.id, EventKind::TicketIssued, Some(&next), None)?;
+        Ok((ticket, next))
+    }
+}
+
+/// What the calling rule needs of each waiting ticket a desk could call.
+pub(super) fn candidates(
+    site: &Site,
+    desk: &crate::config::Desk,
+    waiting: &[store::Waiting],
+) -> Vec<Candidate> {
+    waiting
+        .iter()
+        .map(|w| Candidate {
+            service_rank: desk
+                .services
+                .iter()
+                .position(|s| *s == w.ticket.service)
+                .unwrap_or(0),
+            class: class_of(&w.ticket),
+            // Its place in line: a transfer that kept the citizen's place ages from the
+            // first issue time too.
+            queued_at: w.line_at,
+            target_wait: site
+                .service(&w.ticket.service)
+                .map_or(SignedDuration::from_mins(30), |s| s.target_wait),
+        })
+        .collect()
+}
+
+/// A transfer's note: trimmed, at most 200 characters; empty is none.
+fn validate_note(note: Option<&str>) -> Result<Option<String>> {
+    match note.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(n) if n.chars().count() <= 200 && !n.chars().any(char::is_control) => {
+            Ok(Some(n.to_owned()))
+        }
+        Some(_) => Err(invalid(
+            ErrorCode::InvalidNote,
+            "a note is at most 200 characters on one line",
+        )),
+    }
+}
+
+fn class_of(ticket: &Ticket) -> Class {
+    if ticket.priority.is_some() {
+        Class::Priority
+    } else {
+        Class::Ordinary
+    }
+}
+
+fn validate_request_id(id: &str) -> Result<()> {
+    let ok = (1..=64).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            ErrorCode::InvalidRequestId,
+            "request_id must be 1–64 characters of A–Z, a–z, 0–9, - and _",
+        ))
+    }
+}
+
+fn validate_lang(lang: &str) -> Result<()> {
+    let ok =
+        (2..=12).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            ErrorCode::InvalidLang,
+            "lang must be a language code such as el, en or ar",
+        ))
+    }
+}

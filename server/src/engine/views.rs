@@ -1,0 +1,326 @@
+//! The reads: services, desks, the board, tracking, statistics, devices and lists. Each reads
+//! one snapshot and changes nothing.
+
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::Transaction;
+use seira_protocol::{
+    Board, BoardCall, BoardQueue, Desk, DeskState, Device, PriorityCategory, ServiceStatus,
+    SiteServices, Ticket, TicketState, TrackView,
+};
+
+use super::{BOARD_CALLS, ErrorCode, Result, invalid, not_found};
+use crate::config::{Config, Service, Site};
+use crate::queue::lifecycle;
+use crate::queue::{estimate, numbering};
+use crate::store;
+
+/// The estimated wait of someone with `ahead` people before them.
+pub(super) fn estimate_wait(
+    tx: &Transaction<'_>,
+    site: &Site,
+    service: &Service,
+    ahead: u32,
+) -> Result<u32> {
+    let recent = store::recent_service_times(tx, &site.id, &service.id, estimate::RECENT_SERVICES)?;
+    let typical = estimate::typical_service(&recent, service.typical_service);
+    let mut open = 0;
+    for desk in site
+        .desks
+        .iter()
+        .filter(|d| d.services.contains(&service.id))
+    {
+        if store::load_desk(tx, &desk.id)?.is_some_and(|d| d.state == DeskState::Open) {
+            open += 1;
+        }
+    }
+    let wait = estimate::estimate_wait(ahead, typical, open);
+    Ok(wait.as_secs().clamp(0, u32::MAX as i64) as u32)
+}
+
+// ---- reads ---------------------------------------------------------------------------------
+
+/// The services of a site, with what waits and the estimated wait of a ticket taken now.
+pub fn services(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    now: Timestamp,
+) -> Result<SiteServices> {
+    let site = config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
+    let waiting = store::waiting_counts(tx, site_id)?;
+    let services = site
+        .services
+        .iter()
+        .map(|s| {
+            let count = waiting.get(&s.id).copied().unwrap_or(0);
+            Ok(ServiceStatus {
+                id: s.id.clone(),
+                prefix: s.prefix.clone(),
+                names: s.names.clone(),
+                icon: s.icon.clone(),
+                target_wait_min: (s.target_wait.as_secs() / 60) as u32,
+                open_now: site.service_open(s, now),
+                waiting: count,
+                estimated_wait_s: estimate_wait(tx, site, s, count)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(SiteServices {
+        site: site.id.clone(),
+        site_names: site.names.clone(),
+        open_now: site.is_open(now),
+        services,
+        priorities: config
+            .priorities
+            .iter()
+            .map(|p| PriorityCategory {
+                id: p.id.clone(),
+                names: p.names.clone(),
+            })
+            .collect(),
+        ticket_footer: site.ticket_footer.clone(),
+    })
+}
+
+pub(super) fn desk_view(tx: &Transaction<'_>, site: &Site, desk_id: &str) -> Result<Desk> {
+    let desk = site
+        .desks
+        .iter()
+        .find(|d| d.id == desk_id)
+        .ok_or_else(|| not_found("desk", desk_id))?;
+    let row = store::load_desk(tx, desk_id)?.ok_or_else(|| not_found("desk", desk_id))?;
+    let ticket = store::ticket_in_hand(tx, desk_id)?;
+    let note = match &ticket {
+        Some(t) => store::place_of(tx, &t.id)?.and_then(|p| p.note),
+        None => None,
+    };
+    Ok(Desk {
+        id: desk.id.clone(),
+        site: site.id.clone(),
+        names: desk.names.clone(),
+        services: desk.services.clone(),
+        order: desk.order,
+        state: row.state,
+        pause_reason: row.pause_reason,
+        ticket,
+        note,
+    })
+}
+
+/// The desks of a site with their state and ticket in hand.
+pub fn desks(tx: &Transaction<'_>, config: &Config, site_id: &str) -> Result<Vec<Desk>> {
+    let site = config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
+    site.desks
+        .iter()
+        .map(|d| desk_view(tx, site, &d.id))
+        .collect()
+}
+
+/// The statistics of a site for the local days `from` to `to`, inclusive.
+pub fn figures(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> Result<crate::stats::Figures> {
+    let site = config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
+    let (start, end) = crate::stats::period_bounds(from, to, &site.time_zone)
+        .ok_or_else(|| invalid(ErrorCode::BadPeriod, "the period is outside the calendar"))?;
+    let rows = store::stat_rows(tx, site_id, start, end)?;
+    let targets = site
+        .services
+        .iter()
+        .map(|s| (s.id.clone(), s.target_wait))
+        .collect();
+    let mut figures = crate::stats::compute(site_id, from, to, &site.time_zone, &targets, &rows);
+    // Who called is an account's name or a token's label: the accounts are the people.
+    let people: std::collections::BTreeSet<String> =
+        store::list_users(tx)?.into_iter().map(|u| u.name).collect();
+    figures.staff_tokens = figures
+        .by_staff
+        .iter()
+        .filter(|g| !people.contains(&g.key))
+        .map(|g| g.key.clone())
+        .collect();
+    Ok(figures)
+}
+
+/// Today at a site, now: the queues and the desks.
+pub fn live_today(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    now: Timestamp,
+) -> Result<crate::stats::LiveToday> {
+    let site = config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
+    let desks = desks(tx, config, site_id)?;
+    let count = |state: DeskState| desks.iter().filter(|d| d.state == state).count() as u32;
+    Ok(crate::stats::LiveToday {
+        site: site.id.clone(),
+        at: now,
+        queues: store::waiting_now(tx, site_id)?
+            .into_iter()
+            .map(|(service, waiting, since)| crate::stats::LiveQueue {
+                names: site
+                    .service(&service)
+                    .map(|s| s.names.clone())
+                    .unwrap_or_default(),
+                service,
+                waiting,
+                longest_wait_s: now.duration_since(since).as_secs().max(0),
+            })
+            .collect(),
+        desks_open: count(DeskState::Open),
+        desks_paused: count(DeskState::Paused),
+        desks_serving: desks.iter().filter(|d| d.ticket.is_some()).count() as u32,
+    })
+}
+
+/// What the lobby screen shows now.
+pub fn board(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    now: Timestamp,
+) -> Result<Board> {
+    let site = config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
+    // Read the last event id first: the board may then include later changes too, which the
+    // stream repeats harmlessly, but never misses one.
+    let last_event_id = store::last_event_id(tx)?;
+    let day = numbering::service_day(now, &site.time_zone);
+    let calls = store::last_calls(tx, site_id, day, BOARD_CALLS)?
+        .into_iter()
+        .filter_map(|(t, announced)| {
+            let desk_id = t.desk.clone()?;
+            let desk = site.desks.iter().find(|d| d.id == desk_id)?;
+            Some(BoardCall {
+                ticket_id: t.id,
+                number: t.number,
+                service: t.service,
+                desk: desk_id,
+                desk_names: desk.names.clone(),
+                called_at: announced,
+                recalls: t.recalls,
+            })
+        })
+        .collect();
+    let waiting = store::waiting_counts(tx, site_id)?;
+    Ok(Board {
+        site: site.id.clone(),
+        site_names: site.names.clone(),
+        calls,
+        queues: site
+            .services
+            .iter()
+            .map(|s| BoardQueue {
+                service: s.id.clone(),
+                prefix: s.prefix.clone(),
+                names: s.names.clone(),
+                waiting: waiting.get(&s.id).copied().unwrap_or(0),
+            })
+            .collect(),
+        news: site.news.clone(),
+        desks: site
+            .desks
+            .iter()
+            .map(|d| (d.id.clone(), d.names.clone()))
+            .collect(),
+        last_event_id,
+        generated_at: now,
+    })
+}
+
+/// Where a ticket's visit is now, for its holder.
+pub fn track(tx: &Transaction<'_>, config: &Config, ticket_id: &str) -> Result<TrackView> {
+    // The holder's paper names the first step; a transfer moves the visit on.
+    let t = store::latest_step(tx, ticket_id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
+    let site = config
+        .site(&t.site)
+        .ok_or_else(|| not_found("site", &t.site))?;
+    let service = site
+        .service(&t.service)
+        .ok_or_else(|| not_found("service", &t.service))?;
+    let (position, estimated_wait_s) = if t.state == TicketState::Waiting {
+        let line_at = store::place_of(tx, &t.id)?.map_or(t.queued_at, |p| p.line_at);
+        let ahead = store::waiting_ahead(tx, &site.id, &service.id, line_at)?;
+        (ahead, estimate_wait(tx, site, service, ahead)?)
+    } else {
+        (0, 0)
+    };
+    let desk = t.desk.clone().filter(|_| lifecycle::holds_desk(t.state));
+    Ok(TrackView {
+        number: t.number,
+        site: t.site,
+        service: t.service,
+        service_names: service.names.clone(),
+        state: t.state,
+        position,
+        estimated_wait_s,
+        desk_names: desk
+            .as_ref()
+            .and_then(|d| site.desks.iter().find(|x| x.id == *d))
+            .map(|d| d.names.clone()),
+        desk,
+    })
+}
+
+/// A site's waiting counts (for tests and the live view).
+pub fn waiting(tx: &Transaction<'_>, site_id: &str) -> Result<BTreeMap<String, u32>> {
+    Ok(store::waiting_counts(tx, site_id)?)
+}
+
+/// A device is online when heard from within this long: kiosks and displays report every
+/// 20 s, so three missed reports. The server looks every 30 s, so staff hear of a device that
+/// went silent within about 95 s.
+pub const DEVICE_ONLINE: SignedDuration = SignedDuration::from_secs(65);
+
+/// The site's devices, with whether they are online now.
+pub fn devices(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    now: Timestamp,
+) -> Result<Vec<Device>> {
+    config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
+    Ok(store::list_devices(tx, site_id)?
+        .into_iter()
+        .map(|(name, last_seen, printer)| Device {
+            online: now.duration_since(last_seen) <= DEVICE_ONLINE,
+            name,
+            site: site_id.to_owned(),
+            last_seen,
+            printer,
+        })
+        .collect())
+}
+
+/// The most tickets one listing returns.
+pub const LIST_LIMIT: usize = 500;
+
+/// A site's tickets in one state (waiting or parked), in queue order.
+pub fn tickets(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    state: TicketState,
+) -> Result<Vec<Ticket>> {
+    config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
+    Ok(store::tickets_in_state(tx, site_id, state, LIST_LIMIT)?)
+}
