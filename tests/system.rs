@@ -472,6 +472,26 @@ fn tokens_are_scoped_checked_and_revocable() {
     );
     let list = seira(&["token", "list", "--db", db_arg]);
     assert!(String::from_utf8_lossy(&list.stdout).contains("revoked"));
+    // The command line goes through the engine like the admin page: each change is recorded.
+    let store = seira_server::store::Store::open(&db).unwrap();
+    let recorded: Vec<String> = ["chania", "*"]
+        .iter()
+        .flat_map(|site| {
+            store
+                .read(|tx| {
+                    seira_server::store::events_after(tx, site, 0, 100)
+                        .map_err(seira_server::store::StoreError::from)
+                })
+                .unwrap()
+        })
+        .filter(|e| e.kind == seira_protocol::EventKind::TokenChanged)
+        .filter_map(|e| e.detail)
+        .collect();
+    assert!(
+        recorded.iter().any(|d| d.contains("staff@chania-2"))
+            && recorded.iter().any(|d| d.starts_with("token 1 revoked")),
+        "{recorded:?}"
+    );
 }
 
 #[test]

@@ -22,6 +22,21 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The operator at the server's command line (`seira token`, `seira user`, `seira up`):
+    /// whoever holds the database file is its administrator. The audit trail names their
+    /// login.
+    pub fn operator() -> Caller {
+        let login = std::env::var("SUDO_USER")
+            .or_else(|_| std::env::var("USER"))
+            .unwrap_or_else(|_| "unknown".to_owned());
+        Caller {
+            role: Role::Admin,
+            site: None,
+            desks: Vec::new(),
+            label: format!("command line ({login})"),
+        }
+    }
+
     fn at_site(&self, site: &str) -> bool {
         self.role == Role::Admin || self.site.as_deref() == Some(site)
     }

@@ -63,6 +63,23 @@ pub fn ensure_runtime_dir() -> Option<tempfile::TempDir> {
     Some(dir)
 }
 
+/// Runs an engine operation on `store` as the operator at the command line, in one
+/// transaction: it is decided and recorded like any other change (the one door).
+pub fn as_operator<T>(
+    store: &seira_server::store::Store,
+    config: &Config,
+    op: impl FnOnce(
+        &mut seira_server::engine::Ctx<'_, '_>,
+    ) -> Result<T, seira_server::engine::EngineError>,
+) -> Result<T, seira_server::engine::EngineError> {
+    let operator = seira_server::auth::Caller::operator();
+    store.write(|tx| {
+        let mut ctx =
+            seira_server::engine::Ctx::new(tx, config, jiff::Timestamp::now(), Some(&operator));
+        op(&mut ctx)
+    })
+}
+
 /// The configuration file's, or the embedded default.
 pub fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
     match path {

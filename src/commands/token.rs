@@ -78,11 +78,13 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Revoke { db, id } => {
             let store = super::open_store(&db)?;
-            let now = jiff::Timestamp::now();
-            let revoked =
-                store.write(|tx| store::revoke_token(tx, id, now).map_err(StoreError::from))?;
-            if !revoked {
-                bail!("there is no active token {id}");
+            let config = super::load_config(None)?;
+            match super::as_operator(&store, &config, |ctx| ctx.revoke_token(id)) {
+                Ok(_) => {}
+                Err(seira_server::engine::EngineError::NotFound { .. }) => {
+                    bail!("there is no active token {id}")
+                }
+                Err(e) => return Err(e).context("cannot revoke the token"),
             }
             eprintln!("token {id} revoked");
             Ok(ExitCode::SUCCESS)
@@ -118,7 +120,7 @@ fn create(args: CreateArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| default_label(role, site.as_deref(), desk.as_deref()));
     let caller = token_scope(&config, role, site, desk.into_iter().collect(), label)?;
     let store = super::open_store(&args.db)?;
-    let token = create_token(&store, &caller)?;
+    let token = create_token(&store, &config, &caller)?;
     println!("{token}");
     Ok(ExitCode::SUCCESS)
 }
@@ -131,12 +133,14 @@ fn default_label(role: Role, site: Option<&str>, desk: Option<&str>) -> String {
     }
 }
 
-/// Stores a new token for `caller`'s scope and returns it.
-pub fn create_token(store: &Store, caller: &seira_server::auth::Caller) -> anyhow::Result<String> {
+/// Stores a new token for `scope` (through the engine, recorded) and returns it.
+pub fn create_token(
+    store: &Store,
+    config: &seira_server::config::Config,
+    scope: &seira_server::auth::Caller,
+) -> anyhow::Result<String> {
     let (token, hash) = new_token();
-    let now = jiff::Timestamp::now();
-    store
-        .write(|tx| store::insert_token(tx, &hash, caller, now).map_err(StoreError::from))
+    super::as_operator(store, config, |ctx| ctx.create_token(scope, &hash))
         .context("cannot store the token")?;
     Ok(token)
 }

@@ -81,7 +81,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             desk.map(str::to_owned).into_iter().collect(),
             format!("demo {label}"),
         )?;
-        let token = tokens.get_or_create(&store, &caller)?;
+        let token = tokens.get_or_create(&store, &config, &caller)?;
         if role == Role::Kiosk && site == Some("chania") {
             kiosk_token = Some(token.clone());
         }
@@ -121,7 +121,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     tokens
-        .save(&store, &tokens_file)
+        .save(&store, &config, &tokens_file)
         .with_context(|| format!("cannot keep the demo tokens in {}", tokens_file.display()))?;
     let mut people = Vec::new();
     for (name, role, site) in [
@@ -138,7 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             name.into(),
         )?;
         let password = demo_password();
-        set_demo_user(&store, &user, &password)?;
+        set_demo_user(&store, &config, &user, &password)?;
         people.push(format!("  {name:<22} {password}"));
     }
     let app = App::new(config, store)
@@ -235,6 +235,7 @@ impl DemoTokens {
     fn get_or_create(
         &mut self,
         store: &seira_server::store::Store,
+        config: &Config,
         caller: &seira_server::auth::Caller,
     ) -> anyhow::Result<String> {
         use seira_server::store::{self, StoreError};
@@ -249,7 +250,7 @@ impl DemoTokens {
         };
         let token = match reusable {
             true => self.known[&caller.label].clone(),
-            false => super::token::create_token(store, caller)?,
+            false => super::token::create_token(store, config, caller)?,
         };
         self.kept.push((caller.label.clone(), token.clone()));
         Ok(token)
@@ -260,9 +261,9 @@ impl DemoTokens {
     fn save(
         &self,
         store: &seira_server::store::Store,
+        config: &Config,
         path: &std::path::Path,
     ) -> anyhow::Result<()> {
-        use seira_server::store::{self, StoreError};
         let text: String = self
             .kept
             .iter()
@@ -279,9 +280,8 @@ impl DemoTokens {
             .map(|(_, token)| seira_server::auth::hash_token(token))
             .collect();
         let kept: Vec<Vec<u8>> = kept.into_iter().collect();
-        let now = jiff::Timestamp::now();
-        store.write(|tx| {
-            store::revoke_labelled_except(tx, "demo ", &kept, now).map_err(StoreError::from)
+        super::as_operator(store, config, |ctx| {
+            ctx.revoke_tokens_labelled("demo ", &kept)
         })?;
         Ok(())
     }
@@ -295,20 +295,14 @@ fn demo_password() -> String {
 /// Adds the demo user, or gives it a new password when it exists from an earlier start.
 fn set_demo_user(
     store: &seira_server::store::Store,
+    config: &Config,
     user: &seira_server::auth::Caller,
     password: &str,
 ) -> anyhow::Result<()> {
-    use seira_server::store::{self, StoreError};
     let hash = seira_server::auth::hash_password(password)?;
-    if !super::user::add_user(store, user, &hash)? {
-        let name = user.label.clone();
-        store.write(|tx| {
-            let existing = store::find_user(tx, &name)?;
-            if let Some(existing) = existing {
-                store::set_password(tx, existing.id, &hash)?;
-            }
-            Ok::<_, StoreError>(())
-        })?;
+    if !super::user::add_user(store, config, user, &hash)? {
+        super::as_operator(store, config, |ctx| ctx.set_password(&user.label, &hash))
+            .context("cannot set the demo password")?;
     }
     Ok(())
 }

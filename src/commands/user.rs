@@ -61,7 +61,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             let user = token_scope(&config, role, site, desk, name)?;
             let hash = hash_password(&read_password()?)?;
             let store = super::open_store(&db)?;
-            let added = add_user(&store, &user, &hash)?;
+            let added = add_user(&store, &config, &user, &hash)?;
             if !added {
                 bail!("there is a user `{}` already", user.label);
             }
@@ -94,28 +94,31 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Password { name, db } => {
             let store = super::open_store(&db)?;
             let lookup = name.clone();
-            let user = store
+            store
                 .read(|tx| store::find_user(tx, &lookup).map_err(StoreError::from))?
                 .with_context(|| format!("there is no user `{name}`"))?;
             let hash = hash_password(&read_password()?)?;
-            store.write(|tx| store::set_password(tx, user.id, &hash).map_err(StoreError::from))?;
+            let config = super::load_config(None)?;
+            super::as_operator(&store, &config, |ctx| ctx.set_password(&name, &hash))
+                .context("cannot change the password")?;
             eprintln!("password of `{name}` changed; their sessions ended");
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-/// Stores a user; `false` when the name is taken.
+/// Stores a user (through the engine, recorded); `false` when the name is taken.
 pub fn add_user(
     store: &Store,
+    config: &seira_server::config::Config,
     user: &seira_server::auth::Caller,
     password_hash: &str,
 ) -> anyhow::Result<bool> {
-    let now = jiff::Timestamp::now();
-    let id = store
-        .write(|tx| store::insert_user(tx, user, password_hash, now).map_err(StoreError::from))
-        .context("cannot store the user")?;
-    Ok(id.is_some())
+    match super::as_operator(store, config, |ctx| ctx.add_user(user, password_hash)) {
+        Ok(()) => Ok(true),
+        Err(seira_server::engine::EngineError::Conflict { .. }) => Ok(false),
+        Err(e) => Err(e).context("cannot store the user"),
+    }
 }
 
 fn read_password() -> anyhow::Result<String> {

@@ -4,19 +4,18 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use seira_protocol::ApiError as ErrorBody;
 use seira_protocol::ErrorCode;
 use seira_protocol::admin::{
     CreatedToken, NewPassword, NewToken, NewUser, TokenInfo, User, VersionedPriorities,
     VersionedSettings,
 };
-use seira_protocol::{ApiError as ErrorBody, EventKind};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{Auth, Json, Path};
 use crate::auth::{Caller, Role, hash_password, new_token, token_scope};
-use crate::engine::EngineError;
 use crate::store::{self, StoreError, UserRow};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -250,45 +249,9 @@ async fn add_user(
         desks: user.desks.clone(),
         disabled: false,
     };
-    app.write(Some(caller), move |ctx| {
-        let added = store::insert_user(ctx.tx, &user, &password_hash, ctx.now)?;
-        if added.is_none() {
-            return Err(EngineError::Conflict {
-                code: ErrorCode::NameTaken,
-                message: format!("there is a user `{}` already", user.label),
-            });
-        }
-        ctx.record_account_change(
-            EventKind::UserChanged,
-            user.site.as_deref(),
-            user.label.clone(),
-        )
-    })
-    .await?;
-    Ok((StatusCode::CREATED, axum::Json(view)))
-}
-
-/// Changes a user's account in one transaction and records it.
-async fn change_user(
-    app: &AppState,
-    caller: Caller,
-    name: String,
-    change: impl FnOnce(&rusqlite::Transaction<'_>, &UserRow, jiff::Timestamp) -> rusqlite::Result<()>
-    + Send
-    + 'static,
-) -> ApiResult<axum::Json<User>> {
-    let user = app
-        .write(Some(caller), move |ctx| {
-            let user = store::find_user(ctx.tx, &name)?.ok_or_else(|| EngineError::NotFound {
-                what: "user",
-                id: name.clone(),
-            })?;
-            change(ctx.tx, &user, ctx.now)?;
-            ctx.record_account_change(EventKind::UserChanged, user.site.as_deref(), name.clone())?;
-            Ok(store::find_user(ctx.tx, &name)?.unwrap_or(user))
-        })
+    app.write(Some(caller), move |ctx| ctx.add_user(&user, &password_hash))
         .await?;
-    Ok(axum::Json(user_view(&user)))
+    Ok((StatusCode::CREATED, axum::Json(view)))
 }
 
 /// Sets a new password; the user's sessions end.
@@ -311,10 +274,12 @@ async fn set_password(
 ) -> ApiResult<axum::Json<User>> {
     let caller = admin(auth)?;
     let password_hash = hash(body.password).await?;
-    change_user(&app, caller, name, move |tx, user, _| {
-        store::set_password(tx, user.id, &password_hash)
-    })
-    .await
+    let user = app
+        .write(Some(caller), move |ctx| {
+            ctx.set_password(&name, &password_hash)
+        })
+        .await?;
+    Ok(axum::Json(user_view(&user)))
 }
 
 /// Disables a user: they cannot sign in, and their sessions end.
@@ -333,17 +298,10 @@ async fn disable_user(
     auth: Auth,
 ) -> ApiResult<axum::Json<User>> {
     let caller = admin(auth)?;
-    if caller.label == name {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            ErrorCode::OwnAccount,
-            "you cannot disable your own account",
-        ));
-    }
-    change_user(&app, caller, name, |tx, user, now| {
-        store::set_user_disabled(tx, user.id, true, now)
-    })
-    .await
+    let user = app
+        .write(Some(caller), move |ctx| ctx.set_user_disabled(&name, true))
+        .await?;
+    Ok(axum::Json(user_view(&user)))
 }
 
 /// Enables a disabled user again.
@@ -362,10 +320,10 @@ async fn enable_user(
     auth: Auth,
 ) -> ApiResult<axum::Json<User>> {
     let caller = admin(auth)?;
-    change_user(&app, caller, name, |tx, user, now| {
-        store::set_user_disabled(tx, user.id, false, now)
-    })
-    .await
+    let user = app
+        .write(Some(caller), move |ctx| ctx.set_user_disabled(&name, false))
+        .await?;
+    Ok(axum::Json(user_view(&user)))
 }
 
 fn token_view(t: &store::TokenRow) -> TokenInfo {
@@ -426,12 +384,7 @@ async fn create_token(
     .map_err(|e| invalid(ErrorCode::InvalidScope, e.to_string()))?;
     let (token, hash) = new_token();
     let id = app
-        .write(Some(caller), move |ctx| {
-            let id = store::insert_token(ctx.tx, &hash, &scope, ctx.now)?;
-            let what = format!("token {id} ({}, {})", scope.role.as_str(), scope.label);
-            ctx.record_account_change(EventKind::TokenChanged, scope.site.as_deref(), what)?;
-            Ok(id)
-        })
+        .write(Some(caller), move |ctx| ctx.create_token(&scope, &hash))
         .await?;
     Ok((StatusCode::CREATED, axum::Json(CreatedToken { id, token })))
 }
@@ -454,24 +407,7 @@ async fn revoke_token(
 ) -> ApiResult<axum::Json<TokenInfo>> {
     let caller = admin(auth)?;
     let token = app
-        .write(Some(caller), move |ctx| {
-            if !store::revoke_token(ctx.tx, id, ctx.now)? {
-                return Err(EngineError::NotFound {
-                    what: "active token",
-                    id: id.to_string(),
-                });
-            }
-            let row = store::list_tokens(ctx.tx)?
-                .into_iter()
-                .find(|t| t.id == id)
-                .ok_or_else(|| EngineError::NotFound {
-                    what: "token",
-                    id: id.to_string(),
-                })?;
-            let what = format!("token {id} revoked ({})", row.label);
-            ctx.record_account_change(EventKind::TokenChanged, row.site.as_deref(), what)?;
-            Ok(row)
-        })
+        .write(Some(caller), move |ctx| ctx.revoke_token(id))
         .await?;
     Ok(axum::Json(token_view(&token)))
 }
