@@ -10,6 +10,12 @@ impl Ctx<'_, '_> {
     /// A kiosk says it is alive; a change of its printer's state is an event for staff.
     pub fn heartbeat(&mut self, site_id: &str, printer: PrinterStatus) -> Result<()> {
         self.site(site_id)?;
+        self.forbid_unless(|c| {
+            matches!(
+                c.role,
+                crate::auth::Role::Kiosk | crate::auth::Role::Display
+            ) && c.may_read_site(site_id)
+        })?;
         let name = self
             .actor
             .map(|c| c.label.clone())

@@ -24,6 +24,7 @@ impl Ctx<'_, '_> {
         channel: Channel,
     ) -> Result<(IssuedTicket, bool)> {
         let site = self.site(site_id)?;
+        self.forbid_unless(|c| c.may_issue(site_id))?;
         validate_request_id(&request.request_id)?;
         let service = site
             .service(&request.service)

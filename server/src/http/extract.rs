@@ -77,7 +77,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 pub struct Auth(pub Option<Caller>);
 
 impl Auth {
+    /// Who calls, for a change of state: 401 without a token or session. Whether they may is
+    /// the engine's to decide (403), like every permission of a change.
+    pub fn caller(self) -> Result<Caller, ApiError> {
+        self.0.ok_or_else(ApiError::unauthorized)
+    }
+
     /// The caller, if `allowed` says it may; 401 without a token, 403 with the wrong one.
+    /// For reads, which do not go through the engine's door.
     pub fn require(self, allowed: impl FnOnce(&Caller) -> bool) -> Result<Caller, ApiError> {
         match self.0 {
             None => Err(ApiError::unauthorized()),
