@@ -46,25 +46,21 @@ fn launch(mut command: Command, db: &Path, extra: &[&std::ffi::OsStr]) -> Server
         .args(["server", "--always-open", "--listen", "127.0.0.1:0", "--db"])
         .arg(db)
         .args(extra)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
     let mut child = command.spawn().expect("seira server starts");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("the server logs its address before stopping")
-            .unwrap();
-        if let Some(rest) = line.split("addr=").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    ServerProcess {
-        child,
-        base: format!("http://{addr}"),
-    }
+    // `seira server` says where it listens on stdout, in one line.
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("the server said `{line}`"))
+        .to_owned();
+    ServerProcess { child, base }
 }
 
 fn seira(args: &[&str]) -> std::process::Output {

@@ -97,28 +97,22 @@ async fn start_server(dir: &Path, config: &Path) -> anyhow::Result<Server> {
         .arg(config)
         .arg("--db")
         .arg(dir.join("bench.db"))
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::inherit())
+        .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .context("cannot start the server")?;
-    let stderr = child.stderr.take().context("no stderr")?;
-    let mut lines = BufReader::new(stderr).lines();
-    let addr = loop {
-        let Some(line) = lines.next_line().await? else {
-            bail!("the server stopped before listening");
-        };
-        if let Some(rest) = line.split("addr=").nth(1) {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-        }
+    let stdout = child.stdout.take().context("no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    // `seira server` says where it listens on stdout, in one line.
+    let addr = match lines.next_line().await? {
+        Some(line) => line
+            .strip_prefix("listening on http://")
+            .with_context(|| format!("the server said `{line}`"))?
+            .to_owned(),
+        None => bail!("the server stopped before listening"),
     };
-    // Keep draining its log so that it never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Ok(Server { child, addr })
 }
 

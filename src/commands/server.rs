@@ -34,6 +34,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     serve(app, args.listen, |addr| {
         tracing::info!(%addr, "listening");
+        // The one line on stdout: scripts, tests and benches read the bound address here
+        // (with `--listen 127.0.0.1:0` the port is the system's choice).
+        println!("listening on http://{addr}");
+        let _ = std::io::Write::flush(&mut std::io::stdout());
     })?;
     Ok(ExitCode::SUCCESS)
 }
