@@ -14,9 +14,9 @@ use seira_protocol::{DeskOrder, Names};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::auth::Role;
 use crate::queue::calling::{Policy, Ratio};
 use crate::queue::hours::{Span, WeeklyHours};
+use seira_protocol::Role;
 
 /// The embedded default: the Community Centre of Chania and its Roma branch in Souda.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");

@@ -4,10 +4,13 @@
 //! - [`store`]: SQLite, the only module with SQL.
 //! - [`engine`]: each API operation as one transaction over the store, using the rules.
 //! - [`http`]: axum routes, errors, authentication and sessions, the event stream.
+//! - [`state`]: what the handlers share; [`server`]: the API and the pages put together and
+//!   served ([`accept`]: the accept loop with its limits).
 //! - [`pages`]: the browser pages (sign-in, desk, phone, board), with [`i18n`] their texts.
 //! - [`config`]: the configuration file, validated.
 //! - [`auth`]: roles, tokens and who may do what.
 
+pub mod accept;
 pub mod auth;
 pub mod config;
 pub mod demo;
@@ -17,7 +20,88 @@ pub mod i18n;
 pub mod live;
 pub mod pages;
 pub mod queue;
+pub mod server;
+pub mod state;
 pub mod stats;
 pub mod store;
+pub mod throttle;
 
-pub use http::{App, run};
+pub use server::run;
+pub use state::App;
+
+#[cfg(test)]
+mod structure {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    /// The top-level modules each module uses (`crate::x` outside comments).
+    fn uses() -> BTreeMap<String, BTreeSet<String>> {
+        fn walk(dir: &Path, root: &Path, out: &mut BTreeMap<String, BTreeSet<String>>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, root, out);
+                    continue;
+                }
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                let top = rel
+                    .split('/')
+                    .next()
+                    .unwrap()
+                    .trim_end_matches(".rs")
+                    .to_owned();
+                let text = std::fs::read_to_string(&path).unwrap();
+                for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                    for (i, _) in line.match_indices("crate::") {
+                        let name: String = line[i + 7..]
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect();
+                        if !name.is_empty() && name != top {
+                            out.entry(top.clone()).or_default().insert(name);
+                        }
+                    }
+                }
+            }
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut out = BTreeMap::new();
+        walk(&root, &root, &mut out);
+        out
+    }
+
+    /// The modules form layers: none reaches back to one that uses it (e.g. the API does not
+    /// know the pages; what both need lives in `state`).
+    #[test]
+    fn modules_have_no_import_cycles() {
+        let uses = uses();
+        let reaches = |from: &str, to: &str| {
+            let mut seen = BTreeSet::new();
+            let mut todo = vec![from.to_owned()];
+            while let Some(m) = todo.pop() {
+                for next in uses.get(&m).into_iter().flatten() {
+                    if next == to {
+                        return true;
+                    }
+                    if seen.insert(next.clone()) {
+                        todo.push(next.clone());
+                    }
+                }
+            }
+            false
+        };
+        for (module, used) in &uses {
+            for other in used {
+                assert!(
+                    !reaches(other, module),
+                    "`{module}` uses `{other}`, which leads back to `{module}`"
+                );
+            }
+        }
+        assert!(uses["pages"].contains("http") && !uses["http"].contains("pages"));
+    }
+}

@@ -12,10 +12,10 @@ use seira_protocol::admin::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{Auth, Json, Path};
 use crate::auth::{Caller, Role, hash_password, new_token, token_scope};
+use crate::state::AppState;
 use crate::store::{self, StoreError, UserRow};
 
 pub fn routes() -> OpenApiRouter<AppState> {

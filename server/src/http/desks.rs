@@ -8,10 +8,10 @@ use seira_protocol::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{Auth, Json, Path};
 use crate::engine;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

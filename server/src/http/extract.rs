@@ -7,9 +7,9 @@ use axum::http::request::Parts;
 use seira_protocol::ErrorCode;
 use serde::de::DeserializeOwned;
 
-use super::AppState;
 use super::error::ApiError;
 use crate::auth::{Caller, hash_token};
+use crate::state::AppState;
 use crate::store::{self, StoreError};
 
 /// `axum::Json`, answering a bad body with the API's error: malformed JSON 400, a wrong field

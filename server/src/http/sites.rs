@@ -12,11 +12,11 @@ use seira_protocol::{
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{Auth, Json, Path, Query};
 use crate::auth::Role;
 use crate::engine;
+use crate::state::AppState;
 use crate::store::{self, StoreError};
 
 /// How often an idle event stream sends a keep-alive comment.

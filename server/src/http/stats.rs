@@ -9,10 +9,10 @@ use seira_protocol::ErrorCode;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{Auth, Query};
 use crate::engine;
+use crate::state::AppState;
 use crate::stats::export::{self, Section};
 use crate::stats::{Figures, LiveToday};
 

@@ -4,11 +4,11 @@ use axum::extract::State;
 use seira_protocol::{ApiError as ErrorBody, Ticket, TrackView, Transfer};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::AppState;
 use super::error::ApiResult;
 use super::extract::{Auth, Json, Path};
 use crate::engine;
 use crate::queue::lifecycle::Action;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::layout::{Page, esc, json_block};
 use super::{LangQuery, language, signed_in};
 use crate::auth::Role;
-use crate::http::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct DeskQuery {

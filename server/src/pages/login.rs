@@ -11,9 +11,9 @@ use serde::Deserialize;
 
 use super::layout::{Page, esc};
 use super::{LangQuery, language, signed_in};
-use crate::http::AppState;
 use crate::http::session::{self, SignInError, over_tls, removal_cookie, session_cookie, sign_in};
 use crate::i18n::Messages;
+use crate::state::AppState;
 
 /// `/`: the desk page for the signed-in, the sign-in form for everyone else.
 pub async fn home(State(app): State<AppState>, headers: HeaderMap) -> Redirect {

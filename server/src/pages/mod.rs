@@ -18,8 +18,8 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
-use crate::http::AppState;
 use crate::i18n::{LANGUAGES, Messages};
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -10,9 +10,10 @@ use serde::Serialize;
 use super::layout::{Page, esc, json_block};
 use super::{LangQuery, language};
 use crate::engine;
-use crate::http::AppState;
+use crate::http::error::ApiError;
 use crate::http::extract::Path;
 use crate::i18n::Messages;
+use crate::state::AppState;
 
 fn name_in<'a>(names: &'a Names, lang: &str) -> &'a str {
     seira_protocol::InLang::in_lang(names, lang)
@@ -40,7 +41,7 @@ pub async fn track(
     {
         Ok(view) => view,
         // A citizen who mistyped the link, or kept an old ticket, gets a page, not JSON.
-        Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => {
+        Err(crate::engine::EngineError::NotFound { .. }) => {
             let body = format!(
                 r#"<section class="card narrow center phone">
 <h1>{title}</h1>
@@ -64,7 +65,7 @@ pub async fn track(
             *response.status_mut() = axum::http::StatusCode::NOT_FOUND;
             return (jar, response).into_response();
         }
-        Err(e) => return e.into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
     };
     let context = TrackContext {
         lang: &m.lang,
@@ -157,7 +158,7 @@ pub async fn board(
         .await
     {
         Ok(board) => board,
-        Err(e) => return e.into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
     };
     let context = BoardContext {
         lang: &m.lang,

@@ -13,10 +13,10 @@ use super::layout::{Page, esc};
 use super::{LangQuery, language, signed_in};
 use crate::auth::Role;
 use crate::engine;
-use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::stats::{StatsQuery, namer, period, weekday_name};
 use crate::i18n::Messages;
+use crate::state::AppState;
 use crate::stats::charts::{self, Words};
 use crate::stats::export::Section;
 use crate::stats::{Figures, Group, LiveToday};
@@ -81,7 +81,7 @@ pub async fn page(
         .await;
     let (figures, live) = match read {
         Ok(read) => read,
-        Err(e) => return e.into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
     };
     let Some(site) = config.site(&site_id) else {
         return ApiError::not_found(format!("there is no site `{site_id}`")).into_response();

@@ -127,10 +127,11 @@ async fn screenshot(client: &Client, name: &str) {
     }
 }
 
-/// Waits until the element's text contains `text` (10 s at most).
+/// Waits until the element's text contains `text` (30 s at most: the machine may be busy with
+/// other tests, the fuzzer among them).
 async fn wait_text(client: &Client, css: &str, text: &str) {
     let mut seen = String::new();
-    for _ in 0..100 {
+    for _ in 0..300 {
         if let Ok(element) = client.find(Locator::Css(css)).await {
             seen = element.text().await.unwrap_or_default();
             if seen.contains(text) {
@@ -151,7 +152,7 @@ async fn wait_text(client: &Client, css: &str, text: &str) {
 /// Clicks the first button whose text is `label` (once it is enabled).
 async fn click(client: &Client, label: &str) {
     let xpath = format!("//button[normalize-space(.)='{label}' and not(@disabled)]");
-    for _ in 0..100 {
+    for _ in 0..300 {
         if let Ok(button) = client.find(Locator::XPath(&xpath)).await
             && button.click().await.is_ok()
         {

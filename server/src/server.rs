@@ -1,0 +1,108 @@
+//! The server put together: the API and the pages behind the same guards, served on a
+//! listener until a shutdown signal ([`run`], the seam the tests use with `127.0.0.1:0`), with
+//! the housekeeping that runs by itself.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware;
+use seira_protocol::ErrorCode;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::http::error::ApiError;
+use crate::http::{self, session};
+use crate::state::{App, AppState};
+use crate::store::{Db, StoreError};
+
+/// How often open tickets are checked against closing time, devices for silence, and ended
+/// visits for notes to forget.
+const AUTO_CLOSE_EVERY: Duration = Duration::from_secs(30);
+
+fn router(state: AppState) -> axum::Router {
+    let (routes, openapi) = http::api();
+    let openapi = Arc::new(openapi);
+    routes
+        .merge(http::meta::doc_routes(openapi))
+        .merge(crate::pages::routes())
+        .fallback(|| async { ApiError::not_found("no such page or API path") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::MethodNotAllowed,
+                "this path does not take that method",
+            )
+        })
+        .layer(middleware::from_fn(http::same_origin_only))
+        .layer(middleware::from_fn(http::request_limits))
+        .layer(middleware::map_response(http::no_sniffing))
+        .layer(DefaultBodyLimit::max(http::BODY_LIMIT))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
+/// flight and ends the event streams.
+pub async fn run(
+    listener: TcpListener,
+    app: App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let db = Db(app.store.clone());
+    let last = {
+        let db = db.clone();
+        db.read(|tx| crate::store::last_event_id(tx).map_err(StoreError::from))
+            .await
+            .map_err(std::io::Error::other)?
+    };
+    let (stop_tx, stopping) = watch::channel(false);
+    let state = AppState {
+        db,
+        live: app.live,
+        published: Arc::new(watch::channel(last).0),
+        stopping,
+        clock: app.clock,
+        throttle: Arc::default(),
+    };
+    let closer = tokio::spawn(auto_close_loop(state.clone()));
+    let result = crate::accept::serve(listener, router(state), app.limits, async move {
+        shutdown.await;
+        // Event streams end; then the connections finish what they were doing.
+        let _ = stop_tx.send(true);
+    })
+    .await;
+    closer.abort();
+    result
+}
+
+/// Closes tickets left open after closing time, tells staff of devices that went silent,
+/// forgets the notes of ended visits and deletes expired sessions, every 30 s and once at
+/// start.
+async fn auto_close_loop(state: AppState) {
+    let mut tick = tokio::time::interval(AUTO_CLOSE_EVERY);
+    loop {
+        tick.tick().await;
+        match state.write(None, |ctx| ctx.auto_close()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(tickets = n, "closed tickets left open after closing time"),
+            Err(e) => tracing::warn!(error = %e, "closing time check failed"),
+        }
+        match state
+            .write(None, |ctx| {
+                ctx.forget_notes()?;
+                ctx.mark_silent_devices()
+            })
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(devices = n, "devices stopped reporting"),
+            Err(e) => tracing::warn!(error = %e, "device check failed"),
+        }
+        if let Err(e) = session::purge_expired(&state).await {
+            tracing::warn!(error = e.message, "purging expired sessions failed");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! What every handler shares ([`AppState`]), and a server ready to run ([`App`]). Both the
+//! API ([`crate::http`]) and the pages ([`crate::pages`]) depend on it; it depends on neither.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use seira_protocol::Event;
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::engine::{Ctx, EngineError};
+use crate::store::{Db, Store, StoreError};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub live: Arc<crate::live::LiveConfig>,
+    /// The newest committed event id: SSE streams wake when it changes.
+    pub(crate) published: Arc<watch::Sender<i64>>,
+    /// Becomes `true` when the server shuts down, so open event streams end.
+    pub(crate) stopping: watch::Receiver<bool>,
+    pub(crate) clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
+    pub throttle: Arc<crate::throttle::Throttle>,
+}
+
+impl AppState {
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    /// The configuration in force now.
+    pub fn config(&self) -> Arc<Config> {
+        self.live.current()
+    }
+
+    /// Runs an engine operation in one write transaction and publishes its events once the
+    /// transaction has committed.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        actor: Option<crate::auth::Caller>,
+        op: impl FnOnce(&mut Ctx<'_, '_>) -> Result<T, EngineError> + Send + 'static,
+    ) -> Result<T, EngineError> {
+        let config = self.config();
+        let now = self.now();
+        let (value, events) = self
+            .db
+            .write(move |tx| {
+                let mut ctx = Ctx::new(tx, &config, now, actor.as_ref());
+                let value = op(&mut ctx)?;
+                Ok::<_, EngineError>((value, ctx.events))
+            })
+            .await?;
+        self.publish(&events);
+        Ok(value)
+    }
+
+    /// Runs a read in one snapshot.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&rusqlite::Transaction<'_>, &Config) -> Result<T, EngineError> + Send + 'static,
+    ) -> Result<T, EngineError> {
+        let config = self.config();
+        self.db.read(move |tx| op(tx, &config)).await
+    }
+
+    fn publish(&self, events: &[Event]) {
+        if let Some(last) = events.iter().map(|e| e.id).max() {
+            self.published.send_if_modified(|newest| {
+                let newer = last > *newest;
+                if newer {
+                    *newest = last;
+                }
+                newer
+            });
+        }
+    }
+}
+
+/// A server ready to run: its configuration and its open database.
+pub struct App {
+    pub live: Arc<crate::live::LiveConfig>,
+    pub store: Arc<Store>,
+    pub clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
+    /// How many connections, and how long one may stay without a request.
+    pub limits: crate::accept::Limits,
+}
+
+impl App {
+    /// Opens the server on `store` with the configuration stored there, or with `seed` stored
+    /// as its first version when there is none. Every configured desk gets its row.
+    pub fn new(seed: Config, store: Store) -> Result<App, StoreError> {
+        let always_open = seed.open_around_the_clock;
+        let seed_text = seed.to_toml();
+        let (version, stored) = store.write(|tx| {
+            let (version, stored) = match crate::store::latest_config(tx)? {
+                Some((version, text)) => {
+                    let stored = Config::parse(&text, "<database>").map_err(|e| {
+                        StoreError::Corrupt(format!("the stored configuration: {e}"))
+                    })?;
+                    if stored.to_toml() != seed_text {
+                        tracing::warn!(
+                            version,
+                            "the database holds a configuration changed on the admin pages: \
+                             it is used, not the file"
+                        );
+                    }
+                    (version, stored)
+                }
+                None => {
+                    let now = Timestamp::now();
+                    let version = crate::store::save_config(tx, &seed_text, "seed", now)?;
+                    (version, seed)
+                }
+            };
+            crate::store::sync_desks(
+                tx,
+                stored
+                    .sites
+                    .iter()
+                    .flat_map(|s| s.desks.iter().map(move |d| (s.id.as_str(), d.id.as_str()))),
+            )?;
+            Ok::<_, StoreError>((version, stored))
+        })?;
+        Ok(App {
+            live: Arc::new(crate::live::LiveConfig::new(version, stored, always_open)),
+            store: Arc::new(store),
+            clock: Arc::new(Timestamp::now),
+            limits: crate::accept::Limits::default(),
+        })
+    }
+
+    /// Keeps every site open around the clock, whatever its stored hours (demo, training).
+    pub fn always_open(mut self) -> App {
+        let (version, stored) = self.live.stored();
+        self.live = Arc::new(crate::live::LiveConfig::new(
+            version,
+            (*stored).clone(),
+            true,
+        ));
+        self
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> Arc<Config> {
+        self.live.current()
+    }
+
+    /// The same, with another clock (tests of closing time).
+    pub fn with_clock(mut self, clock: impl Fn() -> Timestamp + Send + Sync + 'static) -> App {
+        self.clock = Arc::new(clock);
+        self
+    }
+}

@@ -1,0 +1,125 @@
+//! Throttling of failed sign-ins, in memory: per account from one address, and per address.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Failed sign-ins counted over this window.
+const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Failures allowed for one account from one address.
+const MAX_PER_ACCOUNT: usize = 5;
+const MAX_PER_ADDRESS: usize = 20;
+
+/// Failed sign-in attempts per account name *from one address*, and per client address, in
+/// memory (a restart forgets them, which only helps the legitimate user). Counting an
+/// account's failures per address means a stranger's wrong guesses block the stranger, not
+/// the staff member signing in at their own desk (ASVS 2.2.1: throttling must not become a
+/// way to lock people out).
+#[derive(Default)]
+pub struct Throttle {
+    failures: Mutex<Failures>,
+}
+
+#[derive(Default)]
+struct Failures {
+    by_account: HashMap<(String, IpAddr), Vec<Instant>>,
+    by_address: HashMap<IpAddr, Vec<Instant>>,
+}
+
+impl Throttle {
+    /// How long until another attempt is allowed, if it is not now.
+    pub fn wait(&self, account: &str, address: IpAddr, now: Instant) -> Option<Duration> {
+        let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let by_account = f
+            .by_account
+            .entry((account.to_lowercase(), address))
+            .or_default();
+        let account_wait = blocked_for(by_account, MAX_PER_ACCOUNT, now);
+        let by_address = f.by_address.entry(address).or_default();
+        let address_wait = blocked_for(by_address, MAX_PER_ADDRESS, now);
+        account_wait.max(address_wait)
+    }
+
+    pub fn failed(&self, account: &str, address: IpAddr, now: Instant) {
+        let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        f.by_account
+            .entry((account.to_lowercase(), address))
+            .or_default()
+            .push(now);
+        f.by_address.entry(address).or_default().push(now);
+        // Keep memory bounded whatever an attacker sends.
+        if f.by_account.len() > 10_000 {
+            f.by_account
+                .retain(|_, v| v.iter().any(|t| now - *t < WINDOW));
+        }
+        if f.by_address.len() > 10_000 {
+            f.by_address
+                .retain(|_, v| v.iter().any(|t| now - *t < WINDOW));
+        }
+    }
+
+    pub fn succeeded(&self, account: &str, address: IpAddr) {
+        let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        f.by_account.remove(&(account.to_lowercase(), address));
+    }
+}
+
+/// Drops attempts older than the window; with `limit` or more left, how long until the
+/// oldest of the last `limit` leaves it.
+fn blocked_for(attempts: &mut Vec<Instant>, limit: usize, now: Instant) -> Option<Duration> {
+    attempts.retain(|t| now - *t < WINDOW);
+    let oldest = *attempts.get(attempts.len().checked_sub(limit)?)?;
+    Some(WINDOW.saturating_sub(now - oldest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn five_failures_block_an_account_for_the_rest_of_the_window() {
+        let throttle = Throttle::default();
+        let address: IpAddr = "10.0.0.5".parse().unwrap();
+        let t0 = Instant::now();
+        for i in 0..MAX_PER_ACCOUNT {
+            assert_eq!(throttle.wait("maria", address, t0), None, "attempt {i}");
+            throttle.failed("maria", address, t0);
+        }
+        let wait = throttle
+            .wait("Maria", address, t0 + Duration::from_secs(60))
+            .unwrap();
+        assert_eq!(wait, WINDOW - Duration::from_secs(60));
+        assert_eq!(
+            throttle.wait("maria", address, t0 + WINDOW),
+            None,
+            "the window passed"
+        );
+        // Another account from another address is not affected.
+        assert_eq!(
+            throttle.wait("nikos", "10.0.0.6".parse().unwrap(), t0),
+            None
+        );
+        // Nor is Maria at her own desk: a stranger's failures do not lock her out.
+        assert_eq!(
+            throttle.wait("maria", "10.0.0.21".parse().unwrap(), t0),
+            None
+        );
+    }
+
+    #[test]
+    fn one_address_trying_many_accounts_is_blocked_too() {
+        let throttle = Throttle::default();
+        let address: IpAddr = "10.0.0.9".parse().unwrap();
+        let t0 = Instant::now();
+        for i in 0..MAX_PER_ADDRESS {
+            throttle.failed(&format!("user{i}"), address, t0);
+        }
+        assert!(throttle.wait("someone-else", address, t0).is_some());
+        throttle.succeeded("user0", address);
+        assert!(
+            throttle.wait("someone-else", address, t0).is_some(),
+            "per address stays"
+        );
+    }
+}
