@@ -1,0 +1,480 @@
+//! The configuration file: sites, services, desks, opening hours, the calling policy and the
+//! device and user accounts. It is read once into [`Config`], a validated form in which every
+//! reference (a desk's services, a user's desks) is known to exist.
+//!
+//! Parsing goes through a raw form whose fields keep their place in the file, so that every
+//! error names the file, the line and what is wrong (`seira config check`).
+//!
+//! One file per part: this one the model and what it answers; [`raw`] the form as written,
+//! with places; [`validate`] the raw form checked into the model; [`file`] the model written
+//! back as TOML; [`errors`] what is wrong, in English and Greek.
+
+mod errors;
+mod file;
+mod raw;
+mod validate;
+
+use jiff::{SignedDuration, tz::TimeZone};
+use seira_protocol::admin::{Calling, DeskSettings, ServiceSettings, SiteSettings};
+use seira_protocol::{DeskOrder, Names, Role};
+
+use errors::msg;
+pub use errors::{ConfigError, ConfigErrors};
+use file::{FileAccount, FileConfig, FilePriority, hours_table};
+use raw::RawConfig;
+use validate::Validator;
+
+use crate::queue::calling::{Policy, Ratio};
+use crate::queue::hours::WeeklyHours;
+
+/// The embedded default: the Community Centre of Chania and its Roma branch in Souda.
+pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
+pub const DEFAULT_NAME: &str = "<embedded default>";
+
+/// Languages every name must have.
+pub const REQUIRED_LANGUAGES: [&str; 2] = ["el", "en"];
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub priorities: Vec<PriorityCategory>,
+    pub sites: Vec<Site>,
+    pub devices: Vec<Account>,
+    pub users: Vec<Account>,
+    /// Set by [`Config::always_open`]: every site's hours are ignored.
+    pub open_around_the_clock: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PriorityCategory {
+    pub id: String,
+    pub names: Names,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub id: String,
+    pub names: Names,
+    pub address: String,
+    pub time_zone: TimeZone,
+    pub hours: WeeklyHours,
+    /// Days the site is closed whatever its weekly hours (public holidays, its own days off).
+    pub closed_days: Vec<jiff::civil::Date>,
+    pub ratio: Ratio,
+    pub aging: bool,
+    /// How long a no-show can be undone.
+    pub undo_window: SignedDuration,
+    pub news: Vec<Names>,
+    /// Printed at the foot of every ticket.
+    pub ticket_footer: Names,
+    pub services: Vec<Service>,
+    pub desks: Vec<Desk>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub id: String,
+    pub prefix: String,
+    pub names: Names,
+    pub icon: String,
+    pub target_wait: SignedDuration,
+    /// The service time assumed until there are real ones to go by.
+    pub typical_service: SignedDuration,
+    /// Own hours within the site's, if the service is offered at fewer times.
+    pub hours: Option<WeeklyHours>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Desk {
+    pub id: String,
+    pub names: Names,
+    pub services: Vec<String>,
+    pub order: DeskOrder,
+}
+
+/// A device or a user the configuration knows, for `seira token create --device/--user`.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub name: String,
+    pub role: Role,
+    pub site: Option<String>,
+    pub desk: Option<String>,
+}
+
+impl Config {
+    /// The embedded default configuration.
+    pub fn embedded() -> Config {
+        Config::parse(DEFAULT_TOML, DEFAULT_NAME).expect("the embedded configuration is valid")
+    }
+
+    /// Reads and validates a configuration file.
+    pub fn load(path: &std::path::Path) -> Result<Config, ConfigErrors> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigErrors {
+            errors: vec![ConfigError {
+                file: name.clone(),
+                line: 0,
+                column: 0,
+                message: format!("cannot read it: {e}"),
+                message_el: format!("δεν διαβάζεται: {e}"),
+            }],
+        })?;
+        Config::parse(&text, &name)
+    }
+
+    /// Parses and validates configuration text; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigErrors> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigErrors {
+            errors: vec![ConfigError::at(
+                file,
+                text,
+                e.span(),
+                msg(
+                    e.message().trim(),
+                    format!("το αρχείο δεν διαβάζεται: {}", e.message().trim()),
+                ),
+            )],
+        })?;
+        let mut v = Validator {
+            file,
+            text,
+            errors: Vec::new(),
+        };
+        let config = v.config(raw);
+        if v.errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigErrors { errors: v.errors })
+        }
+    }
+
+    pub fn site(&self, id: &str) -> Option<&Site> {
+        self.sites.iter().find(|s| s.id == id)
+    }
+
+    /// The desk with this id and the site it belongs to.
+    pub fn desk(&self, id: &str) -> Option<(&Site, &Desk)> {
+        self.sites
+            .iter()
+            .find_map(|s| s.desks.iter().find(|d| d.id == id).map(|d| (s, d)))
+    }
+
+    pub fn priority(&self, id: &str) -> Option<&PriorityCategory> {
+        self.priorities.iter().find(|p| p.id == id)
+    }
+
+    /// One site as its admin form (and its `[[sites]]` table) says it.
+    pub fn site_settings(&self, site: &Site) -> SiteSettings {
+        SiteSettings {
+            id: site.id.clone(),
+            names: site.names.clone(),
+            address: site.address.clone(),
+            time_zone: site
+                .time_zone
+                .iana_name()
+                .unwrap_or("Europe/Athens")
+                .to_owned(),
+            hours: hours_table(&site.hours),
+            closed_days: site.closed_days.iter().map(|d| d.to_string()).collect(),
+            calling: Calling {
+                priority_ratio: [site.ratio.priority, site.ratio.ordinary],
+                aging: site.aging,
+                undo_window_min: (site.undo_window.as_secs() / 60) as u32,
+            },
+            news: site.news.clone(),
+            ticket_footer: Some(site.ticket_footer.clone()),
+            services: site
+                .services
+                .iter()
+                .map(|s| ServiceSettings {
+                    id: s.id.clone(),
+                    prefix: s.prefix.clone(),
+                    names: s.names.clone(),
+                    icon: s.icon.clone(),
+                    target_wait_min: (s.target_wait.as_secs() / 60) as u32,
+                    typical_service_min: (s.typical_service.as_secs() / 60) as u32,
+                    hours: s.hours.as_ref().map(hours_table),
+                })
+                .collect(),
+            desks: site
+                .desks
+                .iter()
+                .map(|d| DeskSettings {
+                    id: d.id.clone(),
+                    names: d.names.clone(),
+                    services: d.services.clone(),
+                    order: d.order,
+                })
+                .collect(),
+        }
+    }
+
+    /// The configuration as a file: `Config::parse(&c.to_toml())` gives it back.
+    pub fn to_toml(&self) -> String {
+        let account = |a: &Account| FileAccount {
+            name: a.name.clone(),
+            role: a.role.as_str(),
+            site: a.site.clone(),
+            desk: a.desk.clone(),
+        };
+        let file = FileConfig {
+            priorities: self
+                .priorities
+                .iter()
+                .map(|p| FilePriority {
+                    id: p.id.clone(),
+                    names: p.names.clone(),
+                })
+                .collect(),
+            sites: self.sites.iter().map(|s| self.site_settings(s)).collect(),
+            devices: self.devices.iter().map(account).collect(),
+            users: self.users.iter().map(account).collect(),
+        };
+        toml::to_string(&file).unwrap_or_default()
+    }
+
+    /// A copy with one site's settings replaced (or the site added), validated as a whole
+    /// file would be.
+    pub fn with_site(&self, settings: SiteSettings) -> Result<Config, ConfigErrors> {
+        let text = {
+            let mut file: toml::Table = toml::from_str(&self.to_toml()).unwrap_or_default();
+            let mut sites: Vec<SiteSettings> =
+                self.sites.iter().map(|s| self.site_settings(s)).collect();
+            match sites.iter_mut().find(|s| s.id == settings.id) {
+                Some(site) => *site = settings,
+                None => sites.push(settings),
+            }
+            let sites = toml::Value::try_from(sites).unwrap_or(toml::Value::Array(Vec::new()));
+            file.insert("sites".into(), sites);
+            toml::to_string(&file).unwrap_or_default()
+        };
+        Config::parse(&text, "the new settings")
+    }
+
+    /// A copy with other priority categories, validated as a whole file would be.
+    pub fn with_priorities(
+        &self,
+        priorities: &[seira_protocol::PriorityCategory],
+    ) -> Result<Config, ConfigErrors> {
+        let mut file: toml::Table = toml::from_str(&self.to_toml()).unwrap_or_default();
+        let list = priorities
+            .iter()
+            .map(|p| FilePriority {
+                id: p.id.clone(),
+                names: p.names.clone(),
+            })
+            .collect::<Vec<_>>();
+        file.insert(
+            "priorities".into(),
+            toml::Value::try_from(list).unwrap_or(toml::Value::Array(Vec::new())),
+        );
+        Config::parse(
+            &toml::to_string(&file).unwrap_or_default(),
+            "the new priorities",
+        )
+    }
+
+    /// Every site opens around the clock (demo and `--always-open`).
+    pub fn always_open(mut self) -> Config {
+        self.open_around_the_clock = true;
+        for site in &mut self.sites {
+            site.hours = WeeklyHours::always();
+            site.closed_days.clear();
+            for service in &mut site.services {
+                service.hours = None;
+            }
+        }
+        self
+    }
+}
+
+impl Site {
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    pub fn is_open(&self, now: jiff::Timestamp) -> bool {
+        self.hours.is_open(now, &self.time_zone) && !self.closed_on(now)
+    }
+
+    /// Whether `now` falls on one of the site's closure days (in the site's zone).
+    pub fn closed_on(&self, now: jiff::Timestamp) -> bool {
+        let today = self.time_zone.to_datetime(now).date();
+        self.closed_days.contains(&today)
+    }
+
+    /// Whether tickets for `service` can be taken at `now`.
+    pub fn service_open(&self, service: &Service, now: jiff::Timestamp) -> bool {
+        self.is_open(now)
+            && service
+                .hours
+                .as_ref()
+                .is_none_or(|h| h.is_open(now, &self.time_zone))
+    }
+
+    /// The calling policy of one of this site's desks.
+    pub fn policy(&self, desk: &Desk) -> Policy {
+        Policy {
+            order: desk.order,
+            ratio: self.ratio,
+            aging: self.aging,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_default_models_chania_and_souda() {
+        let config = Config::embedded();
+        let ids: Vec<_> = config.sites.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["chania", "souda"]);
+        let chania = config.site("chania").unwrap();
+        assert!(chania.address.contains("Κυδωνίας 29"));
+        assert!(!chania.desks.is_empty());
+        for site in &config.sites {
+            for service in &site.services {
+                for lang in ["el", "en", "ar", "fa", "uk", "sq"] {
+                    assert!(
+                        service.names.contains_key(lang),
+                        "{} lacks {lang}",
+                        service.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_configuration_written_out_reads_back_the_same() {
+        for text in [DEFAULT_TOML, include_str!("../../../examples/chios.toml")] {
+            let config = Config::parse(text, "original").unwrap();
+            let again = Config::parse(&config.to_toml(), "written").unwrap();
+            assert_eq!(again.to_toml(), config.to_toml());
+            for (a, b) in config.sites.iter().zip(&again.sites) {
+                assert_eq!(config.site_settings(a), again.site_settings(b));
+                assert_eq!(a.hours, b.hours);
+            }
+        }
+    }
+
+    #[test]
+    fn site_settings_are_changed_only_when_valid() {
+        let config = Config::embedded();
+        let mut settings = config.site_settings(config.site("chania").unwrap());
+        settings.services[0].target_wait_min = 25;
+        settings.desks[0].services.reverse();
+        let changed = config.with_site(settings.clone()).unwrap();
+        let chania = changed.site("chania").unwrap();
+        assert_eq!(
+            chania.services[0].target_wait,
+            SignedDuration::from_mins(25)
+        );
+        assert_eq!(chania.desks[0].services, ["referrals", "benefits"]);
+        settings.desks[0].services.push("astrology".into());
+        let errors = config.with_site(settings).unwrap_err();
+        assert!(
+            errors.to_string().contains("serves `astrology`"),
+            "{errors}"
+        );
+    }
+
+    #[test]
+    fn the_chios_example_is_valid() {
+        let text = include_str!("../../../examples/chios.toml");
+        let config = Config::parse(text, "chios.toml").unwrap();
+        assert_eq!(config.sites[0].id, "chios");
+    }
+
+    const MINIMAL: &str = r#"
+[[sites]]
+id = "x"
+names = { el = "Χ", en = "X" }
+hours = { mon = ["08:00-14:00"] }
+
+[[sites.services]]
+id = "benefits"
+prefix = "A"
+names = { el = "Επιδόματα", en = "Benefits" }
+target_wait_min = 20
+
+[[sites.desks]]
+id = "d1"
+names = { el = "Γραφείο 1", en = "Office 1" }
+services = ["benefits"]
+"#;
+
+    #[test]
+    fn a_minimal_file_is_valid() {
+        Config::parse(MINIMAL, "min.toml").unwrap();
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_cause() {
+        let table = [
+            (
+                MINIMAL.replace(r#"services = ["benefits"]"#, r#"services = ["nope"]"#),
+                16,
+                "desk `d1` serves `nope`, which is not a service of its site",
+            ),
+            (
+                MINIMAL.replace(r#"prefix = "A""#, r#"prefix = "AB""#),
+                9,
+                "prefix `AB` must be one capital letter",
+            ),
+            (
+                MINIMAL.replace("08:00-14:00", "14:00-08:00"),
+                5,
+                "closes before it opens",
+            ),
+            (
+                MINIMAL.replace("target_wait_min = 20", "target_wait_min = 0"),
+                11,
+                "target_wait_min must be from 1 to 480",
+            ),
+            (
+                MINIMAL.replace(
+                    r#"names = { el = "Χ", en = "X" }"#,
+                    r#"names = { en = "X" }"#,
+                ),
+                4,
+                "has no name in `el`",
+            ),
+            (
+                MINIMAL.replace("target_wait_min = 20", "target_wait_min = \"x\""),
+                11,
+                "invalid type",
+            ),
+            (
+                MINIMAL.replace("id = \"d1\"", "id = \"D 1\""),
+                14,
+                "must be 1–40 characters",
+            ),
+            (
+                format!("{MINIMAL}\ncolour = 1\n"),
+                18,
+                "unknown field `colour`",
+            ),
+        ];
+        for (text, line, message) in table {
+            let errors = Config::parse(&text, "centre.toml").unwrap_err();
+            let e = &errors.errors[0];
+            assert_eq!(e.file, "centre.toml");
+            assert!(e.message.contains(message), "{e} should say {message}");
+            assert_eq!(e.line, line, "{e}");
+        }
+    }
+
+    #[test]
+    fn accounts_refer_to_real_sites_and_desks() {
+        let text = format!(
+            "{MINIMAL}\n[[users]]\nname = \"maria\"\nrole = \"staff\"\nsite = \"x\"\ndesk = \"d9\"\n"
+        );
+        let errors = Config::parse(&text, "c.toml").unwrap_err();
+        assert!(
+            errors.to_string().contains("there is no desk `d9`"),
+            "{errors}"
+        );
+    }
+}
