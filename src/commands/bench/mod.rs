@@ -1,0 +1,209 @@
+//! `seira bench`: throughput and latency of issuing and calling, and the server's memory.
+//!
+//! It starts a real `seira server` child process on a fresh database in a temporary folder,
+//! with a configuration of one site and 16 desks, and drives it over loopback HTTP with
+//! 1 and 16 concurrent clients. Figures go to BENCHMARKS.md.
+
+mod api;
+mod display;
+mod kiosk;
+mod stats;
+
+use std::path::Path;
+use std::process::{ExitCode, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Tickets issued per client count in the issue phase.
+    #[arg(long, default_value_t = 2000)]
+    pub tickets: usize,
+    /// Client counts to measure with.
+    #[arg(long, value_delimiter = ',', default_value = "1,16")]
+    pub clients: Vec<usize>,
+    /// Measure the kiosk instead: from a touch to the first byte of the ticket at the printer.
+    #[arg(long)]
+    pub kiosk: bool,
+    /// Touches measured with --kiosk.
+    #[arg(long, default_value_t = 100)]
+    pub touches: usize,
+    /// Measure the lobby display instead: from a call on the server to the display's board,
+    /// and (where there is an X display, e.g. under xvfb-run) the window's idle CPU and memory.
+    #[arg(long)]
+    pub display: bool,
+    /// Calls measured with --display.
+    #[arg(long, default_value_t = 200)]
+    pub calls: usize,
+    /// Seconds of idle window measured with --display.
+    #[arg(long, default_value_t = 60)]
+    pub idle_seconds: u64,
+    /// Measure the statistics instead: a month and a year of figures over databases of
+    /// these many tickets.
+    #[arg(long)]
+    pub stats: bool,
+    /// Database sizes measured with --stats.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "10000,100000,500000,1000000"
+    )]
+    pub sizes: Vec<u64>,
+}
+
+const DESKS: usize = 16;
+
+fn bench_config() -> String {
+    let mut toml = String::from(
+        r#"[[sites]]
+id = "bench"
+names = { el = "Δοκιμή", en = "Bench" }
+hours = { mon = ["00:00-24:00"] }
+news = [{ el = "Οι υπηρεσίες παρέχονται δωρεάν.", en = "All services are free of charge." }]
+
+[[sites.services]]
+id = "benefits"
+prefix = "A"
+names = { el = "Επιδόματα", en = "Benefits" }
+target_wait_min = 30
+"#,
+    );
+    for d in 1..=DESKS {
+        toml.push_str(&format!(
+            "\n[[sites.desks]]\nid = \"desk-{d}\"\nnames = {{ el = \"Γραφείο {d}\", en = \"Office {d}\" }}\nservices = [\"benefits\"]\n"
+        ));
+    }
+    toml
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.kiosk {
+        return kiosk::kiosk_bench(args.touches);
+    }
+    if args.display {
+        return display::display_bench(args.calls, args.idle_seconds);
+    }
+    if args.stats {
+        return stats::stats_bench(&args.sizes);
+    }
+    api::api_bench(args.tickets, &args.clients)
+}
+
+/// The server child process; killed when dropped.
+struct Server {
+    child: tokio::process::Child,
+    addr: String,
+}
+
+impl Server {
+    fn rss_kib(&self) -> Option<u64> {
+        rss_kib(self.child.id()?)
+    }
+}
+
+async fn start_server(dir: &Path, config: &Path) -> anyhow::Result<Server> {
+    let mut child = tokio::process::Command::new(std::env::current_exe()?)
+        .args([
+            "server",
+            "--always-open",
+            "--listen",
+            "127.0.0.1:0",
+            "--config",
+        ])
+        .arg(config)
+        .arg("--db")
+        .arg(dir.join("bench.db"))
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .context("cannot start the server")?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    // `seira server` says where it listens on stdout, in one line.
+    let addr = match lines.next_line().await? {
+        Some(line) => line
+            .strip_prefix("listening on http://")
+            .with_context(|| format!("the server said `{line}`"))?
+            .to_owned(),
+        None => bail!("the server stopped before listening"),
+    };
+    Ok(Server { child, addr })
+}
+
+fn token(db: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .args(["token", "create", "--db"])
+        .arg(db)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "token create failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8(out.stdout)?.trim().to_owned())
+}
+
+/// The `p` quantile (0–1) of sorted latencies by nearest rank, in milliseconds.
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1);
+    sorted.get(i).copied().unwrap_or_default().as_secs_f64() * 1000.0
+}
+
+/// CPU seconds (user + system) a process has used, from /proc.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel counts in USER_HZ, 100 on every Linux seira runs on.
+    Some(ticks as f64 / 100.0)
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// A `seira server` on the bench configuration in a temporary folder, with its runtime.
+pub(super) struct BenchSite {
+    server: Server,
+    dir: tempfile::TempDir,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl BenchSite {
+    fn start() -> anyhow::Result<BenchSite> {
+        let runtime = tokio::runtime::Runtime::new()?;
+        let dir = tempfile::tempdir()?;
+        let config = dir.path().join("bench.toml");
+        std::fs::write(&config, bench_config())?;
+        let server = runtime.block_on(start_server(dir.path(), &config))?;
+        Ok(BenchSite {
+            server,
+            dir,
+            _runtime: runtime,
+        })
+    }
+
+    /// A new token on the bench database (`seira token create` with `args`).
+    fn token(&self, args: &[&str]) -> anyhow::Result<String> {
+        let config = self.dir.path().join("bench.toml");
+        let config = config.to_str().context("temporary path is not UTF-8")?;
+        let mut all = args.to_vec();
+        all.extend(["--config", config]);
+        token(&self.dir.path().join("bench.db"), &all)
+    }
+}
