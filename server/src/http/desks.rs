@@ -10,7 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{Auth, Json, Path};
-use crate::engine;
+use crate::engine::{self, Ctx, EngineError};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -75,20 +75,23 @@ async fn call_next(
     Path(desk): Path<String>,
     auth: Auth,
 ) -> ApiResult<Response> {
-    desk_site(&app, &desk)?;
-    let caller = auth.caller()?;
-    let called = app
-        .write(Some(caller), move |ctx| ctx.call_next(&desk))
-        .await?;
-    Ok(called_or_nothing(called))
+    desk_call(app, desk, auth, |ctx, desk| ctx.call_next(desk)).await
 }
 
-/// 200 with the ticket called, or 204 when nothing waits.
-fn called_or_nothing(called: Option<Ticket>) -> Response {
-    match called {
+/// A call at a desk, by `op`: 200 with the ticket called, or 204 when nothing waits.
+async fn desk_call(
+    app: AppState,
+    desk: String,
+    auth: Auth,
+    op: fn(&mut Ctx<'_, '_>, &str) -> Result<Option<Ticket>, EngineError>,
+) -> ApiResult<Response> {
+    desk_site(&app, &desk)?;
+    let caller = auth.caller()?;
+    let called = app.write(Some(caller), move |ctx| op(ctx, &desk)).await?;
+    Ok(match called {
         Some(ticket) => axum::Json(ticket).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
-    }
+    })
 }
 
 /// Finishes the ticket the desk is serving and calls the next, in one transaction (the desk
@@ -110,12 +113,7 @@ async fn done_and_next(
     Path(desk): Path<String>,
     auth: Auth,
 ) -> ApiResult<Response> {
-    desk_site(&app, &desk)?;
-    let caller = auth.caller()?;
-    let called = app
-        .write(Some(caller), move |ctx| ctx.done_and_next(&desk))
-        .await?;
-    Ok(called_or_nothing(called))
+    desk_call(app, desk, auth, |ctx, desk| ctx.done_and_next(desk)).await
 }
 
 /// The desk's waiting list: its services' tickets in the order call-next would take them
