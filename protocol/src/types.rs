@@ -119,6 +119,53 @@ impl Channel {
     }
 }
 
+/// A client's own id for one request, so that a retry is the same request: 1–64 characters
+/// of `A–Z a–z 0–9 - _`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RequestId(String);
+
+impl RequestId {
+    pub const RULE: &str = "request_id must be 1–64 characters of A–Z, a–z, 0–9, - and _";
+
+    pub fn parse(text: &str) -> Result<RequestId, &'static str> {
+        let ok = (1..=64).contains(&text.len())
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if ok {
+            Ok(RequestId(text.to_owned()))
+        } else {
+            Err(Self::RULE)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A language code as the citizen chose it (`el`, `en`, `ar`, `pt-BR`…): 2–12 letters and `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Lang(String);
+
+impl Lang {
+    pub const RULE: &str = "lang must be a language code such as el, en or ar";
+
+    pub fn parse(text: &str) -> Result<Lang, &'static str> {
+        let ok = (2..=12).contains(&text.len())
+            && text.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
+        if ok {
+            Ok(Lang(text.to_owned()))
+        } else {
+            Err(Self::RULE)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Body of `POST /api/v1/sites/{site}/tickets`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -805,6 +852,18 @@ mod names_tests {
         let greek_only: Names = [("el".to_owned(), "Μόνο".to_owned())].into_iter().collect();
         assert_eq!(greek_only.in_lang("sq"), "Μόνο");
         assert_eq!(Names::new().in_lang("el"), "");
+    }
+
+    #[test]
+    fn request_ids_and_languages_are_checked_when_parsed() {
+        assert_eq!(RequestId::parse("kiosk-1_a").unwrap().as_str(), "kiosk-1_a");
+        for bad in ["", "with space", "ü", &"x".repeat(65)] {
+            assert!(RequestId::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(Lang::parse("pt-BR").unwrap().as_str(), "pt-BR");
+        for bad in ["e", "el1", "<script>", "abcdefghijklm"] {
+            assert!(Lang::parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

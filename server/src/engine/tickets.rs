@@ -2,8 +2,8 @@
 
 use jiff::SignedDuration;
 use seira_protocol::{
-    Channel, DeskState, ErrorCode, EventKind, IssueTicket, IssuedTicket, Ticket, TicketState,
-    Transfer, TransferPlace,
+    Channel, DeskState, ErrorCode, EventKind, IssueTicket, IssuedTicket, Lang, RequestId, Ticket,
+    TicketState, Transfer, TransferPlace,
 };
 
 use super::views::estimate_wait;
@@ -25,7 +25,8 @@ impl Ctx<'_, '_> {
     ) -> Result<(IssuedTicket, bool)> {
         let site = self.site(site_id)?;
         self.forbid_unless(|c| c.may_issue(site_id))?;
-        validate_request_id(&request.request_id)?;
+        RequestId::parse(&request.request_id)
+            .map_err(|rule| invalid(ErrorCode::InvalidRequestId, rule))?;
         let service = site
             .service(&request.service)
             .ok_or_else(|| not_found("service", &request.service))?;
@@ -38,7 +39,7 @@ impl Ctx<'_, '_> {
             ));
         }
         if let Some(lang) = &request.lang {
-            validate_lang(lang)?;
+            Lang::parse(lang).map_err(|rule| invalid(ErrorCode::InvalidLang, rule))?;
         }
         if let Some(existing) = store::find_by_request(self.tx, site_id, &request.request_id)? {
             if existing.service != request.service || existing.priority != request.priority {
@@ -417,33 +418,5 @@ fn class_of(ticket: &Ticket) -> Class {
         Class::Priority
     } else {
         Class::Ordinary
-    }
-}
-
-fn validate_request_id(id: &str) -> Result<()> {
-    let ok = (1..=64).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid(
-            ErrorCode::InvalidRequestId,
-            "request_id must be 1–64 characters of A–Z, a–z, 0–9, - and _",
-        ))
-    }
-}
-
-fn validate_lang(lang: &str) -> Result<()> {
-    let ok =
-        (2..=12).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid(
-            ErrorCode::InvalidLang,
-            "lang must be a language code such as el, en or ar",
-        ))
     }
 }
