@@ -168,3 +168,179 @@ impl<'a, 'c> Ctx<'a, 'c> {
         Ok(())
     }
 }
+
+/// The engine against a temporary store: the door decides who may, and records who did.
+#[cfg(test)]
+mod tests {
+    use jiff::{SignedDuration, Timestamp};
+    use seira_protocol::{Channel, DeskState, EventKind, IssueTicket, TicketState};
+
+    use super::*;
+    use crate::auth::Role;
+    use crate::queue::lifecycle::Action;
+    use crate::store::Store;
+
+    struct Fixture {
+        store: Store,
+        config: Config,
+        _dir: tempfile::TempDir,
+    }
+
+    fn fixture() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("engine.db")).unwrap();
+        let config = Config::embedded().always_open();
+        store
+            .write(|tx| {
+                store::sync_desks(
+                    tx,
+                    config
+                        .sites
+                        .iter()
+                        .flat_map(|s| s.desks.iter().map(move |d| (s.id.as_str(), d.id.as_str()))),
+                )
+                .map_err(StoreError::from)
+            })
+            .unwrap();
+        Fixture {
+            store,
+            config,
+            _dir: dir,
+        }
+    }
+
+    fn who(role: Role, site: Option<&str>, desk: Option<&str>) -> Caller {
+        Caller {
+            role,
+            site: site.map(str::to_owned),
+            desks: desk.map(str::to_owned).into_iter().collect(),
+            label: format!("{} at {}", role.as_str(), desk.or(site).unwrap_or("*")),
+        }
+    }
+
+    impl Fixture {
+        /// One operation as `actor` at `now`, in its own transaction.
+        fn run<T>(
+            &self,
+            actor: &Caller,
+            now: Timestamp,
+            op: impl FnOnce(&mut Ctx<'_, '_>) -> Result<T>,
+        ) -> Result<(T, Vec<Event>)> {
+            self.store.write(|tx| {
+                let mut ctx = Ctx::new(tx, &self.config, now, Some(actor));
+                let value = op(&mut ctx)?;
+                Ok((value, ctx.events))
+            })
+        }
+    }
+
+    fn request(service: &str, id: &str) -> IssueTicket {
+        IssueTicket {
+            service: service.into(),
+            priority: None,
+            lang: Some("ar".into()),
+            request_id: id.into(),
+        }
+    }
+
+    #[test]
+    fn a_ticket_is_issued_called_and_finished_through_the_door_with_its_actors() {
+        let f = fixture();
+        let now = Timestamp::now();
+        let kiosk = who(Role::Kiosk, Some("chania"), None);
+        let staff = who(Role::Staff, Some("chania"), Some("chania-1"));
+        let ((issued, created), events) = f
+            .run(&kiosk, now, |ctx| {
+                ctx.issue("chania", &request("benefits", "r1"), Channel::Kiosk)
+            })
+            .unwrap();
+        assert!(created);
+        assert_eq!((issued.number.as_str(), issued.position), ("A001", 0));
+        assert_eq!(events[0].kind, EventKind::TicketIssued);
+        f.run(&staff, now, |ctx| {
+            ctx.set_desk_state("chania-1", DeskState::Open, None)
+        })
+        .unwrap();
+        let (called, events) = f.run(&staff, now, |ctx| ctx.call_next("chania-1")).unwrap();
+        let called = called.unwrap();
+        assert_eq!(
+            (called.id.as_str(), called.state),
+            (issued.id.as_str(), TicketState::Called)
+        );
+        assert_eq!(events[0].kind, EventKind::TicketCalled);
+        let later = now + SignedDuration::from_mins(5);
+        f.run(&staff, later, |ctx| ctx.act(&called.id, Action::Start))
+            .unwrap();
+        let (next, events) = f
+            .run(&staff, later, |ctx| ctx.done_and_next("chania-1"))
+            .unwrap();
+        assert!(next.is_none(), "nothing else waits");
+        assert_eq!(events[0].kind, EventKind::TicketDone);
+        // The same request again is the same ticket, and no event.
+        let ((again, created), events) = f
+            .run(&kiosk, later, |ctx| {
+                ctx.issue("chania", &request("benefits", "r1"), Channel::Kiosk)
+            })
+            .unwrap();
+        assert!(!created && events.is_empty());
+        assert_eq!(again.id, issued.id);
+    }
+
+    #[test]
+    fn the_door_refuses_those_who_may_not() {
+        let f = fixture();
+        let now = Timestamp::now();
+        fn forbidden<T>(r: Result<T>) -> bool {
+            matches!(r, Err(EngineError::Forbidden(_)))
+        }
+        let souda_kiosk = who(Role::Kiosk, Some("souda"), None);
+        assert!(forbidden(f.run(&souda_kiosk, now, |ctx| {
+            ctx.issue("chania", &request("benefits", "x"), Channel::Kiosk)
+        })));
+        let display = who(Role::Display, Some("chania"), None);
+        assert!(forbidden(f.run(&display, now, |ctx| {
+            ctx.set_desk_state("chania-1", DeskState::Open, None)
+        })));
+        let other_desk = who(Role::Staff, Some("chania"), Some("chania-2"));
+        assert!(forbidden(
+            f.run(&other_desk, now, |ctx| ctx.call_next("chania-1"))
+        ));
+        let staff = who(Role::Staff, Some("chania"), None);
+        assert!(forbidden(f.run(&staff, now, |ctx| {
+            ctx.create_token(&who(Role::Kiosk, Some("chania"), None), &[0u8; 32])
+        })));
+        let manager = who(Role::Manager, Some("chania"), None);
+        assert!(forbidden(f.run(&manager, now, |ctx| {
+            ctx.heartbeat("chania", seira_protocol::PrinterStatus::Ready)
+        })));
+        // And nothing was written.
+        let waiting = f.store.read(|tx| waiting(tx, "chania")).unwrap();
+        assert!(waiting.is_empty());
+    }
+
+    #[test]
+    fn a_token_made_at_the_door_is_recorded_without_its_secret() {
+        let f = fixture();
+        let operator = Caller::operator();
+        let scope = who(Role::Kiosk, Some("chania"), None);
+        let (id, events) = f
+            .run(&operator, Timestamp::now(), |ctx| {
+                ctx.create_token(&scope, &[7u8; 32])
+            })
+            .unwrap();
+        assert_eq!(events[0].kind, EventKind::TokenChanged);
+        let detail = events[0].detail.clone().unwrap();
+        assert!(
+            detail.contains(&format!("token {id}")) && detail.contains("kiosk"),
+            "{detail}"
+        );
+        let (row, _) = f
+            .run(&operator, Timestamp::now(), |ctx| ctx.revoke_token(id))
+            .unwrap();
+        assert!(row.revoked_at.is_some());
+        assert!(matches!(
+            f.run(&operator, Timestamp::now(), |ctx| ctx.revoke_token(id)),
+            Err(EngineError::NotFound { .. })
+        ));
+    }
+}
