@@ -119,6 +119,14 @@ impl Channel {
     }
 }
 
+/// A desk's id (`chania-1`), where a desk and a ticket could be mixed up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DeskId<'a>(pub &'a str);
+
+/// A ticket's id (128 random bits in hex), where a desk and a ticket could be mixed up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TicketId<'a>(pub &'a str);
+
 /// A client's own id for one request, so that a retry is the same request: 1–64 characters
 /// of `A–Z a–z 0–9 - _`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,8 +2,8 @@
 
 use jiff::SignedDuration;
 use seira_protocol::{
-    Channel, DeskState, ErrorCode, EventKind, IssueTicket, IssuedTicket, Lang, RequestId, Ticket,
-    TicketState, Transfer, TransferPlace,
+    Channel, DeskId, DeskState, ErrorCode, EventKind, IssueTicket, IssuedTicket, Lang, RequestId,
+    Ticket, TicketId, TicketState, Transfer, TransferPlace,
 };
 
 use super::views::estimate_wait;
@@ -133,7 +133,11 @@ impl Ctx<'_, '_> {
     }
 
     /// The desk calls one waiting ticket out of order (logged as such).
-    pub fn call_specific(&mut self, desk_id: &str, ticket_id: &str) -> Result<Ticket> {
+    pub fn call_specific(
+        &mut self,
+        DeskId(desk_id): DeskId<'_>,
+        TicketId(ticket_id): TicketId<'_>,
+    ) -> Result<Ticket> {
         let (site, desk) = self
             .config
             .desk(desk_id)

@@ -4,7 +4,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use seira_protocol::{
-    ApiError as ErrorBody, CallTicket, Desk, DeskQueue, DeskState, PauseDesk, Ticket,
+    ApiError as ErrorBody, CallTicket, Desk, DeskId, DeskQueue, DeskState, PauseDesk, Ticket,
+    TicketId,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -166,7 +167,7 @@ async fn call(
     let caller = auth.caller()?;
     let ticket = app
         .write(Some(caller), move |ctx| {
-            ctx.call_specific(&desk, &body.ticket)
+            ctx.call_specific(DeskId(&desk), TicketId(&body.ticket))
         })
         .await?;
     Ok(axum::Json(ticket))
