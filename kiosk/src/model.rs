@@ -375,11 +375,7 @@ impl Kiosk {
                     };
                     vec![print, speak]
                 } else {
-                    self.screen = Screen::Ticket {
-                        ticket,
-                        printed: true,
-                        until: Some(now + self.settings.home_after),
-                    };
+                    self.show_printed(ticket, now);
                     vec![speak]
                 }
             }
@@ -398,32 +394,41 @@ impl Kiosk {
         }
     }
 
+    /// The ticket on screen while it prints, if it is `ticket_id` (a late answer about an
+    /// earlier ticket changes nothing).
+    fn printing(&self, ticket_id: &str) -> Option<IssuedTicket> {
+        match &self.screen {
+            Screen::Ticket {
+                ticket,
+                printed: false,
+                ..
+            } if ticket.id == ticket_id => Some(ticket.clone()),
+            _ => None,
+        }
+    }
+
+    /// The ticket stays on screen as printed, for a while.
+    fn show_printed(&mut self, ticket: IssuedTicket, now: Instant) {
+        self.screen = Screen::Ticket {
+            ticket,
+            printed: true,
+            until: Some(now + self.settings.home_after),
+        };
+    }
+
     fn printed(
         &mut self,
         ticket_id: String,
         result: Result<PrinterState, String>,
         now: Instant,
     ) -> Vec<Command> {
-        let Screen::Ticket {
-            ticket,
-            printed: false,
-            ..
-        } = &self.screen
-        else {
+        let Some(ticket) = self.printing(&ticket_id) else {
             return Vec::new();
         };
-        if ticket.id != ticket_id {
-            return Vec::new();
-        }
         match result {
             Ok(state) => {
-                let ticket = ticket.clone();
                 self.printer = Some(Ok(state));
-                self.screen = Screen::Ticket {
-                    ticket,
-                    printed: true,
-                    until: Some(now + self.settings.home_after),
-                };
+                self.show_printed(ticket, now);
                 Vec::new()
             }
             Err(error) => {
@@ -445,25 +450,12 @@ impl Kiosk {
         error: String,
         now: Instant,
     ) -> Vec<Command> {
-        let Screen::Ticket {
-            ticket,
-            printed: false,
-            ..
-        } = &self.screen
-        else {
+        let Some(ticket) = self.printing(&ticket_id) else {
             return Vec::new();
         };
-        if ticket.id != ticket_id {
-            return Vec::new();
-        }
-        let ticket = ticket.clone();
         self.printer = Some(Err(error));
         self.print_unconfirmed = true;
-        self.screen = Screen::Ticket {
-            ticket,
-            printed: true,
-            until: Some(now + self.settings.home_after),
-        };
+        self.show_printed(ticket, now);
         Vec::new()
     }
 
