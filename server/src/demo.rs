@@ -86,16 +86,7 @@ pub fn fill(store: &Store, config: &Config, plan: &Plan) -> Result<Made, DemoErr
         day = day.yesterday()?;
     }
     days.reverse();
-    store.write(|tx| {
-        crate::store::sync_desks(
-            tx,
-            config
-                .sites
-                .iter()
-                .flat_map(|s| s.desks.iter().map(move |d| (s.id.as_str(), d.id.as_str()))),
-        )
-        .map_err(StoreError::from)
-    })?;
+    store.write(|tx| crate::store::sync_desks(tx, config.desk_ids()).map_err(StoreError::from))?;
     for day in days {
         for site in &config.sites {
             made.tickets += store.write(|tx| simulate_day(tx, &config, site, day, &mut rng))?;

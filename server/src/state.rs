@@ -113,13 +113,7 @@ impl App {
                     (version, seed)
                 }
             };
-            crate::store::sync_desks(
-                tx,
-                stored
-                    .sites
-                    .iter()
-                    .flat_map(|s| s.desks.iter().map(move |d| (s.id.as_str(), d.id.as_str()))),
-            )?;
+            crate::store::sync_desks(tx, stored.desk_ids())?;
             Ok::<_, StoreError>((version, stored))
         })?;
         Ok(App {

@@ -35,46 +35,22 @@ pub(super) struct What {
     pub(super) el: &'static str,
 }
 
-pub(super) const PRIORITY: What = What {
-    en: "priority category",
-    el: "κατηγορία προτεραιότητας",
-};
-pub(super) const SITE: What = What {
-    en: "site",
-    el: "δομή",
-};
-pub(super) const SERVICE: What = What {
-    en: "service",
-    el: "υπηρεσία",
-};
-pub(super) const PREFIX: What = What {
-    en: "prefix",
-    el: "γράμμα",
-};
-pub(super) const DESK: What = What {
-    en: "desk",
-    el: "γραφείο",
-};
-pub(super) const DESK_SERVICE: What = What {
-    en: "service of the desk",
-    el: "υπηρεσία του γραφείου",
-};
-pub(super) const DEVICE: What = What {
-    en: "device",
-    el: "συσκευή",
-};
-pub(super) const USER: What = What {
-    en: "user",
-    el: "χρήστης",
-};
-pub(super) const NEWS: What = What {
-    en: "news line",
-    el: "γραμμή ειδήσεων",
-};
-pub(super) const FOOTER: What = What {
-    en: "ticket_footer",
-    el: "υποσέλιδο εισιτηρίου",
-};
+impl What {
+    const fn new(en: &'static str, el: &'static str) -> What {
+        What { en, el }
+    }
+}
+
+pub(super) const PRIORITY: What = What::new("priority category", "κατηγορία προτεραιότητας");
+pub(super) const SITE: What = What::new("site", "δομή");
+pub(super) const SERVICE: What = What::new("service", "υπηρεσία");
+pub(super) const PREFIX: What = What::new("prefix", "γράμμα");
+pub(super) const DESK: What = What::new("desk", "γραφείο");
+pub(super) const DESK_SERVICE: What = What::new("service of the desk", "υπηρεσία του γραφείου");
+pub(super) const DEVICE: What = What::new("device", "συσκευή");
+pub(super) const USER: What = What::new("user", "χρήστης");
+pub(super) const NEWS: What = What::new("news line", "γραμμή ειδήσεων");
+pub(super) const FOOTER: What = What::new("ticket_footer", "υποσέλιδο εισιτηρίου");
 
 impl ConfigError {
     pub(super) fn at(

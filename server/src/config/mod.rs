@@ -158,6 +158,13 @@ impl Config {
             .find_map(|s| s.desks.iter().find(|d| d.id == id).map(|d| (s, d)))
     }
 
+    /// Every desk as (site id, desk id): what the desks table must have a row for.
+    pub fn desk_ids(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.sites
+            .iter()
+            .flat_map(|s| s.desks.iter().map(move |d| (s.id.as_str(), d.id.as_str())))
+    }
+
     pub fn priority(&self, id: &str) -> Option<&PriorityCategory> {
         self.priorities.iter().find(|p| p.id == id)
     }

@@ -191,16 +191,7 @@ mod tests {
         let store = Store::open(&dir.path().join("engine.db")).unwrap();
         let config = Config::embedded().always_open();
         store
-            .write(|tx| {
-                store::sync_desks(
-                    tx,
-                    config
-                        .sites
-                        .iter()
-                        .flat_map(|s| s.desks.iter().map(move |d| (s.id.as_str(), d.id.as_str()))),
-                )
-                .map_err(StoreError::from)
-            })
+            .write(|tx| store::sync_desks(tx, config.desk_ids()).map_err(StoreError::from))
             .unwrap();
         Fixture {
             store,
