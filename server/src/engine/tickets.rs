@@ -48,7 +48,10 @@ impl Ctx<'_, '_> {
                     "this request_id was used for another ticket",
                 ));
             }
-            let issued = self.issued_view(site, service, &existing)?;
+            // A repeat: its place in line is in the store.
+            let line_at =
+                store::place_of(self.tx, &existing.id)?.map_or(existing.queued_at, |p| p.line_at);
+            let issued = self.issued_view(site, service, &existing, line_at)?;
             return Ok((issued, false));
         }
         if !site.service_open(service, self.now) {
@@ -96,12 +99,18 @@ impl Ctx<'_, '_> {
             },
         )?;
         self.record(site_id, EventKind::TicketIssued, Some(&ticket), None)?;
-        let issued = self.issued_view(site, service, &ticket)?;
+        // A new ticket's place in line is the time it joined.
+        let issued = self.issued_view(site, service, &ticket, ticket.queued_at)?;
         Ok((issued, true))
     }
 
-    fn issued_view(&self, site: &Site, service: &Service, t: &Ticket) -> Result<IssuedTicket> {
-        let line_at = store::place_of(self.tx, &t.id)?.map_or(t.queued_at, |p| p.line_at);
+    fn issued_view(
+        &self,
+        site: &Site,
+        service: &Service,
+        t: &Ticket,
+        line_at: jiff::Timestamp,
+    ) -> Result<IssuedTicket> {
         let ahead = store::waiting_ahead(self.tx, &site.id, &service.id, line_at)?;
         Ok(IssuedTicket {
             id: t.id.clone(),
