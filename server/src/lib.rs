@@ -4,17 +4,20 @@
 //! - [`store`]: SQLite, the only module with SQL.
 //! - [`engine`]: each API operation as one transaction over the store, using the rules.
 //! - [`http`]: axum routes, errors, authentication and sessions, the event stream.
-//! - [`state`]: what the handlers share; [`server`]: the API and the pages put together and
-//!   served ([`accept`]: the accept loop with its limits).
+//! - [`state`]: what the handlers share, with what it keeps in memory so that requests need
+//!   not ask the database ([`event_log`], [`board_cache`], [`token_cache`]); [`server`]: the
+//!   API and the pages put together and served ([`accept`]: the accept loop with its limits).
 //! - [`pages`]: the browser pages (sign-in, desk, phone, board), with [`i18n`] their texts.
 //! - [`config`]: the configuration file, validated.
 //! - [`auth`]: roles, tokens and who may do what.
 
 pub mod accept;
 pub mod auth;
+pub mod board_cache;
 pub mod config;
 pub mod demo;
 pub mod engine;
+pub mod event_log;
 pub mod http;
 pub mod i18n;
 pub mod live;
@@ -25,6 +28,7 @@ pub mod state;
 pub mod stats;
 pub mod store;
 pub mod throttle;
+pub mod token_cache;
 
 pub use server::run;
 pub use state::App;

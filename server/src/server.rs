@@ -51,7 +51,7 @@ pub async fn run(
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let db = Db(app.store.clone());
+    let db = Db::new(app.store.clone())?;
     let last = {
         let db = db.clone();
         db.read(|tx| crate::store::last_event_id(tx).map_err(StoreError::from))
@@ -62,7 +62,9 @@ pub async fn run(
     let state = AppState {
         db,
         live: app.live,
-        published: Arc::new(watch::channel(last).0),
+        events: Arc::new(crate::event_log::EventLog::new(last)),
+        tokens: Arc::default(),
+        boards: Arc::default(),
         stopping,
         clock: app.clock,
         throttle: Arc::default(),

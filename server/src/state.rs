@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use seira_protocol::Event;
+use seira_protocol::{Event, EventKind};
 use tokio::sync::watch;
 
 use crate::config::Config;
@@ -16,8 +16,12 @@ use crate::store::{Db, Store, StoreError};
 pub struct AppState {
     pub db: Db,
     pub live: Arc<crate::live::LiveConfig>,
-    /// The newest committed event id: SSE streams wake when it changes.
-    pub(crate) published: Arc<watch::Sender<i64>>,
+    /// The newest committed events, for the event streams.
+    pub(crate) events: Arc<crate::event_log::EventLog>,
+    /// Tokens looked up within the last few seconds.
+    pub(crate) tokens: Arc<crate::token_cache::TokenCache>,
+    /// Each site's lobby board as of its newest event.
+    pub(crate) boards: Arc<crate::board_cache::BoardCache>,
     /// Becomes `true` when the server shuts down, so open event streams end.
     pub(crate) stopping: watch::Receiver<bool>,
     pub(crate) clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
@@ -34,8 +38,8 @@ impl AppState {
         self.live.current()
     }
 
-    /// Runs an engine operation in one write transaction and publishes its events once the
-    /// transaction has committed.
+    /// Runs an engine operation in a write transaction and publishes its events right after
+    /// the commit, in commit order, before answering.
     pub async fn write<T: Send + 'static>(
         &self,
         actor: Option<crate::auth::Caller>,
@@ -43,15 +47,18 @@ impl AppState {
     ) -> Result<T, EngineError> {
         let config = self.config();
         let now = self.now();
-        let (value, events) = self
+        let state = self.clone();
+        let (value, _) = self
             .db
-            .write(move |tx| {
-                let mut ctx = Ctx::new(tx, &config, now, actor.as_ref());
-                let value = op(&mut ctx)?;
-                Ok::<_, EngineError>((value, ctx.events))
-            })
+            .write_then(
+                move |tx| {
+                    let mut ctx = Ctx::new(tx, &config, now, actor.as_ref());
+                    let value = op(&mut ctx)?;
+                    Ok::<_, EngineError>((value, ctx.events))
+                },
+                move |(_, events)| state.publish(events),
+            )
             .await?;
-        self.publish(&events);
         Ok(value)
     }
 
@@ -65,14 +72,15 @@ impl AppState {
     }
 
     fn publish(&self, events: &[Event]) {
-        if let Some(last) = events.iter().map(|e| e.id).max() {
-            self.published.send_if_modified(|newest| {
-                let newer = last > *newest;
-                if newer {
-                    *newest = last;
-                }
-                newer
-            });
+        let whole = self.events.publish(events);
+        // A changed token or user, or another process's write (it may have revoked a token):
+        // the next requests look their tokens up again.
+        if !whole
+            || events
+                .iter()
+                .any(|e| matches!(e.kind, EventKind::TokenChanged | EventKind::UserChanged))
+        {
+            self.tokens.clear();
         }
     }
 }

@@ -334,4 +334,77 @@ mod tests {
             Err(EngineError::NotFound { .. })
         ));
     }
+
+    /// The waiting counts the triggers keep (events, boards and estimates read them) are the
+    /// queue's, whatever happens to its tickets.
+    #[test]
+    fn the_kept_waiting_counts_follow_every_change() {
+        let f = fixture();
+        let now = Timestamp::now();
+        let kiosk = who(Role::Kiosk, Some("chania"), None);
+        let staff = who(Role::Staff, Some("chania"), None);
+        let site = f.config.site("chania").unwrap();
+        let services: Vec<String> = site.services.iter().map(|s| s.id.clone()).collect();
+        let counted = || {
+            f.store
+                .read(|tx| {
+                    let mut stmt = tx.prepare(
+                        "SELECT service, COUNT(*) FROM tickets WHERE site = 'chania' \
+                         AND state = 'waiting' GROUP BY service",
+                    )?;
+                    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    rows.collect::<rusqlite::Result<std::collections::BTreeMap<String, u32>>>()
+                        .map_err(StoreError::from)
+                })
+                .unwrap()
+        };
+        let kept = || f.store.read(|tx| waiting(tx, "chania")).unwrap();
+        let mut ids = Vec::new();
+        for i in 0..12 {
+            let service = &services[i % services.len().min(3)];
+            let ((issued, _), _) = f
+                .run(&kiosk, now, |ctx| {
+                    ctx.issue("chania", &request(service, &format!("r{i}")), Channel::Kiosk)
+                })
+                .unwrap();
+            ids.push(issued.id);
+        }
+        assert_eq!(kept(), counted());
+        assert_eq!(kept().values().sum::<u32>(), 12);
+        for desk in site.desks.iter().take(3) {
+            f.run(&staff, now, |ctx| {
+                ctx.set_desk_state(&desk.id, DeskState::Open, None)
+            })
+            .unwrap();
+            let (called, _) = f.run(&staff, now, |ctx| ctx.call_next(&desk.id)).unwrap();
+            assert_eq!(kept(), counted());
+            if let Some(t) = called {
+                f.run(&staff, now, |ctx| ctx.act(&t.id, Action::NoShow))
+                    .unwrap();
+                assert_eq!(kept(), counted());
+                let (back, _) = f.run(&staff, now, |ctx| ctx.undo_no_show(&t.id)).unwrap();
+                assert_eq!(kept(), counted());
+                if back.state == TicketState::Called {
+                    f.run(&staff, now, |ctx| {
+                        ctx.transfer(
+                            &back.id,
+                            &seira_protocol::Transfer {
+                                service: services[services.len() - 1].clone(),
+                                desk: None,
+                                place: Default::default(),
+                                note: None,
+                            },
+                        )
+                    })
+                    .unwrap();
+                    assert_eq!(kept(), counted());
+                }
+            }
+        }
+        for id in &ids[6..9] {
+            let _ = f.run(&staff, now, |ctx| ctx.act(id, Action::Cancel));
+            assert_eq!(kept(), counted());
+        }
+        assert!(kept().values().sum::<u32>() < 12);
+    }
 }

@@ -111,7 +111,7 @@ impl Ctx<'_, '_> {
         t: &Ticket,
         line_at: jiff::Timestamp,
     ) -> Result<IssuedTicket> {
-        let ahead = store::waiting_ahead(self.tx, &site.id, &service.id, line_at)?;
+        let ahead = store::waiting_ahead_from_back(self.tx, &site.id, &service.id, line_at)?;
         Ok(IssuedTicket {
             id: t.id.clone(),
             number: t.number.clone(),

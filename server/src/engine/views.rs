@@ -25,16 +25,12 @@ pub(super) fn estimate_wait(
 ) -> Result<u32> {
     let recent = store::recent_service_times(tx, &site.id, &service.id, estimate::RECENT_SERVICES)?;
     let typical = estimate::typical_service(&recent, service.typical_service);
-    let mut open = 0;
-    for desk in site
+    let open_now = store::open_desks(tx)?;
+    let open = site
         .desks
         .iter()
-        .filter(|d| d.services.contains(&service.id))
-    {
-        if store::load_desk(tx, &desk.id)?.is_some_and(|d| d.state == DeskState::Open) {
-            open += 1;
-        }
-    }
+        .filter(|d| d.services.contains(&service.id) && open_now.contains(&d.id))
+        .count() as u32;
     let wait = estimate::estimate_wait(ahead, typical, open);
     Ok(wait.as_secs().clamp(0, u32::MAX as i64) as u32)
 }

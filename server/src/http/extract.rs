@@ -120,12 +120,18 @@ impl FromRequestParts<AppState> for Auth {
             .filter(|t| !t.is_empty() && t.len() <= 200)
             .ok_or_else(ApiError::unauthorized)?;
         let hash = hash_token(token);
+        let now = std::time::Instant::now();
+        let generation = match app.tokens.get(&hash, now) {
+            Ok(caller) => return Ok(Auth(Some(caller))),
+            Err(generation) => generation,
+        };
+        let lookup = hash.clone();
         let caller = app
             .db
-            .read(move |tx| store::find_token(tx, &hash).map_err(StoreError::from))
-            .await?;
-        caller
-            .map(|c| Auth(Some(c)))
-            .ok_or_else(ApiError::unauthorized)
+            .read(move |tx| store::find_token(tx, &lookup).map_err(StoreError::from))
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        app.tokens.put(hash, caller.clone(), now, generation);
+        Ok(Auth(Some(caller)))
     }
 }

@@ -53,7 +53,7 @@ pub fn doc_routes(openapi: Arc<utoipa::openapi::OpenApi>) -> axum::Router<AppSta
     )
 )]
 async fn healthz(State(app): State<AppState>) -> impl IntoResponse {
-    let store = app.db.0.clone();
+    let store = app.db.store().clone();
     let database = match tokio::task::spawn_blocking(move || store.check()).await {
         Ok(Ok(())) => "ok".to_owned(),
         Ok(Err(e)) => e.to_string(),

@@ -1,5 +1,7 @@
 //! A site's services, ticket issuing, lobby board and event stream.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
@@ -16,6 +18,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{Auth, Json, Path, Query};
 use crate::auth::Role;
 use crate::engine;
+use crate::event_log::{After, Published};
 use crate::state::AppState;
 use crate::store::{self, StoreError};
 
@@ -157,9 +160,28 @@ async fn board(
 ) -> ApiResult<axum::Json<Board>> {
     site_exists(&app, &site)?;
     let now = app.now();
-    let board = app
-        .read(move |tx, config| engine::board(tx, config, &site, now))
-        .await?;
+    let config = app.config();
+    let day = config
+        .site(&site)
+        .map(|s| crate::queue::numbering::service_day(now, &s.time_zone))
+        .ok_or_else(|| ApiError::not_found(format!("there is no site `{site}`")))?;
+    // Built once per event; every read in between is served from memory.
+    let board = match app.boards.get(&site, &config, day, app.events.newest()) {
+        Some(board) => board,
+        None => {
+            let built = {
+                let config = config.clone();
+                app.db
+                    .read(move |tx| engine::board(tx, &config, &site, now))
+                    .await?
+            };
+            let built = Arc::new(built);
+            app.boards.put(built.clone(), config, day);
+            built
+        }
+    };
+    let mut board = Board::clone(&board);
+    board.generated_at = now;
     Ok(axum::Json(board))
 }
 
@@ -213,37 +235,31 @@ async fn events(
                 })?,
         ),
     };
-    // Subscribe before reading, so that no commit falls between the read and the wait.
-    let mut published = app.published.subscribe();
-    let mut cursor = match header.or(query.last_event_id) {
-        Some(id) => id,
-        None => {
-            app.db
-                .read(|tx| store::last_event_id(tx).map_err(StoreError::from))
-                .await?
-        }
-    };
+    // Subscribe before looking, so that no commit falls between the look and the wait.
+    let mut published = app.events.subscribe();
+    let mut cursor = header
+        .or(query.last_event_id)
+        .unwrap_or_else(|| app.events.newest());
     let mut stopping = app.stopping.clone();
     let stream = async_stream::stream! {
         loop {
-            let site = site.clone();
-            let after = cursor;
-            let batch = app
-                .db
-                .read(move |tx| store::events_after(tx, &site, after, EVENT_BATCH).map_err(StoreError::from))
-                .await;
-            let batch = match batch {
-                Ok(batch) => batch,
-                Err(e) => {
-                    tracing::warn!(error = %e, "event stream ends: database error");
-                    break;
-                }
+            // The newest events come from memory, shared by every stream; older ones (a
+            // reconnect after a while) from the database.
+            let (batch, reached) = match app.events.after(&site, cursor, EVENT_BATCH) {
+                After::Events(batch, reached) => (batch, reached),
+                After::TooOld => match read_events(&app, &site, cursor).await {
+                    Ok(found) => found,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "event stream ends: database error");
+                        break;
+                    }
+                },
             };
             let full = batch.len() == EVENT_BATCH;
             for event in batch {
-                cursor = event.id;
                 yield Ok(sse_event(&event));
             }
+            cursor = reached;
             if full {
                 continue;
             }
@@ -254,6 +270,27 @@ async fn events(
         }
     };
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+}
+
+/// The site's events after `cursor` from the database, and how far they reach: the last one
+/// sent, or when there are fewer than a batch, the newest event of any site.
+async fn read_events(
+    app: &AppState,
+    site: &str,
+    cursor: i64,
+) -> Result<(Vec<Arc<Published>>, i64), StoreError> {
+    let site = site.to_owned();
+    app.db
+        .read(move |tx| {
+            let events = store::events_after(tx, &site, cursor, EVENT_BATCH)?;
+            let reached = match events.last() {
+                Some(last) if events.len() == EVENT_BATCH => last.id,
+                _ => store::last_event_id(tx)?.max(cursor),
+            };
+            let events = events.iter().map(|e| Arc::new(Published::new(e))).collect();
+            Ok((events, reached))
+        })
+        .await
 }
 
 /// A kiosk (or display) says it is alive, and how its printer is; staff see it, and a change
@@ -306,10 +343,9 @@ async fn list_devices(
     Ok(axum::Json(devices))
 }
 
-fn sse_event(event: &Event) -> SseEvent {
-    let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".to_owned());
+fn sse_event(event: &Published) -> SseEvent {
     SseEvent::default()
         .id(event.id.to_string())
         .event(event.kind.as_str())
-        .data(data)
+        .data(event.json.as_str())
 }

@@ -46,6 +46,13 @@ pub fn load_desk(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Desk
         .optional()
 }
 
+/// The desks open now, in one read (a centre has tens of desks).
+pub fn open_desks(tx: &Transaction<'_>) -> rusqlite::Result<std::collections::HashSet<String>> {
+    let mut stmt = tx.prepare_cached("SELECT id FROM desks WHERE state = 'open'")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
 pub fn save_desk_state(
     tx: &Transaction<'_>,
     id: &str,

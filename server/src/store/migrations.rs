@@ -152,6 +152,52 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_queue ON tickets (site, state, service, line_at);
     ALTER TABLE devices ADD COLUMN silent INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 7: costs that do not grow with the queue. Every event, board and estimate needs the
+    // number waiting in each queue: triggers keep it in `queue_counts` as tickets join and
+    // leave, in the same transaction, instead of counting the queue on every read. The two
+    // lanes the calling rules look at (ordinary and priority tickets of a service) get an
+    // index each, so finding the first of an empty lane does not scan the other.
+    r#"
+    CREATE TABLE queue_counts (
+        site    TEXT NOT NULL,
+        service TEXT NOT NULL,
+        waiting INTEGER NOT NULL CHECK (waiting >= 0),
+        PRIMARY KEY (site, service)
+    ) WITHOUT ROWID;
+    INSERT INTO queue_counts (site, service, waiting)
+        SELECT site, service, COUNT(*) FROM tickets WHERE state = 'waiting'
+        GROUP BY site, service;
+    CREATE TRIGGER queue_counts_issued AFTER INSERT ON tickets WHEN NEW.state = 'waiting'
+    BEGIN
+        INSERT OR IGNORE INTO queue_counts (site, service, waiting)
+            VALUES (NEW.site, NEW.service, 0);
+        UPDATE queue_counts SET waiting = waiting + 1
+            WHERE site = NEW.site AND service = NEW.service;
+    END;
+    CREATE TRIGGER queue_counts_joined AFTER UPDATE OF state, site, service ON tickets
+        WHEN NEW.state = 'waiting'
+    BEGIN
+        INSERT OR IGNORE INTO queue_counts (site, service, waiting)
+            VALUES (NEW.site, NEW.service, 0);
+        UPDATE queue_counts SET waiting = waiting + 1
+            WHERE site = NEW.site AND service = NEW.service;
+    END;
+    CREATE TRIGGER queue_counts_left AFTER UPDATE OF state, site, service ON tickets
+        WHEN OLD.state = 'waiting'
+    BEGIN
+        UPDATE queue_counts SET waiting = waiting - 1
+            WHERE site = OLD.site AND service = OLD.service;
+    END;
+    CREATE TRIGGER queue_counts_deleted AFTER DELETE ON tickets WHEN OLD.state = 'waiting'
+    BEGIN
+        UPDATE queue_counts SET waiting = waiting - 1
+            WHERE site = OLD.site AND service = OLD.service;
+    END;
+    CREATE INDEX tickets_lane_ordinary ON tickets (site, service, line_at)
+        WHERE state = 'waiting' AND priority IS NULL;
+    CREATE INDEX tickets_lane_priority ON tickets (site, service, line_at)
+        WHERE state = 'waiting' AND priority IS NOT NULL;
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

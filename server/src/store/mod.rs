@@ -6,8 +6,9 @@
 //!   its turn instead of failing.
 //! - A few reader connections; WAL lets them read while the writer writes.
 //! - `synchronous=FULL`: a ticket the API confirmed survives a power cut.
-//! - Database calls are blocking: async code reaches them through [`Db`], which runs them on
-//!   tokio's blocking threads, never on an async worker.
+//! - Database calls are blocking: async code reaches them through [`Db`]. Its writes go to one
+//!   writer thread, which commits the requests that queued during the previous fsync together
+//!   (group commit, [`writer`]); its reads run on tokio's blocking threads.
 
 mod config;
 mod desks;
@@ -17,6 +18,7 @@ mod migrations;
 mod tickets;
 mod tokens;
 mod users;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,14 +28,14 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use config::{latest_config, save_config};
-pub use desks::{DeskRow, load_desk, save_desk_state, sync_desks};
+pub use desks::{DeskRow, load_desk, open_desks, save_desk_state, sync_desks};
 pub use devices::{list_devices, mark_silent, record_heartbeat};
 pub use events::{EventRow, append_event, events_after, last_event_id};
 pub use tickets::{
     NewTicket, Place, Waiting, call_ticket, find_by_request, first_in_line, forget_notes,
     insert_ticket, last_calls, latest_step, load_ticket, next_seq, open_tickets_before, place_of,
     recent_service_times, set_state, stat_rows, ticket_in_hand, tickets_in_state, visit_of,
-    waiting_ahead, waiting_counts, waiting_lanes, waiting_now,
+    waiting_ahead, waiting_ahead_from_back, waiting_counts, waiting_lanes, waiting_now,
 };
 pub use tokens::{
     TokenRow, find_token, insert_token, list_tokens, revoke_labelled_except, revoke_token,
@@ -63,6 +65,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the database task stopped: {0}")]
     Task(String),
+    /// The transaction that held the change did not commit: nothing of it happened.
+    #[error("the database did not commit: {0}")]
+    Commit(String),
 }
 
 /// The database file and its connections.
@@ -147,6 +152,21 @@ impl Store {
     }
 }
 
+/// How many one-row transactions a second a fresh database at `path` commits, with the
+/// store's own settings (WAL, `synchronous=FULL`), for `duration`: the disk's limit, which
+/// `seira bench` reports beside the server's figures.
+pub fn commit_rate(path: &Path, duration: Duration) -> Result<f64, StoreError> {
+    let conn = connect(path, OpenFlags::default())?;
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS t (x INTEGER)")?;
+    let start = std::time::Instant::now();
+    let mut commits = 0u64;
+    while start.elapsed() < duration {
+        conn.execute("INSERT INTO t (x) VALUES (?1)", [commits as i64])?;
+        commits += 1;
+    }
+    Ok(commits as f64 / start.elapsed().as_secs_f64())
+}
+
 /// Runs `f` in a transaction on `conn`, committing when it returns `Ok`; on `Err` the
 /// transaction rolls back as it is dropped.
 fn in_transaction<T, E: From<StoreError>>(
@@ -165,11 +185,26 @@ fn in_transaction<T, E: From<StoreError>>(
     Ok(value)
 }
 
-/// The store as async code uses it: every call runs on a blocking thread.
+/// The store as async code uses it: writes go to the writer thread, which commits them in
+/// groups ([`writer`]); reads run on tokio's blocking threads, never on an async worker.
 #[derive(Clone, Debug)]
-pub struct Db(pub Arc<Store>);
+pub struct Db {
+    store: Arc<Store>,
+    writer: Arc<writer::Writer>,
+}
 
 impl Db {
+    /// Starts the writer thread of `store`; it ends with the last clone of this `Db`.
+    pub fn new(store: Arc<Store>) -> std::io::Result<Db> {
+        let writer = Arc::new(writer::Writer::start(store.clone())?);
+        Ok(Db { store, writer })
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// Runs `f` in a write transaction, answering once it has committed.
     pub async fn write<T, E>(
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
@@ -178,10 +213,33 @@ impl Db {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        let store = self.0.clone();
-        tokio::task::spawn_blocking(move || store.write(f))
+        self.write_then(f, |_| {}).await
+    }
+
+    /// Like [`Db::write`], and runs `on_commit` with the result right after the commit, in
+    /// the order of the commits, before answering.
+    pub async fn write_then<T, E>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
+        on_commit: impl FnOnce(&T) + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = Box::new(writer::WriteJob {
+            op: Some(f),
+            outcome: None,
+            on_commit: Some(on_commit),
+            reply,
+        });
+        if !self.writer.send(job) {
+            return Err(E::from(StoreError::Task("the writer has stopped".to_owned())));
+        }
+        answer
             .await
-            .map_err(|e| StoreError::Task(e.to_string()))?
+            .map_err(|_| StoreError::Task("the writer has stopped".to_owned()))?
     }
 
     pub async fn read<T, E>(
@@ -192,7 +250,7 @@ impl Db {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        let store = self.0.clone();
+        let store = self.store.clone();
         tokio::task::spawn_blocking(move || store.read(f))
             .await
             .map_err(|e| StoreError::Task(e.to_string()))?

@@ -170,15 +170,8 @@ pub fn waiting_lanes(
     services: &[String],
     per_lane: usize,
 ) -> rusqlite::Result<Vec<Waiting>> {
-    let lane = |kind: &str| {
-        format!(
-            "SELECT {COLUMNS}, line_at, only_desk, note FROM tickets \
-             WHERE site = ?1 AND state = 'waiting' AND service = ?2 AND priority IS {kind} \
-             AND (only_desk IS NULL OR only_desk = ?3) ORDER BY line_at, rowid LIMIT ?4"
-        )
-    };
-    let mut ordinary = tx.prepare_cached(&lane("NULL"))?;
-    let mut priority = tx.prepare_cached(&lane("NOT NULL"))?;
+    let mut ordinary = tx.prepare_cached(&lane_sql("NULL"))?;
+    let mut priority = tx.prepare_cached(&lane_sql("NOT NULL"))?;
     let mut found = Vec::new();
     for service in services {
         let args = params![site, service, desk, per_lane as i64];
@@ -192,6 +185,17 @@ pub fn waiting_lanes(
         }
     }
     Ok(found)
+}
+
+/// The first tickets of one lane: `kind` is `NULL` (ordinary) or `NOT NULL` (priority). Each
+/// lane has its own index (migration 7), so an empty lane costs nothing however long the
+/// other is.
+fn lane_sql(kind: &str) -> String {
+    format!(
+        "SELECT {COLUMNS}, line_at, only_desk, note FROM tickets \
+         WHERE site = ?1 AND state = 'waiting' AND service = ?2 AND priority IS {kind} \
+         AND (only_desk IS NULL OR only_desk = ?3) ORDER BY line_at, rowid LIMIT ?4"
+    )
 }
 
 /// Where a ticket stands in its queue, where it is sent, and its colleague's note.
@@ -363,9 +367,10 @@ pub fn stat_rows(
 
 /// Waiting tickets per service of a site.
 pub fn waiting_counts(tx: &Transaction<'_>, site: &str) -> rusqlite::Result<BTreeMap<String, u32>> {
+    // Kept by triggers as tickets join and leave (migration 7): as cheap for a long queue as
+    // for an empty one.
     let mut stmt = tx.prepare_cached(
-        "SELECT service, COUNT(*) FROM tickets WHERE site = ?1 AND state = 'waiting' \
-         GROUP BY service",
+        "SELECT service, waiting FROM queue_counts WHERE site = ?1 AND waiting > 0",
     )?;
     let rows = stmt.query_map(params![site], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
@@ -383,6 +388,29 @@ pub fn waiting_ahead(
          AND line_at < ?3",
     )?
     .query_row(params![site, service, to_ms(line_at)], |r| r.get(0))
+}
+
+/// Like [`waiting_ahead`], counted from the back of the line: what waits in all, less what
+/// waits at or after the place. Cheap for a ticket near the back, as one just issued is,
+/// however long the queue.
+pub fn waiting_ahead_from_back(
+    tx: &Transaction<'_>,
+    site: &str,
+    service: &str,
+    line_at: Timestamp,
+) -> rusqlite::Result<u32> {
+    let all: u32 = tx
+        .prepare_cached("SELECT waiting FROM queue_counts WHERE site = ?1 AND service = ?2")?
+        .query_row(params![site, service], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    let behind: u32 = tx
+        .prepare_cached(
+            "SELECT COUNT(*) FROM tickets WHERE site = ?1 AND state = 'waiting' \
+             AND service = ?2 AND line_at >= ?3",
+        )?
+        .query_row(params![site, service, to_ms(line_at)], |r| r.get(0))?;
+    Ok(all.saturating_sub(behind))
 }
 
 /// How long the latest services of a service took (accurate ones only).
@@ -463,4 +491,52 @@ pub fn tickets_in_state(
     ))?;
     let rows = stmt.query_map(params![site, state.as_str(), limit as i64], ticket)?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, StoreError};
+
+    /// How SQLite runs `sql`, in the words of `EXPLAIN QUERY PLAN`.
+    fn plan(store: &Store, sql: &str) -> String {
+        store
+            .read(|tx| {
+                let mut stmt = tx.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+                    .map(|steps| steps.join("; "))
+                    .map_err(StoreError::from)
+            })
+            .unwrap()
+    }
+
+    /// The queries every call and every issue make read only what they return: none of them
+    /// scans the queue, so their cost does not grow with it.
+    #[test]
+    fn the_hot_queries_use_their_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("plan.db")).unwrap();
+        let bind = |sql: String| {
+            sql.replace("?1", "'s'")
+                .replace("?2", "'b'")
+                .replace("?3", "'d'")
+                .replace("?4", "1")
+        };
+        for (kind, index) in [
+            ("NULL", "tickets_lane_ordinary"),
+            ("NOT NULL", "tickets_lane_priority"),
+        ] {
+            let plan = plan(&store, &bind(lane_sql(kind)));
+            assert!(
+                plan.contains(&format!("USING INDEX {index}")) && !plan.contains("TEMP B-TREE"),
+                "{kind}: {plan}"
+            );
+        }
+        let counts = plan(
+            &store,
+            "SELECT service, waiting FROM queue_counts WHERE site = 's' AND waiting > 0",
+        );
+        assert!(counts.contains("USING PRIMARY KEY"), "{counts}");
+    }
 }

@@ -1,5 +1,8 @@
-//! `seira bench`: issuing and calling over loopback HTTP, and the server's memory.
+//! `seira bench`: issuing, calling and board reads over loopback HTTP, with an empty queue and
+//! a long one; the event stream's delay to 500 subscribers; the server's memory and threads;
+//! and the disk's own commit limit, measured in the same run.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -7,6 +10,7 @@ use anyhow::{Context, bail};
 
 use super::*;
 
+/// The figures of one phase.
 struct Figures {
     count: usize,
     elapsed: Duration,
@@ -14,11 +18,20 @@ struct Figures {
 }
 
 impl Figures {
-    fn line(&mut self, what: &str, clients: usize) -> String {
+    fn of(start: Instant, latencies: Vec<Vec<Duration>>) -> Figures {
+        let latencies: Vec<Duration> = latencies.into_iter().flatten().collect();
+        Figures {
+            count: latencies.len(),
+            elapsed: start.elapsed(),
+            latencies,
+        }
+    }
+
+    fn line(&mut self, waiting: &str, what: &str, clients: usize) -> String {
         self.latencies.sort();
         let pct = |p: f64| percentile(&self.latencies, p);
         format!(
-            "| {what} | {clients} | {} | {:.0}/s | {:.2} ms | {:.2} ms |",
+            "| {waiting} | {what} | {clients} | {} | {:.0}/s | {:.2} ms | {:.2} ms |",
             self.count,
             self.count as f64 / self.elapsed.as_secs_f64(),
             pct(0.50),
@@ -27,135 +40,353 @@ impl Figures {
     }
 }
 
-async fn issue_phase(
-    http: &reqwest::Client,
-    base: &str,
-    token: &str,
-    clients: usize,
-    total: usize,
-    run: usize,
-) -> anyhow::Result<Figures> {
-    let per_client = total / clients;
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for c in 0..clients {
-        let http = http.clone();
-        let url = format!("{base}/api/v1/sites/bench/tickets");
-        let token = token.to_owned();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(per_client);
-            for i in 0..per_client {
-                let body = serde_json::json!({
-                    "service": "benefits",
-                    "request_id": format!("bench-{run}-{c}-{i}"),
-                });
-                let t = Instant::now();
-                let r = http
-                    .post(&url)
-                    .bearer_auth(&token)
-                    .json(&body)
-                    .send()
-                    .await?;
-                if r.status() != 201 {
-                    bail!("issue answered {}", r.status());
-                }
-                r.bytes().await?;
-                latencies.push(t.elapsed());
-            }
-            anyhow::Ok(latencies)
-        }));
-    }
-    let mut latencies = Vec::new();
-    for t in tasks {
-        latencies.extend(t.await??);
-    }
-    Ok(Figures {
-        count: latencies.len(),
-        elapsed: start.elapsed(),
-        latencies,
-    })
+/// What the API bench measures.
+pub struct ApiArgs {
+    pub tickets: usize,
+    pub clients: Vec<usize>,
+    pub backlogs: Vec<usize>,
+    pub board_reads: usize,
+    pub subscribers: usize,
+    pub stream_calls: usize,
 }
 
-async fn call_phase(
-    http: &reqwest::Client,
-    base: &str,
-    tokens: &[String],
-    clients: usize,
-) -> anyhow::Result<Figures> {
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for (d, token) in tokens.iter().enumerate().take(clients) {
-        let http = http.clone();
-        let base = base.to_owned();
-        let token = token.clone();
-        let desk = format!("desk-{}", d + 1);
-        tasks.push(tokio::spawn(async move {
-            let post = |path: String| {
-                http.post(format!("{base}{path}"))
-                    .bearer_auth(&token)
-                    .send()
-            };
-            post(format!("/api/v1/desks/{desk}/open"))
-                .await?
-                .bytes()
-                .await?;
-            let mut latencies = Vec::new();
-            loop {
-                let t = Instant::now();
-                let r = post(format!("/api/v1/desks/{desk}/call-next")).await?;
-                let status = r.status();
-                let body = r.bytes().await?;
-                latencies.push(t.elapsed());
-                if status == 204 {
-                    break;
+/// The bench's server and its tokens.
+struct Bench {
+    http: reqwest::Client,
+    base: String,
+    kiosk: String,
+    display: String,
+    staff: Vec<String>,
+}
+
+impl Bench {
+    /// Issues `total` tickets split among `clients`, each with its own request id.
+    async fn issue(&self, clients: usize, total: usize, run: &str) -> anyhow::Result<Figures> {
+        let per_client = total / clients;
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for c in 0..clients {
+            let http = self.http.clone();
+            let url = format!("{}/api/v1/sites/bench/tickets", self.base);
+            let token = self.kiosk.clone();
+            let run = run.to_owned();
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(per_client);
+                for i in 0..per_client {
+                    let body = serde_json::json!({
+                        "service": "benefits",
+                        "request_id": format!("bench-{run}-{c}-{i}"),
+                    });
+                    let t = Instant::now();
+                    let r = http
+                        .post(&url)
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await?;
+                    if r.status() != 201 {
+                        bail!("issue answered {}", r.status());
+                    }
+                    r.bytes().await?;
+                    latencies.push(t.elapsed());
                 }
-                if status != 200 {
-                    bail!("call-next answered {status}");
-                }
-                let ticket: serde_json::Value = serde_json::from_slice(&body)?;
-                let id = ticket["id"].as_str().context("no id")?.to_owned();
-                post(format!("/api/v1/tickets/{id}/start"))
+                anyhow::Ok(latencies)
+            }));
+        }
+        let mut latencies = Vec::new();
+        for t in tasks {
+            latencies.push(t.await??);
+        }
+        Ok(Figures::of(start, latencies))
+    }
+
+    /// Each of `clients` desks runs `call-next`, `start`, `done` until `total` cycles are
+    /// done between them (or nothing waits); the latency is the whole cycle's.
+    async fn call(&self, clients: usize, total: usize) -> anyhow::Result<Figures> {
+        let per_client = total / clients;
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for (d, token) in self.staff.iter().enumerate().take(clients) {
+            let http = self.http.clone();
+            let base = self.base.clone();
+            let token = token.clone();
+            let desk = format!("desk-{}", d + 1);
+            tasks.push(tokio::spawn(async move {
+                let post = |path: String| {
+                    http.post(format!("{base}{path}"))
+                        .bearer_auth(&token)
+                        .send()
+                };
+                post(format!("/api/v1/desks/{desk}/open"))
                     .await?
                     .bytes()
                     .await?;
-                post(format!("/api/v1/tickets/{id}/done"))
+                let mut latencies = Vec::with_capacity(per_client);
+                for _ in 0..per_client {
+                    let t = Instant::now();
+                    let r = post(format!("/api/v1/desks/{desk}/call-next")).await?;
+                    let status = r.status();
+                    let body = r.bytes().await?;
+                    if status == 204 {
+                        break;
+                    }
+                    if status != 200 {
+                        bail!("call-next answered {status}");
+                    }
+                    let ticket: serde_json::Value = serde_json::from_slice(&body)?;
+                    let id = ticket["id"].as_str().context("no id")?.to_owned();
+                    for step in ["start", "done"] {
+                        let r = post(format!("/api/v1/tickets/{id}/{step}")).await?;
+                        if !r.status().is_success() {
+                            bail!("{step} answered {}", r.status());
+                        }
+                        r.bytes().await?;
+                    }
+                    latencies.push(t.elapsed());
+                }
+                post(format!("/api/v1/desks/{desk}/close"))
                     .await?
                     .bytes()
                     .await?;
+                anyhow::Ok(latencies)
+            }));
+        }
+        let mut latencies = Vec::new();
+        for t in tasks {
+            latencies.push(t.await??);
+        }
+        Ok(Figures::of(start, latencies))
+    }
+
+    /// `total` board reads split among `clients`, as a display reads it (with its token).
+    async fn board(&self, clients: usize, total: usize) -> anyhow::Result<Figures> {
+        let per_client = total / clients;
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..clients {
+            let http = self.http.clone();
+            let url = format!("{}/api/v1/sites/bench/board", self.base);
+            let token = self.display.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(per_client);
+                for _ in 0..per_client {
+                    let t = Instant::now();
+                    let r = http.get(&url).bearer_auth(&token).send().await?;
+                    if r.status() != 200 {
+                        bail!("board answered {}", r.status());
+                    }
+                    r.bytes().await?;
+                    latencies.push(t.elapsed());
+                }
+                anyhow::Ok(latencies)
+            }));
+        }
+        let mut latencies = Vec::new();
+        for t in tasks {
+            latencies.push(t.await??);
+        }
+        Ok(Figures::of(start, latencies))
+    }
+}
+
+/// The most threads a process had while `until` ran, sampled every 5 ms.
+async fn max_threads_while<T>(pid: u32, until: impl Future<Output = T>) -> (T, u64) {
+    let mut most = threads(pid).unwrap_or(0);
+    let mut tick = tokio::time::interval(Duration::from_millis(5));
+    tokio::pin!(until);
+    loop {
+        tokio::select! {
+            value = &mut until => return (value, most),
+            _ = tick.tick() => most = most.max(threads(pid).unwrap_or(0)),
+        }
+    }
+}
+
+fn threads(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("Threads:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// One event stream: the ticket ids of the first `calls` `ticket_called` events, with when
+/// each arrived.
+async fn subscribe(
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    calls: usize,
+) -> anyhow::Result<Vec<(String, Instant)>> {
+    let mut r = http.get(&url).bearer_auth(&token).send().await?;
+    if r.status() != 200 {
+        bail!("events answered {}", r.status());
+    }
+    let mut seen = Vec::with_capacity(calls);
+    let mut buffer = String::new();
+    let mut kind = String::new();
+    while seen.len() < calls {
+        let Some(chunk) = r.chunk().await? else {
+            bail!("the event stream ended");
+        };
+        let at = Instant::now();
+        buffer.push_str(std::str::from_utf8(&chunk)?);
+        while let Some(end) = buffer.find('\n') {
+            let line: String = buffer.drain(..=end).collect();
+            let line = line.trim_end();
+            if let Some(k) = line.strip_prefix("event:") {
+                kind = k.trim().to_owned();
+            } else if let Some(data) = line.strip_prefix("data:")
+                && kind == "ticket_called"
+            {
+                let event: serde_json::Value = serde_json::from_str(data.trim())?;
+                let id = event["ticket"]["id"].as_str().context("no ticket")?;
+                seen.push((id.to_owned(), at));
             }
-            post(format!("/api/v1/desks/{desk}/close"))
+        }
+    }
+    Ok(seen)
+}
+
+/// `subscribers` event streams, from four loopback addresses (the server allows 256
+/// connections per address), see `calls` calls one desk makes 10 ms apart. Returns the
+/// delays from sending each call to each stream's event, the server's threads before, and
+/// the most while the calls went out.
+async fn stream_phase(
+    bench: &Bench,
+    server: &Server,
+    subscribers: usize,
+    calls: usize,
+) -> anyhow::Result<(Figures, u64, u64)> {
+    let pid = server.child.id().context("the server has no pid")?;
+    let before = threads(pid).unwrap_or(0);
+    let url = format!("{}/api/v1/sites/bench/events", bench.base);
+    let mut streams = Vec::new();
+    for i in 0..subscribers {
+        let local = std::net::IpAddr::from([127, 0, 0, 2 + (i % 4) as u8]);
+        let http = reqwest::Client::builder().local_address(local).build()?;
+        streams.push(tokio::spawn(subscribe(
+            http,
+            url.clone(),
+            bench.display.clone(),
+            calls,
+        )));
+    }
+    // Every stream is open once the server has its connection and has answered its headers;
+    // give the last ones a moment.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let desk = "desk-1";
+    let post = |path: String| {
+        bench
+            .http
+            .post(format!("{}{path}", bench.base))
+            .bearer_auth(&bench.staff[0])
+            .send()
+    };
+    post(format!("/api/v1/desks/{desk}/open"))
+        .await?
+        .bytes()
+        .await?;
+    let caller = async {
+        let mut sent = std::collections::HashMap::new();
+        for _ in 0..calls {
+            let t = Instant::now();
+            let r = post(format!("/api/v1/desks/{desk}/call-next")).await?;
+            if r.status() != 200 {
+                bail!("call-next answered {}", r.status());
+            }
+            let ticket: serde_json::Value = r.json().await?;
+            let id = ticket["id"].as_str().context("no id")?.to_owned();
+            post(format!("/api/v1/tickets/{id}/no-show"))
                 .await?
                 .bytes()
                 .await?;
-            anyhow::Ok(latencies)
-        }));
-    }
+            sent.insert(id, t);
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        anyhow::Ok(sent)
+    };
+    let start = Instant::now();
+    let (sent, most) = max_threads_while(pid, caller).await;
+    let sent = sent?;
     let mut latencies = Vec::new();
-    for t in tasks {
-        latencies.extend(t.await??);
+    for stream in streams {
+        for (id, at) in stream.await?? {
+            let t = sent.get(&id).context("an event of a call not made")?;
+            latencies.push(vec![at.duration_since(*t)]);
+        }
     }
-    Ok(Figures {
-        count: latencies.len(),
-        elapsed: start.elapsed(),
-        latencies,
-    })
+    post(format!("/api/v1/desks/{desk}/close"))
+        .await?
+        .bytes()
+        .await?;
+    Ok((Figures::of(start, latencies), before, most))
 }
 
-/// Issuing and calling over loopback HTTP at each client count, and the server's memory.
-pub fn api_bench(tickets: usize, clients: &[usize]) -> anyhow::Result<ExitCode> {
+/// What wrk measured: requests a second, its 99th percentile as it prints it, and how many
+/// answers were not 2xx.
+struct Wrk {
+    rate: String,
+    p99: String,
+    failed: u64,
+}
+
+/// Runs wrk (Debian's `wrk`) with 2 threads and 16 keep-alive connections for 5 s; `None`
+/// when it is not installed.
+async fn wrk(token: &str, url: &str, script: Option<(&Path, &str)>) -> anyhow::Result<Option<Wrk>> {
+    let mut command = tokio::process::Command::new("wrk");
+    command
+        .args(["-t2", "-c16", "-d5s", "--latency", "-H"])
+        .arg(format!("Authorization: Bearer {token}"));
+    if let Some((path, _)) = script {
+        command.arg("-s").arg(path);
+    }
+    command.arg(url);
+    if let Some((_, run)) = script {
+        command.args(["--", run]);
+    }
+    let out = match command.output().await {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |prefix: &str| {
+        text.lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(|v| v.trim().to_owned())
+    };
+    Ok(Some(Wrk {
+        rate: field("Requests/sec:").with_context(|| format!("wrk said: {text}"))?,
+        p99: field("99%").unwrap_or_default(),
+        failed: field("Non-2xx or 3xx responses:").map_or(Ok(0), |n| n.parse())?,
+    }))
+}
+
+/// The figures of `seira bench`, as Markdown tables.
+pub fn api_bench(args: &ApiArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let dir = tempfile::tempdir()?;
+        let limit = {
+            let path = dir.path().join("fsync.db");
+            tokio::task::spawn_blocking(move || {
+                seira_server::store::commit_rate(&path, Duration::from_secs(3))
+            })
+            .await??
+        };
         let config = dir.path().join("bench.toml");
         std::fs::write(&config, bench_config())?;
         let server = start_server(dir.path(), &config).await?;
-        let base = format!("http://{}", server.addr);
         let db = dir.path().join("bench.db");
         let config = config.to_str().context("temporary path is not UTF-8")?;
-        let kiosk = token(
-            &db,
-            &["--role", "kiosk", "--site", "bench", "--config", config],
-        )?;
+        let site = ["--site", "bench", "--config", config];
+        let kiosk = token(&db, &[&["--role", "kiosk"][..], &site].concat())?;
+        let display = token(&db, &[&["--role", "display"][..], &site].concat())?;
         let staff: Vec<String> = (1..=DESKS)
             .map(|d| {
                 let desk = format!("desk-{d}");
@@ -165,30 +396,103 @@ pub fn api_bench(tickets: usize, clients: &[usize]) -> anyhow::Result<ExitCode> 
                 )
             })
             .collect::<Result<_, _>>()?;
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(64)
-            .build()?;
+        let bench = Bench {
+            http: reqwest::Client::builder()
+                .pool_max_idle_per_host(64)
+                .build()?,
+            base: format!("http://{}", server.addr),
+            kiosk,
+            display,
+            staff,
+        };
         let rss_start = server.rss_kib();
         println!(
-            "seira {} bench: one server process, loopback HTTP",
+            "seira {} bench: one server process, loopback HTTP, keep-alive",
             env!("CARGO_PKG_VERSION")
         );
         println!();
-        println!("| operation | clients | requests | throughput | p50 | p99 |");
-        println!("| --- | --- | --- | --- | --- | --- |");
-        for (run, &clients) in clients.iter().enumerate() {
-            let clients = clients.clamp(1, DESKS);
-            let mut issued = issue_phase(&http, &base, &kiosk, clients, tickets, run).await?;
-            println!("{}", issued.line("issue ticket", clients));
-            let mut called = call_phase(&http, &base, &staff, clients).await?;
-            println!(
-                "{}",
-                called.line("call-next (each followed by start, done)", clients)
-            );
+        println!(
+            "The disk's limit: {limit:.0} one-row SQLite commits/s (WAL, synchronous=FULL, \
+             one connection, the same folder as the server's database)."
+        );
+        println!();
+        println!("| waiting | operation | clients | requests | throughput | p50 | p99 |");
+        println!("| --- | --- | --- | --- | --- | --- | --- |");
+        let mut waiting = 0;
+        let mut wrk_lines = Vec::new();
+        for &backlog in &args.backlogs {
+            if backlog > waiting {
+                bench
+                    .issue(DESKS, backlog - waiting, &format!("backlog-{backlog}"))
+                    .await?;
+                waiting = backlog;
+            }
+            let label = waiting.to_string();
+            for &clients in &args.clients {
+                let clients = clients.clamp(1, DESKS);
+                let run = format!("{backlog}-{clients}");
+                let mut issued = bench.issue(clients, args.tickets, &run).await?;
+                println!("{}", issued.line(&label, "issue ticket", clients));
+                let mut called = bench.call(clients, args.tickets).await?;
+                println!(
+                    "{}",
+                    called.line(&label, "call cycle (call-next, start, done)", clients)
+                );
+                let mut read = bench.board(clients, args.board_reads).await?;
+                println!("{}", read.line(&label, "board read", clients));
+            }
+            let board = format!("{}/api/v1/sites/bench/board", bench.base);
+            if let Some(w) = wrk(&bench.display, &board, None).await? {
+                wrk_lines.push(format!(
+                    "| {label} | board read | {} | {} | {} |",
+                    w.rate, w.p99, w.failed
+                ));
+            }
+        }
+        let script = dir.path().join("issue.lua");
+        std::fs::write(&script, include_str!("../../../scripts/wrk/issue.lua"))?;
+        let tickets = format!("{}/api/v1/sites/bench/tickets", bench.base);
+        if let Some(w) = wrk(&bench.kiosk, &tickets, Some((&script, "wrk"))).await? {
+            wrk_lines.push(format!(
+                "| from {waiting} | issue ticket | {} | {} | {} |",
+                w.rate, w.p99, w.failed
+            ));
         }
         println!();
+        if wrk_lines.is_empty() {
+            println!("wrk is not installed (`apt install wrk`): no independent figures.");
+        } else {
+            println!("wrk -t2 -c16 -d5s --latency (2 threads, 16 keep-alive connections, 5 s):");
+            println!();
+            println!("| waiting | operation | requests/s | p99 | not 2xx |");
+            println!("| --- | --- | --- | --- | --- |");
+            for line in &wrk_lines {
+                println!("{line}");
+            }
+        }
+        if args.subscribers > 0 {
+            let (mut delays, before, most) =
+                stream_phase(&bench, &server, args.subscribers, args.stream_calls).await?;
+            delays.latencies.sort();
+            println!();
+            println!(
+                "Event stream: {} subscribers, {} calls 10 ms apart: call-next sent → \
+                 `ticket_called` at each subscriber: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms \
+                 ({} deliveries). Server threads: {before} before the streams opened, at most \
+                 {most} while the calls went out.",
+                args.subscribers,
+                args.stream_calls,
+                percentile(&delays.latencies, 0.50),
+                percentile(&delays.latencies, 0.99),
+                percentile(&delays.latencies, 1.0),
+                delays.count,
+            );
+        }
+        // At rest: the streams are closed and nothing is in flight.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        println!();
         println!(
-            "server memory (VmRSS): {} KiB at start, {} KiB after the runs",
+            "Server memory (VmRSS): {} KiB at start, {} KiB at rest after the runs.",
             rss_start.unwrap_or(0),
             server.rss_kib().unwrap_or(0)
         );

@@ -1,8 +1,11 @@
-//! `seira bench`: throughput and latency of issuing and calling, and the server's memory.
+//! `seira bench`: throughput and latency of issuing, calling and reading the board, the event
+//! stream's delay, and the server's memory and threads; `--kiosk`, `--display` and `--stats`
+//! measure the other parts.
 //!
 //! It starts a real `seira server` child process on a fresh database in a temporary folder,
 //! with a configuration of one site and 16 desks, and drives it over loopback HTTP with
-//! 1 and 16 concurrent clients. Figures go to BENCHMARKS.md.
+//! 1 and 16 concurrent clients, with an empty queue and with 10,000 tickets waiting, beside
+//! the disk's own commit limit measured in the same folder. Figures go to BENCHMARKS.md.
 
 mod api;
 mod display;
@@ -24,6 +27,19 @@ pub struct Args {
     /// Client counts to measure with.
     #[arg(long, value_delimiter = ',', default_value = "1,16")]
     pub clients: Vec<usize>,
+    /// Tickets left waiting while each round of phases runs: the cost of an operation must
+    /// not grow with the queue.
+    #[arg(long, value_delimiter = ',', default_value = "0,10000")]
+    pub backlogs: Vec<usize>,
+    /// Board reads per client count.
+    #[arg(long, default_value_t = 20000)]
+    pub board_reads: usize,
+    /// Event streams open while calls go out (0: no stream phase).
+    #[arg(long, default_value_t = 500)]
+    pub subscribers: usize,
+    /// Calls made while the event streams are open.
+    #[arg(long, default_value_t = 200)]
+    pub stream_calls: usize,
     /// Measure the kiosk instead: from a touch to the first byte of the ticket at the printer.
     #[arg(long)]
     pub kiosk: bool,
@@ -88,7 +104,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.stats {
         return stats::stats_bench(&args.sizes);
     }
-    api::api_bench(args.tickets, &args.clients)
+    api::api_bench(&api::ApiArgs {
+        tickets: args.tickets,
+        clients: args.clients,
+        backlogs: args.backlogs,
+        board_reads: args.board_reads,
+        subscribers: args.subscribers,
+        stream_calls: args.stream_calls,
+    })
 }
 
 /// The server child process; killed when dropped.
