@@ -141,10 +141,11 @@ fn run_batch(
     jobs: &mut [Box<dyn Job>],
 ) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let step = |sql: &str| tx.prepare_cached(sql).and_then(|mut s| s.execute([]));
     for job in jobs.iter_mut() {
-        tx.execute_batch("SAVEPOINT job")?;
+        step("SAVEPOINT job")?;
         if job.run(&tx) {
-            tx.execute_batch("RELEASE job")?;
+            step("RELEASE job")?;
         } else {
             if tx.is_autocommit() {
                 // SQLite rolled the whole transaction back (a full disk, an I/O error): the
