@@ -21,6 +21,7 @@ pub mod event_log;
 pub mod http;
 pub mod i18n;
 pub mod live;
+pub mod memory;
 pub mod pages;
 pub mod queue;
 pub mod server;

@@ -81,8 +81,8 @@ pub async fn run(
 }
 
 /// Closes tickets left open after closing time, tells staff of devices that went silent,
-/// forgets the notes of ended visits and deletes expired sessions, every 30 s and once at
-/// start.
+/// forgets the notes of ended visits, deletes expired sessions and gives freed memory back to
+/// the system, every 30 s and once at start.
 async fn auto_close_loop(state: AppState) {
     let mut tick = tokio::time::interval(AUTO_CLOSE_EVERY);
     loop {
@@ -106,5 +106,6 @@ async fn auto_close_loop(state: AppState) {
         if let Err(e) = session::purge_expired(&state).await {
             tracing::warn!(error = e.message, "purging expired sessions failed");
         }
+        crate::memory::give_back();
     }
 }

@@ -1,11 +1,12 @@
 //! Who holds which token, remembered for a few seconds.
 //!
 //! Every request of a kiosk, display or desk carries its bearer token. Looking it up costs a
-//! hash (kept) and a database read on a blocking thread (saved here). The cache forgets
+//! hash (kept) and a database read on a blocking thread, which reads (the board, services,
+//! the event stream, the desk's list) take from here instead. A change of state always asks
+//! the database, so nothing is ever changed with a revoked token. The cache forgets
 //! everything whenever this server changes a token or a user, so a revocation made on the
-//! admin pages or the API takes effect on the next request, as before. A token revoked by
-//! another process on the same database (`seira token revoke` on the command line) stops
-//! working within [`KEEP`].
+//! admin pages or the API stops reads at once too; one made by another process on the same
+//! database (`seira token revoke` on the command line) stops them within [`KEEP`].
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -45,6 +46,11 @@ impl TokenCache {
             .filter(|(_, at)| now.duration_since(*at) < KEEP)
             .map(|(caller, _)| caller.clone())
             .ok_or(inner.generation)
+    }
+
+    /// The generation to [`TokenCache::put`] a fresh lookup with.
+    pub fn generation(&self) -> u64 {
+        self.lock().generation
     }
 
     /// Keeps what the database said, unless the cache was cleared since `generation`.

@@ -179,3 +179,43 @@ async fn a_kiosk_printer_problem_reaches_staff() {
         .await;
     assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// Streams take new events from the server's memory; an event that another process wrote to
+/// the same file (the command line) leaves a hole in the ids there, and the stream reads it
+/// from the database, in order, before the next one.
+#[tokio::test]
+async fn an_event_written_by_another_process_reaches_the_stream_in_order() {
+    use seira_server::engine::{Ctx, EngineError};
+    let app = spawn_app().await;
+    let display = app.client(Some("display"));
+    let mut stream = Box::pin(display.events("chania", None).await.unwrap());
+    app.issue("benefits", None).await;
+    let first = take(&mut stream, 1).await;
+    let store = seira_server::store::Store::open(&app.db_path).unwrap();
+    let config = seira_server::config::Config::embedded().always_open();
+    store
+        .write(|tx| {
+            let mut ctx = Ctx::new(tx, &config, jiff::Timestamp::now(), None);
+            let request = seira_protocol::IssueTicket {
+                service: "referrals".into(),
+                priority: None,
+                lang: None,
+                request_id: "elsewhere".into(),
+            };
+            ctx.issue("chania", &request, seira_protocol::Channel::Staff)?;
+            Ok::<_, EngineError>(())
+        })
+        .unwrap();
+    app.issue("children", None).await;
+    let next = take(&mut stream, 2).await;
+    let services: Vec<&str> = next
+        .iter()
+        .map(|e| e.ticket.as_ref().unwrap().service.as_str())
+        .collect();
+    assert_eq!(services, ["referrals", "children"]);
+    assert!(first[0].id < next[0].id && next[0].id < next[1].id);
+    // And the stream goes on from memory.
+    app.issue("benefits", None).await;
+    let last = take(&mut stream, 1).await;
+    assert_eq!(last[0].id, next[1].id + 1);
+}

@@ -121,8 +121,8 @@ struct Server {
 }
 
 impl Server {
-    fn rss_kib(&self) -> Option<u64> {
-        rss_kib(self.child.id()?)
+    fn memory(&self) -> String {
+        memory(self.child.id())
     }
 }
 
@@ -190,14 +190,30 @@ fn cpu_seconds(pid: u32) -> Option<f64> {
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
+    status_field(pid, "VmRSS:")
+}
+
+/// A number from /proc/{pid}/status, e.g. `VmRSS:` in KiB or `Threads:`.
+fn status_field(pid: u32, name: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
+        .find(|l| l.starts_with(name))?
         .split_whitespace()
         .nth(1)?
         .parse()
         .ok()
+}
+
+/// A process's memory: all of it, its own (anonymous) and its program's pages (file).
+fn memory(pid: Option<u32>) -> String {
+    let field = |name| pid.and_then(|p| status_field(p, name)).unwrap_or(0);
+    format!(
+        "{} KiB ({} KiB its own, {} KiB of the program's file)",
+        field("VmRSS:"),
+        field("RssAnon:"),
+        field("RssFile:")
+    )
 }
 
 /// A `seira server` on the bench configuration in a temporary folder, with its runtime.
