@@ -13,7 +13,7 @@
 //! database.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 
 use seira_protocol::{Event, EventKind};
 use tokio::sync::watch;
@@ -64,7 +64,8 @@ pub enum After {
 }
 
 pub struct EventLog {
-    ring: Mutex<Ring>,
+    /// Read by every stream at once after each event; written by the writer thread only.
+    ring: RwLock<Ring>,
     /// The id of the newest published event: streams wait for it to change.
     newest: watch::Sender<i64>,
 }
@@ -73,7 +74,7 @@ impl EventLog {
     /// A log that starts after the event `last_id`, the newest in the database.
     pub fn new(last_id: i64) -> EventLog {
         EventLog {
-            ring: Mutex::new(Ring {
+            ring: RwLock::new(Ring {
                 floor: last_id,
                 events: VecDeque::with_capacity(CAPACITY),
             }),
@@ -87,7 +88,7 @@ impl EventLog {
         let Some(first) = events.first() else {
             return true;
         };
-        let mut ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
+        let mut ring = self.ring.write().unwrap_or_else(|e| e.into_inner());
         let whole = first.id == ring.newest() + 1;
         if !whole {
             ring.events.clear();
@@ -125,7 +126,7 @@ impl EventLog {
 
     /// The site's events with ids above `cursor`, at most `limit`.
     pub fn after(&self, site: &str, cursor: i64, limit: usize) -> After {
-        let ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
+        let ring = self.ring.read().unwrap_or_else(|e| e.into_inner());
         if cursor < ring.floor {
             return After::TooOld;
         }

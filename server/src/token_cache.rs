@@ -94,7 +94,10 @@ mod tests {
         let t0 = Instant::now();
         let generation = cache.get(b"h", t0).unwrap_err();
         cache.put(b"h".to_vec(), caller.clone(), t0, generation);
-        assert_eq!(cache.get(b"h", t0 + Duration::from_secs(1)), Ok(caller.clone()));
+        assert_eq!(
+            cache.get(b"h", t0 + Duration::from_secs(1)),
+            Ok(caller.clone())
+        );
         assert!(cache.get(b"h", t0 + KEEP).is_err());
         cache.put(b"h".to_vec(), caller.clone(), t0, generation);
         cache.clear();

@@ -364,7 +364,11 @@ mod tests {
             let service = &services[i % services.len().min(3)];
             let ((issued, _), _) = f
                 .run(&kiosk, now, |ctx| {
-                    ctx.issue("chania", &request(service, &format!("r{i}")), Channel::Kiosk)
+                    ctx.issue(
+                        "chania",
+                        &request(service, &format!("r{i}")),
+                        Channel::Kiosk,
+                    )
                 })
                 .unwrap();
             ids.push(issued.id);

@@ -2,8 +2,8 @@
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::{Method, StatusCode};
 use axum::http::request::Parts;
+use axum::http::{Method, StatusCode};
 use seira_protocol::ErrorCode;
 use serde::de::DeserializeOwned;
 

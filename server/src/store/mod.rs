@@ -251,7 +251,9 @@ impl Db {
             reply,
         });
         if !self.writer.send(job) {
-            return Err(E::from(StoreError::Task("the writer has stopped".to_owned())));
+            return Err(E::from(StoreError::Task(
+                "the writer has stopped".to_owned(),
+            )));
         }
         answer
             .await

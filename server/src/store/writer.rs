@@ -136,10 +136,7 @@ impl Store {
     }
 }
 
-fn run_batch(
-    conn: &mut rusqlite::Connection,
-    jobs: &mut [Box<dyn Job>],
-) -> Result<(), StoreError> {
+fn run_batch(conn: &mut rusqlite::Connection, jobs: &mut [Box<dyn Job>]) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let step = |sql: &str| tx.prepare_cached(sql).and_then(|mut s| s.execute([]));
     for job in jobs.iter_mut() {
