@@ -27,6 +27,18 @@ impl Figures {
         }
     }
 
+    /// The figures of client tasks that each return their latencies.
+    async fn gather(
+        start: Instant,
+        tasks: Vec<tokio::task::JoinHandle<anyhow::Result<Vec<Duration>>>>,
+    ) -> anyhow::Result<Figures> {
+        let mut latencies = Vec::new();
+        for t in tasks {
+            latencies.push(t.await??);
+        }
+        Ok(Figures::of(start, latencies))
+    }
+
     fn line(&mut self, waiting: &str, what: &str, clients: usize) -> String {
         self.latencies.sort();
         let pct = |p: f64| percentile(&self.latencies, p);
@@ -93,11 +105,7 @@ impl Bench {
                 anyhow::Ok(latencies)
             }));
         }
-        let mut latencies = Vec::new();
-        for t in tasks {
-            latencies.push(t.await??);
-        }
-        Ok(Figures::of(start, latencies))
+        Figures::gather(start, tasks).await
     }
 
     /// Each of `clients` desks runs `call-next`, `start`, `done` until `total` cycles are
@@ -151,11 +159,7 @@ impl Bench {
                 anyhow::Ok(latencies)
             }));
         }
-        let mut latencies = Vec::new();
-        for t in tasks {
-            latencies.push(t.await??);
-        }
-        Ok(Figures::of(start, latencies))
+        Figures::gather(start, tasks).await
     }
 
     /// `total` board reads split among `clients`, as a display reads it (with its token).
@@ -181,11 +185,7 @@ impl Bench {
                 anyhow::Ok(latencies)
             }));
         }
-        let mut latencies = Vec::new();
-        for t in tasks {
-            latencies.push(t.await??);
-        }
-        Ok(Figures::of(start, latencies))
+        Figures::gather(start, tasks).await
     }
 }
 
