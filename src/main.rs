@@ -17,13 +17,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    #[cfg(feature = "devices")]
     /// Runs the whole system on this machine for a demo: the server on a local SQLite file with
     /// the embedded configuration, open around the clock, with ready-made tokens.
     Up(commands::up::Args),
     /// Runs the server: the queue, the HTTP API and the pages.
     Server(commands::server::Args),
+    #[cfg(feature = "devices")]
     /// Runs the touch kiosk that issues and prints tickets.
     Kiosk(commands::kiosk::Args),
+    #[cfg(feature = "devices")]
     /// Runs the lobby screen that shows and speaks the calls.
     Display(commands::display::Args),
     /// Creates, lists and revokes the bearer tokens of devices and staff.
@@ -35,6 +38,7 @@ enum Command {
     /// Checks or shows a configuration file.
     #[command(subcommand)]
     Config(commands::config::Command),
+    #[cfg(feature = "devices")]
     /// Prints a sample ticket on a printer, and/or draws it into a PNG.
     PrintTest(commands::print_test::Args),
     /// Fills a database with realistic past days, for the statistics (demo, training).
@@ -45,20 +49,25 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    #[cfg(feature = "devices")]
     let _runtime_dir = match cli.command {
         Command::Up(_) | Command::Kiosk(_) | Command::Display(_) => commands::ensure_runtime_dir(),
         _ => None,
     };
     commands::init_logging();
     let result = match cli.command {
+        #[cfg(feature = "devices")]
         Command::Up(args) => commands::up::run(args),
         Command::DemoData(args) => commands::demo_data::run(args),
         Command::Server(args) => commands::server::run(args),
+        #[cfg(feature = "devices")]
         Command::Kiosk(args) => commands::kiosk::run(args),
+        #[cfg(feature = "devices")]
         Command::Display(args) => commands::display::run(args),
         Command::Token(command) => commands::token::run(command),
         Command::User(command) => commands::user::run(command),
         Command::Config(command) => commands::config::run(command),
+        #[cfg(feature = "devices")]
         Command::PrintTest(args) => commands::print_test::run(args),
         Command::Bench(args) => commands::bench::run(args),
     };

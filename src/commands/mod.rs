@@ -3,11 +3,15 @@
 pub mod bench;
 pub mod config;
 pub mod demo_data;
+#[cfg(feature = "devices")]
 pub mod display;
+#[cfg(feature = "devices")]
 pub mod kiosk;
+#[cfg(feature = "devices")]
 pub mod print_test;
 pub mod server;
 pub mod token;
+#[cfg(feature = "devices")]
 pub mod up;
 pub mod user;
 
@@ -17,6 +21,7 @@ use anyhow::Context;
 use seira_server::config::Config;
 
 /// How a device (kiosk, lobby display) reaches its server.
+#[cfg(feature = "devices")]
 #[derive(clap::Args)]
 pub struct DeviceArgs {
     /// The server's address, e.g. http://10.0.0.2:8080.
@@ -50,6 +55,7 @@ pub fn init_logging() {
 /// A private runtime directory for the windows when the session has none (a kiosk started
 /// outside a desktop session, a test under Xvfb): the window and keyboard libraries look for
 /// one and complain on every start without it. Kept while the returned guard lives.
+#[cfg(feature = "devices")]
 pub fn ensure_runtime_dir() -> Option<tempfile::TempDir> {
     if std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| std::path::Path::new(&d).is_dir()) {
         return None;
@@ -118,6 +124,7 @@ pub async fn shutdown_signal() {
 }
 
 /// A printer profile by name, with `--codepage NAME[:N]` applied.
+#[cfg(feature = "devices")]
 pub fn printer_profile(
     name: &str,
     codepage: Option<&str>,

@@ -49,6 +49,8 @@ pub use users::{
 /// How long a write waits for another process's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const READERS: usize = 4;
+/// The page cache of each reader, in KiB (SQLite's `cache_size` takes it negative).
+const READER_CACHE_KIB: i64 = -512;
 /// Prepared statements kept per connection.
 const STATEMENTS: usize = 256;
 
@@ -123,11 +125,20 @@ impl Store {
         migrations::migrate(&mut writer)?;
         let readers = (0..READERS)
             .map(|_| {
-                connect(
+                let reader = connect(
                     path,
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )
-                .map(Mutex::new)
+                )?;
+                // The hot reads are served from memory (boards, tokens, events); what reaches
+                // a reader touches a few pages, which the system's file cache holds anyway.
+                // SQLite's default of 2 MiB each would keep 8 MiB of copies.
+                reader
+                    .pragma_update(None, "cache_size", READER_CACHE_KIB)
+                    .map_err(|source| StoreError::Open {
+                        path: path.to_owned(),
+                        source,
+                    })?;
+                Ok::<_, StoreError>(Mutex::new(reader))
             })
             .collect::<Result<_, _>>()?;
         Ok(Store {

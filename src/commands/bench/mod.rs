@@ -8,7 +8,9 @@
 //! the disk's own commit limit measured in the same folder. Figures go to BENCHMARKS.md.
 
 mod api;
+#[cfg(feature = "devices")]
 mod display;
+#[cfg(feature = "devices")]
 mod kiosk;
 mod stats;
 
@@ -95,11 +97,14 @@ target_wait_min = 30
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if args.kiosk {
-        return kiosk::kiosk_bench(args.touches);
-    }
-    if args.display {
-        return display::display_bench(args.calls, args.idle_seconds);
+    if args.kiosk || args.display {
+        #[cfg(feature = "devices")]
+        return match args.kiosk {
+            true => kiosk::kiosk_bench(args.touches),
+            false => display::display_bench(args.calls, args.idle_seconds),
+        };
+        #[cfg(not(feature = "devices"))]
+        bail!("this seira is the server only (built without the `devices` feature)");
     }
     if args.stats {
         return stats::stats_bench(&args.sizes);
@@ -179,6 +184,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted.get(i).copied().unwrap_or_default().as_secs_f64() * 1000.0
 }
 
+#[cfg(feature = "devices")]
 /// CPU seconds (user + system) a process has used, from /proc.
 fn cpu_seconds(pid: u32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -189,6 +195,7 @@ fn cpu_seconds(pid: u32) -> Option<f64> {
     Some(ticks as f64 / 100.0)
 }
 
+#[cfg(feature = "devices")]
 fn rss_kib(pid: u32) -> Option<u64> {
     status_field(pid, "VmRSS:")
 }
@@ -216,6 +223,7 @@ fn memory(pid: Option<u32>) -> String {
     )
 }
 
+#[cfg(feature = "devices")]
 /// A `seira server` on the bench configuration in a temporary folder, with its runtime.
 pub(super) struct BenchSite {
     server: Server,
@@ -223,6 +231,7 @@ pub(super) struct BenchSite {
     _runtime: tokio::runtime::Runtime,
 }
 
+#[cfg(feature = "devices")]
 impl BenchSite {
     fn start() -> anyhow::Result<BenchSite> {
         let runtime = tokio::runtime::Runtime::new()?;
