@@ -131,7 +131,11 @@ impl Store {
         };
         let committed = result.as_ref().map(|_| ());
         for job in jobs {
-            job.finish(committed);
+            // A panic after the commit (in publishing) must not take the writer down with it:
+            // the change stands, and that caller alone hears that the writer failed it.
+            if catch_unwind(AssertUnwindSafe(|| job.finish(committed))).is_err() {
+                tracing::error!("publishing a committed change panicked");
+            }
         }
     }
 }
