@@ -106,6 +106,7 @@ async fn auto_close_loop(state: AppState) {
         if let Err(e) = session::purge_expired(&state).await {
             tracing::warn!(error = e.message, "purging expired sessions failed");
         }
-        crate::memory::give_back();
+        // It walks the allocator's arenas: off the async workers, like any slow call.
+        let _ = tokio::task::spawn_blocking(crate::memory::give_back).await;
     }
 }

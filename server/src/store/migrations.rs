@@ -214,3 +214,64 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     tx.commit()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A centre that upgrades in the middle of a day: the tickets already waiting are
+    /// counted when the counts start being kept, and kept right from then on.
+    #[test]
+    fn the_waiting_counts_start_from_the_queue_of_the_day_of_the_upgrade() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (i, sql) in MIGRATIONS.iter().enumerate().take(6) {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", i as i64 + 1)
+                .unwrap();
+        }
+        let ticket = |id: &str, service: &str, state: &str| {
+            format!(
+                "INSERT INTO tickets (id, visit_id, site, service, day, seq, number, channel, \
+                 state, desk, issued_at, queued_at, line_at) VALUES ('{id}', '{id}', 'chania', \
+                 '{service}', '2026-12-01', {seq}, 'A{seq:03}', 'kiosk', '{state}', {desk}, 0, \
+                 0, 0);",
+                seq = id.len() + service.len() * 10,
+                desk = if state == "called" { "'d1'" } else { "NULL" },
+            )
+        };
+        conn.execute_batch(
+            &[
+                ticket("a", "benefits", "waiting"),
+                ticket("bb", "benefits", "waiting"),
+                ticket("ccc", "benefits", "done"),
+                ticket("d", "children", "waiting"),
+                ticket("ee", "children", "called"),
+            ]
+            .concat(),
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let counts = |conn: &Connection| -> Vec<(String, i64)> {
+            let mut stmt = conn
+                .prepare("SELECT service, waiting FROM queue_counts ORDER BY service")
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        assert_eq!(
+            counts(&conn),
+            [("benefits".to_owned(), 2), ("children".to_owned(), 1)]
+        );
+        conn.execute_batch(
+            "UPDATE tickets SET state = 'called', desk = 'd2' WHERE id = 'a';
+             UPDATE tickets SET state = 'waiting', desk = NULL WHERE id = 'ee';",
+        )
+        .unwrap();
+        assert_eq!(
+            counts(&conn),
+            [("benefits".to_owned(), 1), ("children".to_owned(), 2)]
+        );
+    }
+}
