@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
 
-use crate::types::{ApiError, Board, Event, IssueTicket, IssuedTicket, SiteServices, TrackView};
+use crate::types::{
+    ApiError, Board, Event, EventKind, IssueTicket, IssuedTicket, SiteServices, TrackView,
+};
 
 /// How long a response may stay silent before the connection counts as broken.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(40);
@@ -205,15 +207,70 @@ impl Client {
             .filter_map(|message| async move {
                 match message {
                     Ok(message) if message.data.is_empty() => None,
-                    Ok(message) => Some(
-                        serde_json::from_str::<Event>(&message.data)
-                            .map_err(|e| ClientError::Protocol(e.to_string())),
-                    ),
+                    Ok(message) => match serde_json::from_str::<Event>(&message.data) {
+                        Ok(event) => Some(Ok(event)),
+                        // A kind this client does not know comes from a newer server (an
+                        // appointment, a feedback…): it is not for this client, and stopping
+                        // on it would stop the screen at every reconnection.
+                        Err(_) if EventKind::parse(&message.event).is_none() => None,
+                        Err(e) => Some(Err(ClientError::Protocol(e.to_string()))),
+                    },
                     Err(eventsource_stream::EventStreamError::Transport(e)) => {
                         Some(Err(ClientError::Unreachable(e)))
                     }
                     Err(e) => Some(Err(ClientError::Protocol(e.to_string()))),
                 }
             }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::StreamExt;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// An older display or kiosk keeps working when a newer server sends kinds of event it
+    /// does not know: it passes over them and gets the ones it knows, in order.
+    #[tokio::test]
+    async fn events_of_kinds_from_a_newer_server_are_passed_over() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let event = |id: i64, kind: &str| {
+                format!(
+                    "id: {id}\nevent: {kind}\ndata: {{\"id\":{id},\"at\":\"2026-12-01T08:00:00Z\",\
+                     \"site\":\"chania\",\"kind\":\"{kind}\",\"ticket\":null,\"desk\":null,\
+                     \"waiting\":{{}}}}\n\n"
+                )
+            };
+            let body = [
+                event(1, "ticket_issued"),
+                event(2, "appointment_booked"),
+                event(3, "desk_opened"),
+            ]
+            .concat();
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
+            socket.write_all(head.as_bytes()).await.unwrap();
+            socket.write_all(body.as_bytes()).await.unwrap();
+        });
+        let client = Client::new(&format!("http://{addr}"), None).unwrap();
+        let events: Vec<Result<Event, ClientError>> =
+            client.events("chania", None).await.unwrap().collect().await;
+        let kinds: Vec<(i64, EventKind)> = events
+            .into_iter()
+            .map(|e| e.map(|e| (e.id, e.kind)).unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            [(1, EventKind::TicketIssued), (3, EventKind::DeskOpened)]
+        );
     }
 }
