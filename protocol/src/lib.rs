@@ -2,8 +2,10 @@
 //! kiosk and the lobby display use to talk to the server ([`client`]).
 
 pub mod admin;
+pub mod appointments;
 pub mod client;
 pub mod types;
 
+pub use appointments::*;
 pub use client::{Client, ClientError};
 pub use types::*;

@@ -489,10 +489,16 @@ pub enum EventKind {
     TokenChanged,
     /// A kiosk's printer changed state (`detail`: the kiosk and the state).
     DeviceChanged,
+    /// Staff booked an appointment (`detail`: its code, service, desk and time).
+    AppointmentBooked,
+    /// Staff moved an appointment to another time or desk (`detail`: its code and new time).
+    AppointmentMoved,
+    /// Staff cancelled an appointment (`detail`: its code).
+    AppointmentCancelled,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 20] = [
+    pub const ALL: [EventKind; 23] = [
         Self::TicketIssued,
         Self::TicketCalled,
         Self::TicketRecalled,
@@ -513,6 +519,9 @@ impl EventKind {
         Self::UserChanged,
         Self::TokenChanged,
         Self::DeviceChanged,
+        Self::AppointmentBooked,
+        Self::AppointmentMoved,
+        Self::AppointmentCancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -537,6 +546,9 @@ impl EventKind {
             Self::UserChanged => "user_changed",
             Self::TokenChanged => "token_changed",
             Self::DeviceChanged => "device_changed",
+            Self::AppointmentBooked => "appointment_booked",
+            Self::AppointmentMoved => "appointment_moved",
+            Self::AppointmentCancelled => "appointment_cancelled",
         }
     }
 
@@ -652,6 +664,7 @@ pub enum ErrorCode {
     InvalidScope,
     InvalidSettings,
     InvalidState,
+    InvalidTime,
     InvalidTransition,
     MalformedJson,
     MethodNotAllowed,
@@ -666,6 +679,7 @@ pub enum ErrorCode {
     ServiceInUse,
     ServiceNotAtDesk,
     SiteMismatch,
+    SlotTaken,
     StaleSettings,
     TicketInHand,
     Unauthorized,
@@ -706,6 +720,7 @@ impl ErrorCode {
             Self::InvalidScope => "invalid_scope",
             Self::InvalidSettings => "invalid_settings",
             Self::InvalidState => "invalid_state",
+            Self::InvalidTime => "invalid_time",
             Self::InvalidTransition => "invalid_transition",
             Self::MalformedJson => "malformed_json",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -720,6 +735,7 @@ impl ErrorCode {
             Self::ServiceInUse => "service_in_use",
             Self::ServiceNotAtDesk => "service_not_at_desk",
             Self::SiteMismatch => "site_mismatch",
+            Self::SlotTaken => "slot_taken",
             Self::StaleSettings => "stale_settings",
             Self::TicketInHand => "ticket_in_hand",
             Self::Unauthorized => "unauthorized",

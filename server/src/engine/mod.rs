@@ -12,6 +12,7 @@
 //! [`housekeeping`] (closing time, notes of ended visits) and [`views`] (the reads).
 
 mod accounts;
+mod appointments;
 mod desk_day;
 mod desks;
 mod devices;
@@ -20,6 +21,7 @@ mod settings;
 mod tickets;
 mod views;
 
+pub use appointments::{CODE_LEN, appointments_of_day, new_code};
 pub use desk_day::desk_queue;
 use tickets::candidates;
 pub use views::{
@@ -173,7 +175,9 @@ impl<'a, 'c> Ctx<'a, 'c> {
 #[cfg(test)]
 mod tests {
     use jiff::{SignedDuration, Timestamp};
-    use seira_protocol::{Channel, DeskState, EventKind, IssueTicket, TicketState};
+    use seira_protocol::{
+        Appointment, Channel, DeskState, EventKind, IssueTicket, NewAppointment, TicketState,
+    };
 
     use super::*;
     use crate::auth::Role;
@@ -410,5 +414,263 @@ mod tests {
             assert_eq!(kept(), counted());
         }
         assert!(kept().values().sum::<u32>() < 12);
+    }
+
+    fn booking(service: &str, desk: Option<&str>, start: Timestamp, id: &str) -> NewAppointment {
+        NewAppointment {
+            service: service.into(),
+            desk: desk.map(str::to_owned),
+            start,
+            minutes: 30,
+            request_id: id.into(),
+            contact: Some("6900000000".into()),
+        }
+    }
+
+    /// Tomorrow at 10:00 in Athens: on a 5-minute mark, in the future.
+    fn tomorrow_at_ten(now: Timestamp) -> Timestamp {
+        let tz = jiff::tz::TimeZone::get("Europe/Athens").unwrap();
+        tz.to_datetime(now)
+            .date()
+            .tomorrow()
+            .unwrap()
+            .at(10, 0, 0, 0)
+            .to_zoned_datetime(tz)
+            .unwrap()
+            .timestamp()
+    }
+
+    #[test]
+    fn a_desk_time_is_never_given_twice_and_any_desk_takes_the_next_free_one() {
+        let f = fixture();
+        let now = Timestamp::now();
+        let staff = who(Role::Staff, Some("chania"), None);
+        let ten = tomorrow_at_ten(now);
+        let ((first, created), events) = f
+            .run(&staff, now, |ctx| {
+                ctx.book(
+                    "chania",
+                    &booking("psychosocial", Some("chania-3"), ten, "b1"),
+                )
+            })
+            .unwrap();
+        assert!(created);
+        assert_eq!(events[0].kind, EventKind::AppointmentBooked);
+        assert_eq!(first.code.len(), CODE_LEN);
+        assert!(
+            first
+                .code
+                .bytes()
+                .all(|b| b"ACDEFGHJKMNPQRTUVWXY34679".contains(&b))
+        );
+        assert!(
+            !events[0].detail.as_deref().unwrap().contains(&first.code),
+            "the code checks the citizen in: it stays out of the log"
+        );
+        // The same request again is the same appointment.
+        let ((again, created), _) = f
+            .run(&staff, now, |ctx| {
+                ctx.book(
+                    "chania",
+                    &booking("psychosocial", Some("chania-3"), ten, "b1"),
+                )
+            })
+            .unwrap();
+        assert!(!created && again.id == first.id);
+        // Overlapping time at the same desk: refused.
+        let overlapping = ten + SignedDuration::from_mins(15);
+        let taken = f.run(&staff, now, |ctx| {
+            ctx.book(
+                "chania",
+                &booking("psychosocial", Some("chania-3"), overlapping, "b2"),
+            )
+        });
+        assert!(
+            matches!(
+                taken,
+                Err(EngineError::Conflict {
+                    code: ErrorCode::SlotTaken,
+                    ..
+                })
+            ),
+            "{taken:?}"
+        );
+        // Any desk: the other psychosocial desk (chania-4) is free then.
+        let ((other, _), _) = f
+            .run(&staff, now, |ctx| {
+                ctx.book("chania", &booking("psychosocial", None, overlapping, "b3"))
+            })
+            .unwrap();
+        assert_eq!(
+            (other.desk.as_deref(), other.held_desk.as_str()),
+            (None, "chania-4")
+        );
+        // And with both held, none is free.
+        let none = f.run(&staff, now, |ctx| {
+            ctx.book("chania", &booking("psychosocial", None, ten, "b4"))
+        });
+        assert!(matches!(
+            none,
+            Err(EngineError::Conflict {
+                code: ErrorCode::SlotTaken,
+                ..
+            })
+        ));
+        // Even a write behind the engine's back cannot hold the same 5 minutes twice.
+        let twice = f.store.write(|tx| {
+            tx.execute(
+                "INSERT INTO appointment_slots (desk, at, appointment) VALUES ('chania-3', ?1, ?2)",
+                rusqlite::params![ten.as_millisecond(), other.id],
+            )
+            .map_err(StoreError::from)
+        });
+        let refused = format!("{:?}", twice.unwrap_err());
+        assert!(
+            refused.contains("UNIQUE") || refused.contains("PRIMARY"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn moving_and_cancelling_free_the_time_and_cancelling_forgets_the_contact() {
+        let f = fixture();
+        let now = Timestamp::now();
+        let staff = who(Role::Staff, Some("chania"), None);
+        let ten = tomorrow_at_ten(now);
+        let ((a, _), _) = f
+            .run(&staff, now, |ctx| {
+                ctx.book(
+                    "chania",
+                    &booking("psychosocial", Some("chania-3"), ten, "m1"),
+                )
+            })
+            .unwrap();
+        let eleven = ten + SignedDuration::from_hours(1);
+        let (moved, events) = f
+            .run(&staff, now, |ctx| {
+                ctx.move_appointment(
+                    &a.id,
+                    &seira_protocol::MoveAppointment {
+                        start: eleven,
+                        minutes: Some(45),
+                        desk: None,
+                    },
+                )
+            })
+            .unwrap();
+        assert_eq!((moved.start, moved.minutes), (eleven, 45));
+        assert_eq!(events[0].kind, EventKind::AppointmentMoved);
+        // Ten o'clock is free again; eleven is held.
+        f.run(&staff, now, |ctx| {
+            ctx.book(
+                "chania",
+                &booking("psychosocial", Some("chania-3"), ten, "m2"),
+            )
+        })
+        .unwrap();
+        let held = f.run(&staff, now, |ctx| {
+            ctx.book(
+                "chania",
+                &booking("psychosocial", Some("chania-3"), eleven, "m3"),
+            )
+        });
+        assert!(matches!(
+            held,
+            Err(EngineError::Conflict {
+                code: ErrorCode::SlotTaken,
+                ..
+            })
+        ));
+        let (cancelled, events) = f
+            .run(&staff, now, |ctx| ctx.cancel_appointment(&a.id))
+            .unwrap();
+        assert_eq!(cancelled.state, seira_protocol::AppointmentState::Cancelled);
+        assert_eq!(events[0].kind, EventKind::AppointmentCancelled);
+        assert!(
+            !f.store
+                .read(|tx| Ok::<_, StoreError>(store::has_contact(tx, &a.id)?))
+                .unwrap()
+        );
+        f.run(&staff, now, |ctx| {
+            ctx.book(
+                "chania",
+                &booking("psychosocial", Some("chania-3"), eleven, "m4"),
+            )
+        })
+        .unwrap();
+        // A cancelled appointment stays cancelled.
+        let again = f.run(&staff, now, |ctx| ctx.cancel_appointment(&a.id));
+        assert!(matches!(again, Err(EngineError::Conflict { .. })));
+        let day = jiff::tz::TimeZone::get("Europe/Athens")
+            .unwrap()
+            .to_datetime(now)
+            .date()
+            .tomorrow()
+            .unwrap();
+        let book = f
+            .store
+            .read(|tx| appointments_of_day(tx, &f.config, "chania", day))
+            .unwrap();
+        assert_eq!(book.len(), 3);
+        assert!(book.windows(2).all(|w| w[0].start <= w[1].start));
+    }
+
+    #[test]
+    fn bad_times_and_strangers_are_refused() {
+        let f = fixture();
+        let now = Timestamp::now();
+        let staff = who(Role::Staff, Some("chania"), None);
+        let ten = tomorrow_at_ten(now);
+        let bad_time = |r: Result<(Appointment, bool)>| {
+            matches!(
+                r,
+                Err(EngineError::Invalid {
+                    code: ErrorCode::InvalidTime,
+                    ..
+                })
+            )
+        };
+        let odd = ten + SignedDuration::from_mins(2);
+        assert!(bad_time(
+            f.run(&staff, now, |ctx| {
+                ctx.book("chania", &booking("psychosocial", None, odd, "t1"))
+            })
+            .map(|(v, _)| v)
+        ));
+        let past = ten - SignedDuration::from_hours(72);
+        assert!(bad_time(
+            f.run(&staff, now, |ctx| {
+                ctx.book("chania", &booking("psychosocial", None, past, "t2"))
+            })
+            .map(|(v, _)| v)
+        ));
+        let mut long = booking("psychosocial", None, ten, "t3");
+        long.minutes = 7;
+        assert!(bad_time(
+            f.run(&staff, now, |ctx| ctx.book("chania", &long))
+                .map(|(v, _)| v)
+        ));
+        let wrong_desk = f.run(&staff, now, |ctx| {
+            ctx.book(
+                "chania",
+                &booking("psychosocial", Some("chania-1"), ten, "t4"),
+            )
+        });
+        assert!(matches!(
+            wrong_desk,
+            Err(EngineError::Invalid {
+                code: ErrorCode::DeskNotForService,
+                ..
+            })
+        ));
+        for stranger in [
+            who(Role::Kiosk, Some("chania"), None),
+            who(Role::Staff, Some("souda"), None),
+        ] {
+            let r = f.run(&stranger, now, |ctx| {
+                ctx.book("chania", &booking("psychosocial", None, ten, "t5"))
+            });
+            assert!(matches!(r, Err(EngineError::Forbidden(_))), "{r:?}");
+        }
     }
 }

@@ -198,6 +198,40 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_lane_priority ON tickets (site, service, line_at)
         WHERE state = 'waiting' AND priority IS NOT NULL;
     "#,
+    // 8: the appointment book. An appointment holds its desk's time as one row per 5 minutes
+    // in `appointment_slots`, whose primary key makes the same desk's same 5 minutes
+    // impossible to give twice, whatever checks the code makes or misses. `desk` is the desk
+    // asked for (NULL: any desk of the service); `held_desk` the one whose time is held.
+    // `contact` (for a reminder) is deleted when the appointment ends.
+    r#"
+    CREATE TABLE appointments (
+        id         TEXT PRIMARY KEY,
+        code       TEXT NOT NULL UNIQUE,
+        site       TEXT NOT NULL,
+        service    TEXT NOT NULL,
+        desk       TEXT,
+        held_desk  TEXT NOT NULL,
+        start_at   INTEGER NOT NULL,
+        minutes    INTEGER NOT NULL CHECK (minutes BETWEEN 5 AND 480 AND minutes % 5 = 0),
+        state      TEXT NOT NULL CHECK (state IN ('booked', 'checked_in', 'served', 'no_show',
+                       'cancelled')),
+        request_id TEXT,
+        contact    TEXT,
+        ticket_id  TEXT,
+        booked_at  INTEGER NOT NULL,
+        changed_at INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX appointments_request ON appointments (site, request_id)
+        WHERE request_id IS NOT NULL;
+    CREATE INDEX appointments_day ON appointments (site, start_at);
+    CREATE TABLE appointment_slots (
+        desk        TEXT NOT NULL,
+        at          INTEGER NOT NULL CHECK (at % 300000 = 0),
+        appointment TEXT NOT NULL REFERENCES appointments (id),
+        PRIMARY KEY (desk, at)
+    ) WITHOUT ROWID;
+    CREATE INDEX appointment_slots_of ON appointment_slots (appointment);
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -10,6 +10,7 @@
 //!   writer thread, which commits the requests that queued during the previous fsync together
 //!   (group commit, [`writer`]); its reads run on tokio's blocking threads.
 
+mod appointments;
 mod config;
 mod desks;
 mod devices;
@@ -28,6 +29,11 @@ use std::time::Duration;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use appointments::{
+    SLOT_MS, appointment_by_request, appointments_between, code_taken, desk_time_taken,
+    has_contact, hold_desk_time, insert_appointment, load_appointment, release_desk_time,
+    save_appointment,
+};
 pub use config::{latest_config, save_config};
 pub use desks::{DeskRow, load_desk, open_desks, save_desk_state, sync_desks};
 pub use devices::{list_devices, mark_silent, record_heartbeat};

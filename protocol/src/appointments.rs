@@ -1,0 +1,98 @@
+//! Appointments: booked by staff for a service (and, if it matters, a desk) at a time. The
+//! citizen keeps a short code to check in with; nothing personal is needed.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Where an appointment is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AppointmentState {
+    /// In the book; its desk's time is held.
+    Booked,
+    /// The citizen has checked in: a ticket waits for the desk.
+    CheckedIn,
+    Served,
+    /// Not checked in by the end of its window: its time was freed.
+    NoShow,
+    /// Cancelled by staff: its time was freed.
+    Cancelled,
+}
+
+impl AppointmentState {
+    pub const ALL: [AppointmentState; 5] = [
+        Self::Booked,
+        Self::CheckedIn,
+        Self::Served,
+        Self::NoShow,
+        Self::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Booked => "booked",
+            Self::CheckedIn => "checked_in",
+            Self::Served => "served",
+            Self::NoShow => "no_show",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == s)
+    }
+}
+
+/// Body of `POST /api/v1/sites/{site}/appointments`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAppointment {
+    pub service: String,
+    /// The desk (a named specialist's room); any free desk of the service when absent.
+    #[serde(default)]
+    pub desk: Option<String>,
+    /// On a 5-minute boundary.
+    #[schema(value_type = String, format = DateTime)]
+    pub start: Timestamp,
+    /// 5 to 480, in steps of 5.
+    pub minutes: u32,
+    /// The same request again returns the same appointment.
+    pub request_id: String,
+    /// A phone number or address for a reminder, if the citizen wants one (at most 100
+    /// characters). It is never shown on a screen, a ticket or in the log, and it is deleted
+    /// when the appointment ends.
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+/// Body of `PATCH /api/v1/appointments/{id}`: a new time, and if given a new length or desk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveAppointment {
+    #[schema(value_type = String, format = DateTime)]
+    pub start: Timestamp,
+    #[serde(default)]
+    pub minutes: Option<u32>,
+    #[serde(default)]
+    pub desk: Option<String>,
+}
+
+/// An appointment in the book.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Appointment {
+    pub id: String,
+    /// Six characters a citizen types at the kiosk or reads out on the phone: capital letters
+    /// and digits that cannot be taken for one another.
+    pub code: String,
+    pub site: String,
+    pub service: String,
+    /// The desk asked for; `None` when any desk of the service may see the citizen.
+    pub desk: Option<String>,
+    /// The desk whose time is held: the one asked for, or the one found free.
+    pub held_desk: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub start: Timestamp,
+    pub minutes: u32,
+    pub state: AppointmentState,
+}

@@ -1,0 +1,174 @@
+//! The appointment book and the desk time each appointment holds.
+
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+use seira_protocol::{Appointment, AppointmentState};
+
+use super::{from_ms, to_ms};
+
+/// The step of the book: an appointment starts on it and lasts a whole number of them.
+pub const SLOT_MS: i64 = 5 * 60 * 1000;
+
+const COLUMNS: &str = "id, code, site, service, desk, held_desk, start_at, minutes, state";
+
+fn appointment(r: &Row<'_>) -> rusqlite::Result<Appointment> {
+    let state: String = r.get(8)?;
+    Ok(Appointment {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        site: r.get(2)?,
+        service: r.get(3)?,
+        desk: r.get(4)?,
+        held_desk: r.get(5)?,
+        start: from_ms(r.get(6)?),
+        minutes: r.get(7)?,
+        state: AppointmentState::parse(&state).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                8,
+                rusqlite::types::Type::Text,
+                format!("unknown appointment state `{state}`").into(),
+            )
+        })?,
+    })
+}
+
+/// A new appointment, with its request id and the citizen's contact (if any).
+pub fn insert_appointment(
+    tx: &Transaction<'_>,
+    a: &Appointment,
+    request_id: &str,
+    contact: Option<&str>,
+    now: Timestamp,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO appointments (id, code, site, service, desk, held_desk, start_at, minutes, \
+         state, request_id, contact, booked_at, changed_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+    )?
+    .execute(params![
+        a.id,
+        a.code,
+        a.site,
+        a.service,
+        a.desk,
+        a.held_desk,
+        to_ms(a.start),
+        a.minutes,
+        a.state.as_str(),
+        request_id,
+        contact,
+        to_ms(now),
+    ])?;
+    Ok(())
+}
+
+pub fn load_appointment(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Appointment>> {
+    tx.prepare_cached(&format!("SELECT {COLUMNS} FROM appointments WHERE id = ?1"))?
+        .query_row(params![id], appointment)
+        .optional()
+}
+
+pub fn appointment_by_request(
+    tx: &Transaction<'_>,
+    site: &str,
+    request_id: &str,
+) -> rusqlite::Result<Option<Appointment>> {
+    tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM appointments WHERE site = ?1 AND request_id = ?2"
+    ))?
+    .query_row(params![site, request_id], appointment)
+    .optional()
+}
+
+pub fn code_taken(tx: &Transaction<'_>, code: &str) -> rusqlite::Result<bool> {
+    tx.prepare_cached("SELECT 1 FROM appointments WHERE code = ?1")?
+        .query_row(params![code], |_| Ok(()))
+        .optional()
+        .map(|found| found.is_some())
+}
+
+/// A site's appointments starting in `[from, to)`, by start time.
+pub fn appointments_between(
+    tx: &Transaction<'_>,
+    site: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> rusqlite::Result<Vec<Appointment>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM appointments WHERE site = ?1 AND start_at >= ?2 AND start_at < ?3 \
+         ORDER BY start_at, held_desk"
+    ))?;
+    let rows = stmt.query_map(params![site, to_ms(from), to_ms(to)], appointment)?;
+    rows.collect()
+}
+
+/// Whether any of the desk's time in `[start, start + minutes)` is held.
+pub fn desk_time_taken(
+    tx: &Transaction<'_>,
+    desk: &str,
+    start: Timestamp,
+    minutes: u32,
+) -> rusqlite::Result<bool> {
+    let from = to_ms(start);
+    let to = from + i64::from(minutes) * 60_000;
+    tx.prepare_cached(
+        "SELECT 1 FROM appointment_slots WHERE desk = ?1 AND at >= ?2 AND at < ?3 LIMIT 1",
+    )?
+    .query_row(params![desk, from, to], |_| Ok(()))
+    .optional()
+    .map(|found| found.is_some())
+}
+
+/// Holds the appointment's desk time, 5 minutes a row. A row already held makes the insert
+/// fail on the primary key: the same time is never given twice.
+pub fn hold_desk_time(tx: &Transaction<'_>, a: &Appointment) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO appointment_slots (desk, at, appointment) VALUES (?1, ?2, ?3)",
+    )?;
+    let start = to_ms(a.start);
+    for step in 0..i64::from(a.minutes) * 60_000 / SLOT_MS {
+        stmt.execute(params![a.held_desk, start + step * SLOT_MS, a.id])?;
+    }
+    Ok(())
+}
+
+/// Frees the desk time an appointment holds.
+pub fn release_desk_time(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("DELETE FROM appointment_slots WHERE appointment = ?1")?
+        .execute(params![id])?;
+    Ok(())
+}
+
+/// Writes an appointment's time, desk and state; an ended one forgets its contact.
+pub fn save_appointment(
+    tx: &Transaction<'_>,
+    a: &Appointment,
+    now: Timestamp,
+) -> rusqlite::Result<()> {
+    let ended = matches!(
+        a.state,
+        AppointmentState::Served | AppointmentState::NoShow | AppointmentState::Cancelled
+    );
+    tx.prepare_cached(
+        "UPDATE appointments SET desk = ?2, held_desk = ?3, start_at = ?4, minutes = ?5, \
+         state = ?6, changed_at = ?7, contact = CASE WHEN ?8 THEN NULL ELSE contact END \
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        a.id,
+        a.desk,
+        a.held_desk,
+        to_ms(a.start),
+        a.minutes,
+        a.state.as_str(),
+        to_ms(now),
+        ended,
+    ])?;
+    Ok(())
+}
+
+/// Whether the appointment still keeps a contact (tests of forgetting it).
+pub fn has_contact(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<bool> {
+    tx.prepare_cached("SELECT contact IS NOT NULL FROM appointments WHERE id = ?1")?
+        .query_row(params![id], |r| r.get(0))
+}
