@@ -7,7 +7,8 @@
 //! It is the one door for every change of state, whatever the entry (API, pages, CLI): it
 //! decides who may, and records the event with its actor. One file per concept:
 //! [`tickets`] (issue, call, state changes, transfer), [`desk_day`] (done-and-next, undo of a
-//! no-show, the desk's list in calling order), [`desks`] (open, pause, close), [`settings`]
+//! no-show, the desk's list in calling order), [`desks`] (open, pause, close),
+//! [`appointments`] (the book: book, move, cancel), [`settings`]
 //! (the live configuration), [`accounts`] (users and tokens), [`devices`] (reporting in),
 //! [`housekeeping`] (closing time, notes of ended visits) and [`views`] (the reads).
 

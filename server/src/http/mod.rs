@@ -4,6 +4,7 @@
 //! guards every request. It knows nothing of the pages: [`crate::server`] puts both together.
 
 mod admin;
+mod appointments;
 mod desks;
 pub mod error;
 pub(crate) mod extract;
@@ -41,6 +42,7 @@ pub const BODY_LIMIT: usize = 16 * 1024;
         (name = "sites", description = "Services, tickets, the board and the event stream of a site"),
         (name = "desks", description = "Desks and calling"),
         (name = "tickets", description = "State changes of one ticket"),
+        (name = "appointments", description = "The appointment book"),
         (name = "admin", description = "Settings, users and tokens (admins only)"),
         (name = "stats", description = "Statistics for managers: JSON, CSV and XLSX"),
         (name = "meta", description = "Health and this description"),
@@ -68,6 +70,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(sites::routes())
         .merge(desks::routes())
         .merge(tickets::routes())
+        .merge(appointments::routes())
         .merge(meta::routes())
         .merge(admin::routes())
         .merge(stats::routes())

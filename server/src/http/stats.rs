@@ -56,7 +56,7 @@ pub struct Period {
     pub csv: export::CsvStyle,
 }
 
-fn date(value: &str, name: &str) -> ApiResult<Date> {
+pub(super) fn date(value: &str, name: &str) -> ApiResult<Date> {
     value.parse().map_err(|_| {
         ApiError::bad_request(
             ErrorCode::BadDate,

@@ -29,6 +29,8 @@ const ADMIN: &[&str] = &["admin"];
 const DEVICES: &[&str] = &["kiosk", "display"];
 /// The site's managers, and admins.
 const MANAGERS: &[&str] = &["manager", "admin"];
+/// Who keeps the appointment book: the site's staff, and admins.
+const BOOKERS: &[&str] = &["staff1", "staff2", "admin"];
 
 struct Route {
     method: &'static str,
@@ -56,6 +58,23 @@ fn settings_body() -> Value {
     let config = seira_server::config::Config::embedded().always_open();
     let settings = config.site_settings(config.site("chania").unwrap());
     json!({"version": 1, "settings": settings})
+}
+
+/// A time no other request of the test has asked for (the spawned server is always open).
+fn free_time() -> String {
+    static NEXT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let first: jiff::Timestamp = "2099-01-05T08:00:00Z".parse().unwrap();
+    (first + jiff::SignedDuration::from_mins(30 * n)).to_string()
+}
+
+fn appointment_body() -> Value {
+    json!({
+        "service": "psychosocial",
+        "start": free_time(),
+        "minutes": 30,
+        "request_id": seira_server::auth::new_ticket_id(),
+    })
 }
 
 fn issue_body() -> Value {
@@ -119,6 +138,25 @@ const ROUTES: &[Route] = &[
         Some(|| json!({"service": "referrals"})),
     ),
     route("get", "/api/v1/tickets/{id}/track", EVERYONE, None),
+    route(
+        "post",
+        "/api/v1/sites/{site}/appointments",
+        BOOKERS,
+        Some(appointment_body),
+    ),
+    route(
+        "get",
+        "/api/v1/sites/{site}/appointments",
+        DESK_VIEWERS,
+        None,
+    ),
+    route(
+        "patch",
+        "/api/v1/appointments/{id}",
+        BOOKERS,
+        Some(|| json!({"start": free_time()})),
+    ),
+    route("delete", "/api/v1/appointments/{id}", BOOKERS, None),
     route("get", "/healthz", EVERYONE, None),
     route("get", "/api/v1/stats", MANAGERS, None),
     route("get", "/api/v1/stats.csv", MANAGERS, None),
@@ -252,6 +290,16 @@ async fn every_route_against_every_role() {
                 .replace("{name}", "maria");
             if path.starts_with("/api/v1/admin/tokens/") {
                 path = path.replace("{id}", &spare);
+            } else if path.starts_with("/api/v1/appointments/") {
+                let (status, booked) = app
+                    .post(
+                        "/api/v1/sites/chania/appointments",
+                        "admin",
+                        Some(appointment_body()),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::CREATED, "{booked}");
+                path = path.replace("{id}", booked["id"].as_str().unwrap());
             } else if path.contains("{id}") {
                 path = path.replace("{id}", &ticket_at_desk_1(&app).await);
             }

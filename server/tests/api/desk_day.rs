@@ -135,7 +135,7 @@ async fn done_and_next_finishes_and_calls_in_one_go() {
 #[tokio::test]
 async fn a_mistaken_no_show_goes_back_to_its_place_or_its_desk() {
     let app = spawn_app().await;
-    let start = jiff::Timestamp::now();
+    let start = TestApp::this_morning();
     app.set_time(start);
     let a1 = app.issue("benefits", None).await;
     app.set_time(start + SignedDuration::from_secs(60));
@@ -221,7 +221,7 @@ async fn serve_at_desk_1(app: &TestApp) -> Ticket {
 #[tokio::test]
 async fn a_transfer_keeps_the_place_or_goes_front_or_back() {
     let app = spawn_app().await;
-    let start = jiff::Timestamp::from_millisecond(jiff::Timestamp::now().as_millisecond()).unwrap();
+    let start = TestApp::this_morning();
     let minute = std::cell::Cell::new(0);
     let at_next_minute = || {
         minute.set(minute.get() + 1);
@@ -430,7 +430,7 @@ async fn bad_transfers_are_clear_json_errors() {
 #[tokio::test]
 async fn the_desk_list_marks_the_overdue_and_collapses_other_services() {
     let app = spawn_app().await;
-    let start = jiff::Timestamp::now();
+    let start = TestApp::this_morning();
     app.set_time(start);
     app.issue("benefits", None).await;
     app.issue("psychosocial", None).await;
@@ -455,7 +455,7 @@ async fn the_desk_list_marks_the_overdue_and_collapses_other_services() {
 #[tokio::test]
 async fn a_device_that_goes_silent_is_told_to_staff_once() {
     let app = spawn_app().await;
-    let start = jiff::Timestamp::now();
+    let start = TestApp::this_morning();
     app.set_time(start);
     for who in ["kiosk", "display"] {
         let (status, body) = app

@@ -158,6 +158,20 @@ impl TestApp {
         client
     }
 
+    /// Ten in the morning of today in Athens: a test that moves the server's clock on from
+    /// here stays within one service day, whenever it runs (a start at `now` crossed midnight
+    /// when the suite ran at 23:58).
+    pub fn this_morning() -> Timestamp {
+        let athens = jiff::tz::TimeZone::get("Europe/Athens").unwrap();
+        athens
+            .to_datetime(Timestamp::now())
+            .date()
+            .at(10, 0, 0, 0)
+            .to_zoned_datetime(athens)
+            .unwrap()
+            .timestamp()
+    }
+
     pub fn set_time(&self, t: Timestamp) {
         self.clock.store(t.as_millisecond(), Ordering::SeqCst);
     }

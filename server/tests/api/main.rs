@@ -3,6 +3,7 @@
 
 mod access;
 mod admin;
+mod appointments;
 mod bad_input;
 mod browser;
 mod concurrency;

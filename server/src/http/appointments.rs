@@ -1,0 +1,141 @@
+//! The appointment book: booking, the day's list, moving and cancelling.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use seira_protocol::{ApiError as ErrorBody, Appointment, MoveAppointment, NewAppointment};
+use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{Auth, Json, Path, Query};
+use crate::engine;
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(book, day))
+        .routes(routes!(move_one, cancel))
+}
+
+/// Books an appointment for a service, at a desk or at any free desk of the service. The
+/// answer holds the code the citizen checks in with. The same `request_id` again returns the
+/// same appointment (200 instead of 201).
+#[utoipa::path(
+    post, path = "/api/v1/sites/{site}/appointments", tag = "appointments",
+    params(("site" = String, Path, description = "Site id")),
+    request_body = NewAppointment,
+    responses(
+        (status = 201, description = "Booked", body = Appointment),
+        (status = 200, description = "The appointment this request_id booked before", body = Appointment),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, description = "No such site, service or desk", body = ErrorBody),
+        (status = 409, description = "The desk is booked then (`slot_taken`), the service is closed then, or the request_id was used for another appointment", body = ErrorBody),
+        (status = 422, description = "A time not on a 5-minute mark, past, or of a wrong length (`invalid_time`); a desk that does not serve the service", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn book(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    auth: Auth,
+    Json(body): Json<NewAppointment>,
+) -> ApiResult<(StatusCode, axum::Json<Appointment>)> {
+    let caller = auth.caller()?;
+    let (appointment, created) = app
+        .write(Some(caller), move |ctx| ctx.book(&site, &body))
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, axum::Json(appointment)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DayQuery {
+    /// The local day, `YYYY-MM-DD`; today when absent.
+    date: Option<String>,
+}
+
+/// A day of the site's book, by start time: every appointment with its state.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{site}/appointments", tag = "appointments",
+    params(("site" = String, Path, description = "Site id"), DayQuery),
+    responses(
+        (status = 200, body = Vec<Appointment>),
+        (status = 400, description = "Not a date", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn day(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    Query(query): Query<DayQuery>,
+    auth: Auth,
+) -> ApiResult<axum::Json<Vec<Appointment>>> {
+    let config = app.config();
+    let at = config
+        .site(&site)
+        .ok_or_else(|| ApiError::not_found(format!("there is no site `{site}`")))?;
+    auth.require(|c| c.may_see_desks(&site))?;
+    let day = match &query.date {
+        Some(date) => super::stats::date(date, "date")?,
+        None => app.now().to_zoned_datetime(at.time_zone.clone()).date(),
+    };
+    let book = app
+        .read(move |tx, config| engine::appointments_of_day(tx, config, &site, day))
+        .await?;
+    Ok(axum::Json(book))
+}
+
+/// Moves a booked appointment to another time, and if given another length or desk.
+#[utoipa::path(
+    patch, path = "/api/v1/appointments/{id}", tag = "appointments",
+    params(("id" = String, Path, description = "Appointment id")),
+    request_body = MoveAppointment,
+    responses(
+        (status = 200, body = Appointment),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "Booked then, closed then, or no longer booked", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn move_one(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    auth: Auth,
+    Json(body): Json<MoveAppointment>,
+) -> ApiResult<axum::Json<Appointment>> {
+    let caller = auth.caller()?;
+    let moved = app
+        .write(Some(caller), move |ctx| ctx.move_appointment(&id, &body))
+        .await?;
+    Ok(axum::Json(moved))
+}
+
+/// Cancels a booked appointment: its desk time is free again, and its contact forgotten.
+#[utoipa::path(
+    delete, path = "/api/v1/appointments/{id}", tag = "appointments",
+    params(("id" = String, Path, description = "Appointment id")),
+    responses(
+        (status = 200, description = "Cancelled", body = Appointment),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "No longer booked", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn cancel(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    auth: Auth,
+) -> ApiResult<axum::Json<Appointment>> {
+    let caller = auth.caller()?;
+    let cancelled = app
+        .write(Some(caller), move |ctx| ctx.cancel_appointment(&id))
+        .await?;
+    Ok(axum::Json(cancelled))
+}

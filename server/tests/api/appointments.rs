@@ -1,0 +1,161 @@
+//! The appointment book over HTTP: staff book, list the day, move and cancel; the same desk's
+//! time is never given twice, even to sixteen requests at once.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_app;
+
+/// A time on 2 March 2099 in Athens (+02:00 then): the test server is open around the clock.
+fn at(time: &str) -> String {
+    format!("2099-03-02T{time}:00+02:00")
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .to_string()
+}
+
+fn booking(start: &str, desk: Option<&str>, request: &str) -> Value {
+    json!({
+        "service": "psychosocial",
+        "desk": desk,
+        "start": at(start),
+        "minutes": 30,
+        "request_id": request,
+        "contact": "6900000000",
+    })
+}
+
+#[tokio::test]
+async fn staff_book_list_move_and_cancel_and_a_desk_time_is_given_once() {
+    let app = spawn_app().await;
+    let (status, first) = app
+        .post(
+            "/api/v1/sites/chania/appointments",
+            "staff1",
+            Some(booking("10:00", Some("chania-3"), "a1")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(first["state"], "booked");
+    assert_eq!(first["code"].as_str().unwrap().len(), 6);
+    assert!(
+        first.get("contact").is_none(),
+        "the contact is never shown: {first}"
+    );
+    // Sixteen requests for the same desk at the same time: one gets it.
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let http = app.http.clone();
+        let url = format!("{}/api/v1/sites/chania/appointments", app.base);
+        let token = app.token("staff1").to_owned();
+        tasks.push(tokio::spawn(async move {
+            http.post(url)
+                .bearer_auth(token)
+                .json(&booking("11:00", Some("chania-3"), &format!("race-{i}")))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|s| matches!(*s, StatusCode::CREATED | StatusCode::CONFLICT))
+    );
+    let (status, taken) = app
+        .post(
+            "/api/v1/sites/chania/appointments",
+            "staff1",
+            Some(booking("10:15", Some("chania-3"), "a2")),
+        )
+        .await;
+    assert_eq!(
+        (status, taken["error"].as_str()),
+        (StatusCode::CONFLICT, Some("slot_taken"))
+    );
+    let (status, odd) = app
+        .post(
+            "/api/v1/sites/chania/appointments",
+            "staff1",
+            Some(booking("10:02", None, "a3")),
+        )
+        .await;
+    assert_eq!(
+        (status, odd["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_time"))
+    );
+    // Moved to noon, then 10:00 is free again.
+    let id = first["id"].as_str().unwrap();
+    let (status, moved) = app
+        .send(
+            "patch",
+            &format!("/api/v1/appointments/{id}"),
+            "staff1",
+            Some(json!({"start": at("12:00")})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["start"].as_str().unwrap(), at("12:00"));
+    let (status, _) = app
+        .post(
+            "/api/v1/sites/chania/appointments",
+            "staff1",
+            Some(booking("10:00", Some("chania-3"), "a4")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, cancelled) = app
+        .send(
+            "delete",
+            &format!("/api/v1/appointments/{id}"),
+            "staff1",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, cancelled["state"].as_str()),
+        (StatusCode::OK, Some("cancelled"))
+    );
+    let (status, again) = app
+        .send(
+            "delete",
+            &format!("/api/v1/appointments/{id}"),
+            "staff1",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{again}");
+    // The day's book, by start time, for staff and managers.
+    let (status, day) = app
+        .get(
+            "/api/v1/sites/chania/appointments?date=2099-03-02",
+            "manager",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{day}");
+    let starts: Vec<&str> = day
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["start"].as_str().unwrap())
+        .collect();
+    assert_eq!(starts.len(), 3, "{day}");
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]));
+    let (status, _) = app
+        .get("/api/v1/sites/chania/appointments?date=tomorrow", "manager")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
