@@ -90,6 +90,10 @@ pub struct ServiceSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<BTreeMap<String, Vec<String>>>)]
     pub hours: Option<Hours>,
+    /// The service takes appointments, booked in steps of this many minutes (5 to 240, in
+    /// fives); walk-ins only when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment_slot_min: Option<u32>,
 }
 
 fn fifteen() -> u32 {

@@ -117,6 +117,8 @@
         field(t("admin-icon"), icon),
         field(t("admin-target"), number(service.target_wait_min, 1, 480, { "data-key": "target_wait_min" })),
         field(t("admin-typical"), number(service.typical_service_min, 1, 240, { "data-key": "typical_service_min" })),
+        field(t("admin-appointment-slot"), number(service.appointment_slot_min ?? "", 5, 240,
+          { "data-key": "appointment_slot_min", step: "5" })),
       ),
       el("button", { type: "button", class: "stop small-button", onclick: () => { row.remove(); countMissing(); } }, t("admin-remove")),
     );
@@ -227,6 +229,9 @@
         target_wait_min: Number(get("target_wait_min")),
         typical_service_min: Number(get("typical_service_min")),
       };
+      // Empty: walk-ins only.
+      const slot = get("appointment_slot_min");
+      if (slot) service.appointment_slot_min = Number(slot);
       const hours = JSON.parse(row.dataset.hours);
       if (hours) service.hours = hours;
       return service;

@@ -172,6 +172,7 @@ admin-service-id = Κωδικός
 admin-prefix = Γράμμα
 admin-target = Στόχος αναμονής (λεπτά)
 admin-typical = Συνήθης διάρκεια (λεπτά)
+admin-appointment-slot = Ραντεβού ανά (λεπτά· κενό: μόνο χωρίς ραντεβού)
 admin-add-service = Προσθήκη υπηρεσίας
 admin-desks = Γραφεία
 admin-desk-id = Κωδικός

@@ -172,6 +172,7 @@ admin-service-id = Id
 admin-prefix = Letter
 admin-target = Target wait (minutes)
 admin-typical = Typical duration (minutes)
+admin-appointment-slot = Appointments in steps of (minutes; empty: walk-ins only)
 admin-add-service = Add service
 admin-desks = Desks
 admin-desk-id = Id

@@ -81,6 +81,8 @@ pub struct Service {
     pub typical_service: SignedDuration,
     /// Own hours within the site's, if the service is offered at fewer times.
     pub hours: Option<WeeklyHours>,
+    /// Takes appointments, booked in steps of this long; walk-ins only when `None`.
+    pub appointment_slot: Option<SignedDuration>,
 }
 
 #[derive(Debug, Clone)]
@@ -200,6 +202,9 @@ impl Config {
                     target_wait_min: (s.target_wait.as_secs() / 60) as u32,
                     typical_service_min: (s.typical_service.as_secs() / 60) as u32,
                     hours: s.hours.as_ref().map(hours_table),
+                    appointment_slot_min: s
+                        .appointment_slot
+                        .map(|slot| (slot.as_secs() / 60) as u32),
                 })
                 .collect(),
             desks: site
@@ -364,6 +369,38 @@ mod tests {
                 assert_eq!(a.hours, b.hours);
             }
         }
+    }
+
+    /// The specialists of both seed centres see people by appointment; reception does not.
+    #[test]
+    fn the_specialists_take_appointments_and_the_admin_form_keeps_them() {
+        let config = Config::embedded();
+        let bookable = |site: &str| -> Vec<(String, i64)> {
+            config
+                .site(site)
+                .unwrap()
+                .services
+                .iter()
+                .filter_map(|s| s.appointment_slot.map(|d| (s.id.clone(), d.as_mins())))
+                .collect()
+        };
+        assert_eq!(
+            bookable("chania"),
+            [("psychosocial".to_owned(), 45), ("children".to_owned(), 45)]
+        );
+        assert_eq!(bookable("souda"), [("health".to_owned(), 20)]);
+        let mut settings = config.site_settings(config.site("chania").unwrap());
+        assert_eq!(settings.services[2].appointment_slot_min, Some(45));
+        settings.services[0].appointment_slot_min = Some(15);
+        let changed = config.with_site(settings.clone()).unwrap();
+        let benefits = &changed.site("chania").unwrap().services[0];
+        assert_eq!(
+            benefits.appointment_slot,
+            Some(SignedDuration::from_mins(15))
+        );
+        settings.services[0].appointment_slot_min = Some(7);
+        let errors = config.with_site(settings).unwrap_err();
+        assert!(errors.to_string().contains("in fives"), "{errors}");
     }
 
     #[test]

@@ -100,6 +100,8 @@ pub(super) struct RawService {
     pub(super) typical_service_min: S<u32>,
     #[serde(default)]
     pub(super) hours: Option<S<BTreeMap<String, Vec<S<String>>>>>,
+    #[serde(default)]
+    pub(super) appointment_slot_min: Option<S<u32>>,
 }
 
 fn default_service_min() -> S<u32> {

@@ -336,7 +336,21 @@ impl Validator<'_> {
                 ),
             );
         }
+        let appointment_slot = raw.appointment_slot_min.as_ref().map(|slot| {
+            let minutes = *slot.get_ref();
+            if !(5..=240).contains(&minutes) || !minutes.is_multiple_of(5) {
+                self.error(
+                    slot.span(),
+                    msg(
+                        "appointment_slot_min must be from 5 to 240 minutes, in fives",
+                        "η διάρκεια ραντεβού είναι από 5 έως 240 λεπτά, ανά πέντε",
+                    ),
+                );
+            }
+            SignedDuration::from_mins(minutes as i64)
+        });
         Service {
+            appointment_slot,
             names: self.names(&raw.names, SERVICE, &id),
             id,
             prefix,

@@ -47,6 +47,15 @@ impl Ctx<'_, '_> {
         let service = site
             .service(&request.service)
             .ok_or_else(|| not_found("service", &request.service))?;
+        if service.appointment_slot.is_none() {
+            return Err(invalid(
+                ErrorCode::NotBookable,
+                format!(
+                    "`{}` takes no appointments (its settings: appointment_slot_min)",
+                    service.id
+                ),
+            ));
+        }
         if let Some(existing) =
             store::appointment_by_request(self.tx, site_id, &request.request_id)?
         {

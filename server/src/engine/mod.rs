@@ -651,6 +651,16 @@ mod tests {
             f.run(&staff, now, |ctx| ctx.book("chania", &long))
                 .map(|(v, _)| v)
         ));
+        let walk_in = f.run(&staff, now, |ctx| {
+            ctx.book("chania", &booking("benefits", None, ten, "t6"))
+        });
+        assert!(matches!(
+            walk_in,
+            Err(EngineError::Invalid {
+                code: ErrorCode::NotBookable,
+                ..
+            })
+        ));
         let wrong_desk = f.run(&staff, now, |ctx| {
             ctx.book(
                 "chania",
