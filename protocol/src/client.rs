@@ -209,9 +209,9 @@ impl Client {
                     Ok(message) if message.data.is_empty() => None,
                     Ok(message) => match serde_json::from_str::<Event>(&message.data) {
                         Ok(event) => Some(Ok(event)),
-                        // A kind this client does not know comes from a newer server (an
-                        // appointment, a feedback…): it is not for this client, and stopping
-                        // on it would stop the screen at every reconnection.
+                        // A kind this client does not know comes from a newer server: it
+                        // is not for this client, and stopping on it would stop the screen
+                        // at every reconnection.
                         Err(_) if EventKind::parse(&message.event).is_none() => None,
                         Err(e) => Some(Err(ClientError::Protocol(e.to_string()))),
                     },
@@ -250,7 +250,7 @@ mod tests {
             };
             let body = [
                 event(1, "ticket_issued"),
-                event(2, "appointment_booked"),
+                event(2, "visit_rated_in_a_later_version"),
                 event(3, "desk_opened"),
             ]
             .concat();

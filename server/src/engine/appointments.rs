@@ -190,6 +190,15 @@ impl Ctx<'_, '_> {
         if start < self.now {
             return Err(invalid(ErrorCode::InvalidTime, "that time has passed"));
         }
+        if start
+            .checked_add(jiff::SignedDuration::from_mins(i64::from(minutes)))
+            .is_err()
+        {
+            return Err(invalid(
+                ErrorCode::InvalidTime,
+                "that time is beyond the calendar",
+            ));
+        }
         let steps = i64::from(minutes / step_min);
         let all_open = (0..steps).all(|i| {
             let at = start + jiff::SignedDuration::from_millis(i * store::SLOT_MS);

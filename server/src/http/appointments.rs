@@ -67,6 +67,7 @@ struct DayQuery {
         (status = 200, body = Vec<Appointment>),
         (status = 400, description = "Not a date", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, description = "A day at the edge of the calendar", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
