@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
 
 /// A time on 2 March 2099 in Athens (+02:00 then): the test server is open around the clock.
 fn at(time: &str) -> String {
@@ -23,6 +23,21 @@ fn booking(start: &str, desk: Option<&str>, request: &str) -> Value {
         "request_id": request,
         "contact": "6900000000",
     })
+}
+
+async fn book(app: &TestApp, body: Value) -> (StatusCode, Value) {
+    app.post("/api/v1/sites/chania/appointments", "staff1", Some(body))
+        .await
+}
+
+async fn cancel(app: &TestApp, id: &str) -> (StatusCode, Value) {
+    app.send(
+        "delete",
+        &format!("/api/v1/appointments/{id}"),
+        "staff1",
+        None,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -86,13 +101,7 @@ async fn staff_book_list_move_and_cancel_and_a_desk_time_is_given_once() {
         (status, taken["error"].as_str()),
         (StatusCode::CONFLICT, Some("slot_taken"))
     );
-    let (status, odd) = app
-        .post(
-            "/api/v1/sites/chania/appointments",
-            "staff1",
-            Some(booking("10:02", None, "a3")),
-        )
-        .await;
+    let (status, odd) = book(&app, booking("10:02", None, "a3")).await;
     assert_eq!(
         (status, odd["error"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_time"))
@@ -117,26 +126,12 @@ async fn staff_book_list_move_and_cancel_and_a_desk_time_is_given_once() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, cancelled) = app
-        .send(
-            "delete",
-            &format!("/api/v1/appointments/{id}"),
-            "staff1",
-            None,
-        )
-        .await;
+    let (status, cancelled) = cancel(&app, id).await;
     assert_eq!(
         (status, cancelled["state"].as_str()),
         (StatusCode::OK, Some("cancelled"))
     );
-    let (status, again) = app
-        .send(
-            "delete",
-            &format!("/api/v1/appointments/{id}"),
-            "staff1",
-            None,
-        )
-        .await;
+    let (status, again) = cancel(&app, id).await;
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
     // The day's book, by start time, for staff and managers.
     let (status, day) = app
