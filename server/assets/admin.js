@@ -118,7 +118,7 @@
         field(t("admin-target"), number(service.target_wait_min, 1, 480, { "data-key": "target_wait_min" })),
         field(t("admin-typical"), number(service.typical_service_min, 1, 240, { "data-key": "typical_service_min" })),
         field(t("admin-appointment-slot"), number(service.appointment_slot_min ?? "", 5, 240,
-          { "data-key": "appointment_slot_min", step: "5" })),
+          { "data-key": "appointment_slot_min", step: "5", placeholder: t("admin-appointment-none") })),
       ),
       el("button", { type: "button", class: "stop small-button", onclick: () => { row.remove(); countMissing(); } }, t("admin-remove")),
     );

@@ -47,7 +47,8 @@ impl AppState {
     ) -> Result<T, EngineError> {
         let config = self.config();
         let now = self.now();
-        let state = self.clone();
+        // Only what publishing needs goes to the writer thread.
+        let (log, tokens) = (self.events.clone(), self.tokens.clone());
         let (value, _) = self
             .db
             .write_then(
@@ -56,7 +57,7 @@ impl AppState {
                     let value = op(&mut ctx)?;
                     Ok::<_, EngineError>((value, ctx.events))
                 },
-                move |(_, events)| state.publish(events),
+                move |(_, events)| publish(&log, &tokens, events),
             )
             .await?;
         Ok(value)
@@ -70,18 +71,23 @@ impl AppState {
         let config = self.config();
         self.db.read(move |tx| op(tx, &config)).await
     }
+}
 
-    fn publish(&self, events: &[Event]) {
-        let whole = self.events.publish(events);
-        // A changed token or user, or another process's write (it may have revoked a token):
-        // the next requests look their tokens up again.
-        if !whole
-            || events
-                .iter()
-                .any(|e| matches!(e.kind, EventKind::TokenChanged | EventKind::UserChanged))
-        {
-            self.tokens.clear();
-        }
+/// Puts a commit's events in the log for the streams. A changed token or user, or another
+/// process's write (it may have revoked a token): the next requests look their tokens up
+/// again.
+fn publish(
+    log: &crate::event_log::EventLog,
+    tokens: &crate::token_cache::TokenCache,
+    events: &[Event],
+) {
+    let whole = log.publish(events);
+    if !whole
+        || events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::TokenChanged | EventKind::UserChanged))
+    {
+        tokens.clear();
     }
 }
 
