@@ -58,10 +58,23 @@ pub struct Calling {
     /// How long after a no-show staff can still undo it (1–240 minutes).
     #[serde(default = "undo_window")]
     pub undo_window_min: u32,
+    /// How early before its start an appointment may check in (0–120 minutes).
+    #[serde(default = "ten")]
+    pub check_in_early_min: u32,
+    /// How late after its start an appointment keeps its place (0–120 minutes); past that
+    /// it is late (`late_check_in`), and not checked in by then it is a no-show.
+    #[serde(default = "undo_window")]
+    pub check_in_late_min: u32,
+    #[serde(default)]
+    pub late_check_in: crate::LateCheckIn,
 }
 
 fn undo_window() -> u32 {
     15
+}
+
+fn ten() -> u32 {
+    10
 }
 
 impl Default for Calling {
@@ -70,6 +83,9 @@ impl Default for Calling {
             priority_ratio: [1, 2],
             aging: true,
             undo_window_min: undo_window(),
+            check_in_early_min: ten(),
+            check_in_late_min: undo_window(),
+            late_check_in: crate::LateCheckIn::Queue,
         }
     }
 }

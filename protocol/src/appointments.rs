@@ -95,4 +95,42 @@ pub struct Appointment {
     pub start: Timestamp,
     pub minutes: u32,
     pub state: AppointmentState,
+    /// When the citizen checked in, once they have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub checked_in_at: Option<Timestamp>,
+    /// The ticket check-in made (its number is what the board calls).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_number: Option<String>,
+}
+
+/// Body of `POST /api/v1/sites/{site}/appointments/{code}/check-in`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckIn {
+    /// The same request again returns the same ticket.
+    pub request_id: String,
+    /// The language the citizen chose (the call is also spoken in it).
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// What a site does with a citizen who checks in after the end of the grace window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LateCheckIn {
+    /// Joins the walk-in queue by the time of check-in.
+    #[default]
+    Queue,
+    /// Refused at the kiosk (`too_late`), with a word to see reception.
+    Refuse,
+}
+
+impl LateCheckIn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queue => "queue",
+            Self::Refuse => "refuse",
+        }
+    }
 }

@@ -207,6 +207,10 @@ pub struct IssuedTicket {
     pub estimated_wait_s: u32,
     /// Path of the page where the holder can follow the queue (for the QR code).
     pub track_url: String,
+    /// A checked-in appointment's start: the desk calls its holder first from then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub appointment_at: Option<Timestamp>,
 }
 
 /// Everything about one ticket that staff may see. It holds no personal data.
@@ -383,6 +387,10 @@ pub struct QueueEntry {
     pub only_this_desk: bool,
     /// The colleague's note of a transfer (staff only).
     pub note: Option<String>,
+    /// A checked-in appointment's start: called first from then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub appointment_at: Option<Timestamp>,
 }
 
 /// How many wait for a service the desk does not serve (the list's collapsed part).
@@ -495,10 +503,15 @@ pub enum EventKind {
     AppointmentMoved,
     /// Staff cancelled an appointment (`detail`: its code).
     AppointmentCancelled,
+    /// A citizen checked in for an appointment at the kiosk or at reception (`detail`: on
+    /// time or late), right after its ticket's `ticket_issued`.
+    AppointmentCheckedIn,
+    /// An appointment was not checked in by the end of its window: its desk time is free.
+    AppointmentNoShow,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 23] = [
+    pub const ALL: [EventKind; 25] = [
         Self::TicketIssued,
         Self::TicketCalled,
         Self::TicketRecalled,
@@ -522,6 +535,8 @@ impl EventKind {
         Self::AppointmentBooked,
         Self::AppointmentMoved,
         Self::AppointmentCancelled,
+        Self::AppointmentCheckedIn,
+        Self::AppointmentNoShow,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -549,6 +564,8 @@ impl EventKind {
             Self::AppointmentBooked => "appointment_booked",
             Self::AppointmentMoved => "appointment_moved",
             Self::AppointmentCancelled => "appointment_cancelled",
+            Self::AppointmentCheckedIn => "appointment_checked_in",
+            Self::AppointmentNoShow => "appointment_no_show",
         }
     }
 
@@ -683,8 +700,12 @@ pub enum ErrorCode {
     SlotTaken,
     StaleSettings,
     TicketInHand,
+    TooEarly,
+    TooLate,
+    TooManyGuesses,
     Unauthorized,
     UndoTooLate,
+    UnknownCode,
     UnknownPriority,
     UnsupportedAction,
     UnsupportedMediaType,
@@ -740,8 +761,12 @@ impl ErrorCode {
             Self::SlotTaken => "slot_taken",
             Self::StaleSettings => "stale_settings",
             Self::TicketInHand => "ticket_in_hand",
+            Self::TooEarly => "too_early",
+            Self::TooLate => "too_late",
+            Self::TooManyGuesses => "too_many_guesses",
             Self::Unauthorized => "unauthorized",
             Self::UndoTooLate => "undo_too_late",
+            Self::UnknownCode => "unknown_code",
             Self::UnknownPriority => "unknown_priority",
             Self::UnsupportedAction => "unsupported_action",
             Self::UnsupportedMediaType => "unsupported_media_type",

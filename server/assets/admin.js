@@ -253,6 +253,7 @@
       closed_days: [...document.querySelectorAll("#closure-rows input[data-key=closed]")]
         .map((i) => i.value).filter(Boolean),
       calling: {
+        ...s.calling,
         priority_ratio: [Number($("ratio-priority").value), Number($("ratio-ordinary").value)],
         aging: $("aging").checked,
         undo_window_min: Number($("undo-window").value),

@@ -358,6 +358,7 @@ pub fn bulk_history(
                         line_at: queued_at,
                         only_desk: None,
                         note: None,
+                        due_at: None,
                     },
                 )?;
                 ticket.state = if rng.random::<f64>() < 0.06 {

@@ -68,6 +68,7 @@ pub async fn run(
         stopping,
         clock: app.clock,
         throttle: Arc::default(),
+        code_guesses: Arc::new(crate::throttle::Throttle::codes()),
     };
     let closer = tokio::spawn(auto_close_loop(state.clone()));
     let result = crate::accept::serve(listener, router(state), app.limits, async move {
@@ -81,7 +82,7 @@ pub async fn run(
 }
 
 /// Closes tickets left open after closing time, tells staff of devices that went silent,
-/// forgets the notes of ended visits, deletes expired sessions and gives freed memory back to
+/// forgets the notes of ended visits, frees the time of appointments nobody checked in, deletes expired sessions and gives freed memory back to
 /// the system, every 30 s and once at start.
 async fn auto_close_loop(state: AppState) {
     let mut tick = tokio::time::interval(AUTO_CLOSE_EVERY);
@@ -95,6 +96,7 @@ async fn auto_close_loop(state: AppState) {
         match state
             .write(None, |ctx| {
                 ctx.forget_notes()?;
+                ctx.expire_appointments()?;
                 ctx.mark_silent_devices()
             })
             .await

@@ -26,6 +26,8 @@ pub struct AppState {
     pub(crate) stopping: watch::Receiver<bool>,
     pub(crate) clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
     pub throttle: Arc<crate::throttle::Throttle>,
+    /// Unknown booking codes typed at check-in.
+    pub code_guesses: Arc<crate::throttle::Throttle>,
 }
 
 impl AppState {

@@ -1,4 +1,6 @@
-//! Throttling of failed sign-ins, in memory: per account from one address, and per address.
+//! Throttling of failed attempts, in memory: per account from one address, and per address.
+//! Sign-ins use it ([`Throttle::default`]), and so do booking codes typed at a check-in
+//! ([`Throttle::codes`]), where the "account" is the device or person checking in.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -16,9 +18,22 @@ const MAX_PER_ADDRESS: usize = 20;
 /// account's failures per address means a stranger's wrong guesses block the stranger, not
 /// the staff member signing in at their own desk (ASVS 2.2.1: throttling must not become a
 /// way to lock people out).
-#[derive(Default)]
 pub struct Throttle {
     failures: Mutex<Failures>,
+    window: Duration,
+    per_account: usize,
+    per_address: usize,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle {
+            failures: Mutex::default(),
+            window: WINDOW,
+            per_account: MAX_PER_ACCOUNT,
+            per_address: MAX_PER_ADDRESS,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -28,6 +43,19 @@ struct Failures {
 }
 
 impl Throttle {
+    /// For booking codes: 10 unknown codes from one kiosk or desk in 10 minutes, 30 from one
+    /// address. Codes are 6 of 25 characters (244 million), so 10 guesses in 10 minutes find
+    /// one of a day's hundred appointments once in 4,000 years; a kiosk where citizens mistype
+    /// stays usable.
+    pub fn codes() -> Self {
+        Throttle {
+            window: Duration::from_secs(10 * 60),
+            per_account: 10,
+            per_address: 30,
+            ..Throttle::default()
+        }
+    }
+
     /// How long until another attempt is allowed, if it is not now.
     pub fn wait(&self, account: &str, address: IpAddr, now: Instant) -> Option<Duration> {
         let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
@@ -35,9 +63,9 @@ impl Throttle {
             .by_account
             .entry((account.to_lowercase(), address))
             .or_default();
-        let account_wait = blocked_for(by_account, MAX_PER_ACCOUNT, now);
+        let account_wait = blocked_for(by_account, self.per_account, self.window, now);
         let by_address = f.by_address.entry(address).or_default();
-        let address_wait = blocked_for(by_address, MAX_PER_ADDRESS, now);
+        let address_wait = blocked_for(by_address, self.per_address, self.window, now);
         account_wait.max(address_wait)
     }
 
@@ -49,13 +77,14 @@ impl Throttle {
             .push(now);
         f.by_address.entry(address).or_default().push(now);
         // Keep memory bounded whatever an attacker sends.
+        let window = self.window;
         if f.by_account.len() > 10_000 {
             f.by_account
-                .retain(|_, v| v.iter().any(|t| now - *t < WINDOW));
+                .retain(|_, v| v.iter().any(|t| now - *t < window));
         }
         if f.by_address.len() > 10_000 {
             f.by_address
-                .retain(|_, v| v.iter().any(|t| now - *t < WINDOW));
+                .retain(|_, v| v.iter().any(|t| now - *t < window));
         }
     }
 
@@ -67,10 +96,15 @@ impl Throttle {
 
 /// Drops attempts older than the window; with `limit` or more left, how long until the
 /// oldest of the last `limit` leaves it.
-fn blocked_for(attempts: &mut Vec<Instant>, limit: usize, now: Instant) -> Option<Duration> {
-    attempts.retain(|t| now - *t < WINDOW);
+fn blocked_for(
+    attempts: &mut Vec<Instant>,
+    limit: usize,
+    window: Duration,
+    now: Instant,
+) -> Option<Duration> {
+    attempts.retain(|t| now - *t < window);
     let oldest = *attempts.get(attempts.len().checked_sub(limit)?)?;
-    Some(WINDOW.saturating_sub(now - oldest))
+    Some(window.saturating_sub(now - oldest))
 }
 
 #[cfg(test)]

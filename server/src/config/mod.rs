@@ -63,6 +63,12 @@ pub struct Site {
     pub aging: bool,
     /// How long a no-show can be undone.
     pub undo_window: SignedDuration,
+    /// An appointment's grace window: check-in opens this long before its start…
+    pub check_in_early: SignedDuration,
+    /// …and it keeps its place until this long after; not checked in by then, a no-show.
+    pub check_in_late: SignedDuration,
+    /// What a check-in after the window gets.
+    pub late_check_in: seira_protocol::LateCheckIn,
     pub news: Vec<Names>,
     /// Printed at the foot of every ticket.
     pub ticket_footer: Names,
@@ -188,6 +194,9 @@ impl Config {
                 priority_ratio: [site.ratio.priority, site.ratio.ordinary],
                 aging: site.aging,
                 undo_window_min: (site.undo_window.as_secs() / 60) as u32,
+                check_in_early_min: site.check_in_early.as_mins() as u32,
+                check_in_late_min: site.check_in_late.as_mins() as u32,
+                late_check_in: site.late_check_in,
             },
             news: site.news.clone(),
             ticket_footer: Some(site.ticket_footer.clone()),
@@ -329,6 +338,15 @@ impl Site {
             order: desk.order,
             ratio: self.ratio,
             aging: self.aging,
+        }
+    }
+
+    /// The grace window of its appointments.
+    pub fn check_in_window(&self) -> crate::queue::check_in::Window {
+        crate::queue::check_in::Window {
+            early: self.check_in_early,
+            late: self.check_in_late,
+            late_check_in: self.late_check_in,
         }
     }
 }

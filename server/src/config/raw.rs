@@ -63,6 +63,12 @@ pub(super) struct RawCalling {
     pub(super) aging: bool,
     #[serde(default = "default_undo_window")]
     pub(super) undo_window_min: S<u32>,
+    #[serde(default = "default_check_in_early")]
+    pub(super) check_in_early_min: S<u32>,
+    #[serde(default = "default_undo_window")]
+    pub(super) check_in_late_min: S<u32>,
+    #[serde(default)]
+    pub(super) late_check_in: seira_protocol::LateCheckIn,
 }
 
 impl Default for RawCalling {
@@ -71,8 +77,15 @@ impl Default for RawCalling {
             priority_ratio: default_ratio(),
             aging: true,
             undo_window_min: default_undo_window(),
+            check_in_early_min: default_check_in_early(),
+            check_in_late_min: default_undo_window(),
+            late_check_in: seira_protocol::LateCheckIn::Queue,
         }
     }
+}
+
+fn default_check_in_early() -> S<u32> {
+    Spanned::new(0..0, 10)
 }
 
 fn default_undo_window() -> S<u32> {

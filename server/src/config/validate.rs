@@ -245,6 +245,20 @@ impl Validator<'_> {
                 ),
             );
         }
+        for (field, name_el) in [
+            (&raw.calling.check_in_early_min, "νωρίτερα"),
+            (&raw.calling.check_in_late_min, "αργότερα"),
+        ] {
+            if *field.get_ref() > 120 {
+                self.error(
+                    field.span(),
+                    msg(
+                        "check_in_early_min and check_in_late_min are from 0 to 120 minutes",
+                        format!("η προσέλευση σε ραντεβού {name_el} από την ώρα του είναι 0 έως 120 λεπτά"),
+                    ),
+                );
+            }
+        }
         let mut service_ids = HashSet::new();
         let mut prefixes = HashSet::new();
         if raw.services.get_ref().is_empty() {
@@ -293,6 +307,13 @@ impl Validator<'_> {
             ratio: Ratio { priority, ordinary },
             aging: raw.calling.aging,
             undo_window: SignedDuration::from_mins(undo_window as i64),
+            check_in_early: SignedDuration::from_mins(i64::from(
+                *raw.calling.check_in_early_min.get_ref(),
+            )),
+            check_in_late: SignedDuration::from_mins(i64::from(
+                *raw.calling.check_in_late_min.get_ref(),
+            )),
+            late_check_in: raw.calling.late_check_in,
             news,
             ticket_footer,
             services,

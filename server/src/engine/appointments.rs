@@ -102,6 +102,8 @@ impl Ctx<'_, '_> {
             start: request.start,
             minutes: request.minutes,
             state: AppointmentState::Booked,
+            checked_in_at: None,
+            ticket_number: None,
         };
         store::insert_appointment(
             self.tx,

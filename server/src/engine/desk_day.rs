@@ -81,6 +81,7 @@ impl Ctx<'_, '_> {
             ticket.desk = desk.clone();
         }
         store::set_state(self.tx, &ticket)?;
+        self.follow_appointment(&ticket)?;
         let site_id = site.id.clone();
         self.record(
             &site_id,
@@ -115,7 +116,8 @@ pub fn desk_queue(
             let w = &waiting[i];
             let c = &candidates[i];
             QueueEntry {
-                overdue: now.duration_since(c.queued_at) > c.target_wait,
+                overdue: c.due_at.is_none() && now.duration_since(c.queued_at) > c.target_wait,
+                appointment_at: c.due_at,
                 only_this_desk: w.only_desk.is_some(),
                 note: w.note.clone(),
                 ticket: w.ticket.clone(),

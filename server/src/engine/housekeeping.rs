@@ -1,5 +1,5 @@
 //! What the server does by itself every 30 s: closing time, forgetting the notes of ended
-//! visits.
+//! visits (appointments whose window passed: `check_in.rs`).
 
 use seira_protocol::{EventKind, TicketState};
 
@@ -34,6 +34,7 @@ impl Ctx<'_, '_> {
                 ticket.finished_at = Some(self.now);
                 ticket.inaccurate_time = true;
                 store::set_state(self.tx, &ticket)?;
+                self.follow_appointment(&ticket)?;
                 let desk = ticket.desk.clone();
                 self.record(
                     &site.id,

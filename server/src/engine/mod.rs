@@ -14,6 +14,7 @@
 
 mod accounts;
 mod appointments;
+mod check_in;
 mod desk_day;
 mod desks;
 mod devices;
@@ -46,6 +47,9 @@ pub use seira_protocol::BOARD_CALLS;
 pub enum EngineError {
     #[error("there is no {what} `{id}`")]
     NotFound { what: &'static str, id: String },
+    /// Not found, with its own code (a booking code nobody was given: `unknown_code`).
+    #[error("{message}")]
+    Missing { code: ErrorCode, message: String },
     #[error(transparent)]
     Transition(#[from] TransitionError),
     /// The request is well formed but the queue's state forbids it now.
@@ -683,5 +687,130 @@ mod tests {
             });
             assert!(matches!(r, Err(EngineError::Forbidden(_))), "{r:?}");
         }
+    }
+    /// Check-in through the door: too early is refused with the hour it opens, on time waits
+    /// for its start and goes first then, an unchecked one becomes a no-show that frees its
+    /// time, a late one queues as a walk-in, and a served one forgets its contact.
+    #[test]
+    fn check_in_places_by_the_window_and_the_book_follows_the_visit() {
+        use seira_protocol::{AppointmentState, CheckIn};
+        let f = fixture();
+        let staff = who(Role::Staff, Some("chania"), None);
+        let kiosk = who(Role::Kiosk, Some("chania"), None);
+        let ten = tomorrow_at_ten(Timestamp::now());
+        let min = |m: i64| ten + SignedDuration::from_mins(m);
+        let book = |desk, start, id| {
+            f.run(&staff, Timestamp::now(), |ctx| {
+                ctx.book("chania", &booking("psychosocial", desk, start, id))
+            })
+            .unwrap()
+            .0
+            .0
+        };
+        let a = book(Some("chania-3"), ten, "c1");
+        let b = book(Some("chania-3"), min(30), "c2");
+        let check_in = |code: &str, at: Timestamp, id: &str| {
+            f.run(&kiosk, at, |ctx| {
+                ctx.check_in(
+                    "chania",
+                    code,
+                    &CheckIn {
+                        request_id: id.into(),
+                        lang: Some("ar".into()),
+                    },
+                )
+            })
+        };
+        let early = check_in(&a.code, min(-11), "k0");
+        assert!(
+            matches!(&early, Err(EngineError::Conflict { code: ErrorCode::TooEarly, message })
+                if message.contains("09:50")),
+            "{early:?}"
+        );
+        let unknown = check_in("QQQQQQ", min(-5), "k1");
+        assert!(matches!(
+            unknown,
+            Err(EngineError::Missing {
+                code: ErrorCode::UnknownCode,
+                ..
+            })
+        ));
+        let typed = a.code.to_lowercase();
+        let ((ticket, created), events) = check_in(&typed, min(-5), "k2").unwrap();
+        assert!(created);
+        assert_eq!(ticket.appointment_at, Some(ten));
+        assert_eq!(ticket.estimated_wait_s, 300);
+        assert_eq!(
+            events.iter().map(|e| e.kind).collect::<Vec<_>>(),
+            [EventKind::TicketIssued, EventKind::AppointmentCheckedIn]
+        );
+        assert!(!events[1].detail.as_deref().unwrap().contains(&a.code));
+        // The same touch again: the same ticket; checking in twice: refused.
+        let ((again, created), _) = check_in(&a.code, min(-4), "k2").unwrap();
+        assert!(!created && again.id == ticket.id);
+        assert!(matches!(
+            check_in(&a.code, min(-4), "k3"),
+            Err(EngineError::Conflict { .. })
+        ));
+        // A walk-in came first, but from ten the appointment goes first.
+        let ((walk_in, _), _) = f
+            .run(&kiosk, min(-20), |ctx| {
+                ctx.issue("chania", &request("psychosocial", "w1"), Channel::Kiosk)
+            })
+            .unwrap();
+        f.run(&staff, min(-3), |ctx| {
+            ctx.set_desk_state("chania-3", DeskState::Open, None)
+        })
+        .unwrap();
+        let (first, _) = f
+            .run(&staff, min(-3), |ctx| ctx.call_next("chania-3"))
+            .unwrap();
+        assert_eq!(first.unwrap().id, walk_in.id, "before ten, the walk-in");
+        f.run(&staff, min(-3), |ctx| ctx.act(&walk_in.id, Action::Start))
+            .unwrap();
+        let (next, _) = f
+            .run(&staff, min(1), |ctx| ctx.done_and_next("chania-3"))
+            .unwrap();
+        let next = next.unwrap();
+        assert_eq!(next.id, ticket.id);
+        assert_eq!(next.channel, Channel::Appointment);
+        // B was not checked in by 10:45: a no-show, its time free.
+        let (expired, events) = f
+            .run(&staff, min(46), |ctx| ctx.expire_appointments())
+            .unwrap();
+        assert_eq!(expired, 1);
+        assert_eq!(events[0].kind, EventKind::AppointmentNoShow);
+        let free = f
+            .store
+            .read(|tx| Ok::<_, StoreError>(!store::desk_time_taken(tx, "chania-3", min(30), 30)?))
+            .unwrap();
+        assert!(free, "the no-show's time is free");
+        // A is served: the book says so and the contact is gone.
+        f.run(&staff, min(47), |ctx| ctx.act(&next.id, Action::Start))
+            .unwrap();
+        f.run(&staff, min(70), |ctx| ctx.act(&next.id, Action::Done))
+            .unwrap();
+        let state = |id: &str| {
+            f.store
+                .read(|tx| Ok::<_, StoreError>(store::load_appointment(tx, id)?.unwrap()))
+                .unwrap()
+        };
+        assert_eq!(state(&a.id).state, AppointmentState::Served);
+        assert_eq!(
+            state(&a.id).ticket_number.as_deref(),
+            Some(ticket.number.as_str())
+        );
+        assert_eq!(state(&a.id).checked_in_at, Some(min(-5)));
+        assert!(
+            !f.store
+                .read(|tx| Ok::<_, StoreError>(store::has_contact(tx, &a.id)?))
+                .unwrap()
+        );
+        // B comes at 10:50, late: a walk-in by the time it checked in.
+        assert_eq!(state(&b.id).state, AppointmentState::NoShow);
+        let ((late, _), events) = check_in(&b.code, min(50), "k4").unwrap();
+        assert_eq!(late.appointment_at, None);
+        assert!(events[1].detail.as_deref().unwrap().starts_with("late"));
+        assert_eq!(state(&b.id).state, AppointmentState::CheckedIn);
     }
 }

@@ -63,18 +63,43 @@ impl Ctx<'_, '_> {
                 ),
             ));
         }
+        let ticket = self.open_ticket(
+            site,
+            service,
+            Arrival {
+                priority: request.priority.clone(),
+                lang: request.lang.clone(),
+                channel,
+                request_id: request.request_id.clone(),
+                line_at: self.now,
+                only_desk: None,
+                due_at: None,
+            },
+        )?;
+        // A new ticket's place in line is the time it joined.
+        let issued = self.issued_view(site, service, &ticket, ticket.queued_at)?;
+        Ok((issued, true))
+    }
+
+    /// A new visit's first ticket, numbered in its service's day, with its event.
+    pub(super) fn open_ticket(
+        &mut self,
+        site: &Site,
+        service: &Service,
+        arrival: Arrival,
+    ) -> Result<Ticket> {
         let day = numbering::service_day(self.now, &site.time_zone);
-        let seq = store::next_seq(self.tx, site_id, &service.id, day)?;
+        let seq = store::next_seq(self.tx, &site.id, &service.id, day)?;
         let id = new_ticket_id();
         let ticket = Ticket {
             id: id.clone(),
             number: numbering::display_number(&service.prefix, seq),
-            site: site_id.to_owned(),
+            site: site.id.clone(),
             service: service.id.clone(),
             state: TicketState::Waiting,
-            priority: request.priority.clone(),
-            channel,
-            lang: request.lang.clone(),
+            priority: arrival.priority,
+            channel: arrival.channel,
+            lang: arrival.lang,
             desk: None,
             recalls: 0,
             step: 1,
@@ -92,19 +117,18 @@ impl Ctx<'_, '_> {
                 visit_id: id,
                 day,
                 seq,
-                request_id: Some(request.request_id.clone()),
-                line_at: self.now,
-                only_desk: None,
+                request_id: Some(arrival.request_id),
+                line_at: arrival.line_at,
+                only_desk: arrival.only_desk,
                 note: None,
+                due_at: arrival.due_at,
             },
         )?;
-        self.record(site_id, EventKind::TicketIssued, Some(&ticket), None)?;
-        // A new ticket's place in line is the time it joined.
-        let issued = self.issued_view(site, service, &ticket, ticket.queued_at)?;
-        Ok((issued, true))
+        self.record(&site.id, EventKind::TicketIssued, Some(&ticket), None)?;
+        Ok(ticket)
     }
 
-    fn issued_view(
+    pub(super) fn issued_view(
         &self,
         site: &Site,
         service: &Service,
@@ -120,6 +144,7 @@ impl Ctx<'_, '_> {
             position: ahead,
             estimated_wait_s: estimate_wait(self.tx, site, service, ahead)?,
             track_url: format!("/t/{}", t.id),
+            appointment_at: None,
         })
     }
 
@@ -138,7 +163,9 @@ impl Ctx<'_, '_> {
             return Ok(None);
         };
         let ticket = waiting[index].ticket.clone();
-        self.call(site, desk_id, ticket, row, false).map(Some)
+        let booked = waiting[index].due_at.is_some();
+        self.call(site, desk_id, ticket, row, false, booked)
+            .map(Some)
     }
 
     /// The desk calls one waiting ticket out of order (logged as such).
@@ -164,7 +191,8 @@ impl Ctx<'_, '_> {
                 ),
             ));
         }
-        if let Some(only) = store::place_of(self.tx, &ticket.id)?.and_then(|p| p.only_desk)
+        let place = store::place_of(self.tx, &ticket.id)?;
+        if let Some(only) = place.as_ref().and_then(|p| p.only_desk.as_deref())
             && only != desk_id
         {
             return Err(conflict(
@@ -172,8 +200,9 @@ impl Ctx<'_, '_> {
                 format!("{} was sent to desk `{only}` only", ticket.number),
             ));
         }
+        let booked = place.is_some_and(|p| p.due_at.is_some());
         let row = self.ready_to_call(desk_id)?;
-        self.call(site, desk_id, ticket, row, true)
+        self.call(site, desk_id, ticket, row, true, booked)
     }
 
     /// The desk is open and has nothing in hand.
@@ -210,6 +239,7 @@ impl Ctx<'_, '_> {
         mut ticket: Ticket,
         row: store::DeskRow,
         out_of_order: bool,
+        booked: bool,
     ) -> Result<Ticket> {
         ticket.state = lifecycle::transition(ticket.state, Action::Call)?;
         ticket.desk = Some(desk_id.to_owned());
@@ -217,13 +247,18 @@ impl Ctx<'_, '_> {
         store::set_state(self.tx, &ticket)?;
         let by = self.actor.map(|c| c.label.as_str());
         store::call_ticket(self.tx, &ticket.id, self.now, out_of_order, by)?;
-        let run = Run::after(row.run, class_of(&ticket));
+        // An appointment's call is outside the walk-ins' ratio (calling.rs, rule 0).
+        let run = if booked {
+            row.run
+        } else {
+            Some(Run::after(row.run, class_of(&ticket)))
+        };
         store::save_desk_state(
             self.tx,
             desk_id,
             row.state,
             row.pause_reason.as_deref(),
-            Some(run),
+            run,
             self.now,
         )?;
         self.record(
@@ -281,6 +316,7 @@ impl Ctx<'_, '_> {
             }
         };
         store::set_state(self.tx, &ticket)?;
+        self.follow_appointment(&ticket)?;
         let desk = ticket.desk.clone();
         self.record(&ticket.site, kind, Some(&ticket), desk.as_deref())?;
         Ok(ticket)
@@ -373,6 +409,8 @@ impl Ctx<'_, '_> {
                 line_at,
                 only_desk: request.desk.clone(),
                 note,
+                // A transfer's next step is a walk-in of its service.
+                due_at: None,
             },
         )?;
         let desk = ticket.desk.clone();
@@ -385,6 +423,19 @@ impl Ctx<'_, '_> {
         self.record(&site.id, EventKind::TicketIssued, Some(&next), None)?;
         Ok((ticket, next))
     }
+}
+
+/// How a new visit joins its queue.
+pub(super) struct Arrival {
+    pub priority: Option<String>,
+    pub lang: Option<String>,
+    pub channel: Channel,
+    pub request_id: String,
+    /// Its place in line.
+    pub line_at: jiff::Timestamp,
+    pub only_desk: Option<String>,
+    /// A checked-in appointment's start.
+    pub due_at: Option<jiff::Timestamp>,
 }
 
 /// What the calling rule needs of each waiting ticket a desk could call.
@@ -408,6 +459,7 @@ pub(super) fn candidates(
             target_wait: site
                 .service(&w.ticket.service)
                 .map_or(SignedDuration::from_mins(30), |s| s.target_wait),
+            due_at: w.due_at,
         })
         .collect()
 }

@@ -1,8 +1,14 @@
-//! The appointment book: booking, the day's list, moving and cancelling.
+//! The appointment book: booking, the day's list, moving and cancelling; check-in by code.
 
-use axum::extract::State;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
-use seira_protocol::{ApiError as ErrorBody, Appointment, MoveAppointment, NewAppointment};
+use seira_protocol::{
+    ApiError as ErrorBody, Appointment, CheckIn, ErrorCode, IssuedTicket, MoveAppointment,
+    NewAppointment,
+};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -15,6 +21,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(book, day))
         .routes(routes!(move_one, cancel))
+        .routes(routes!(check_in))
 }
 
 /// Books an appointment for a service, at a desk or at any free desk of the service. The
@@ -139,4 +146,75 @@ async fn cancel(
         .write(Some(caller), move |ctx| ctx.cancel_appointment(&id))
         .await?;
     Ok(axum::Json(cancelled))
+}
+
+/// Checks a citizen in by the code of their appointment, at the kiosk or at reception: a
+/// ticket of the appointment's service (numbered, printed and called like any other). On time
+/// (from `check_in_early_min` before the start to `check_in_late_min` after it) the desk calls
+/// it first from its start; later it joins the walk-in queue by the time of check-in, or is
+/// refused (`late_check_in = "refuse"`). The same `request_id` again returns the same ticket
+/// (200). Unknown codes are counted: ten from one kiosk or desk in ten minutes, and the next
+/// attempts are refused for a while (429).
+#[utoipa::path(
+    post, path = "/api/v1/sites/{site}/appointments/{code}/check-in", tag = "appointments",
+    params(
+        ("site" = String, Path, description = "Site id"),
+        ("code" = String, Path, description = "The booking code, as typed (case, spaces and dashes do not matter)"),
+    ),
+    request_body = CheckIn,
+    responses(
+        (status = 201, description = "Checked in: the ticket", body = IssuedTicket),
+        (status = 200, description = "The ticket this request_id made before", body = IssuedTicket),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, description = "No such site, or no appointment has this code here (`unknown_code`)", body = ErrorBody),
+        (status = 409, description = "Too early (`too_early`, the message says from when), too late (`too_late`: see reception), already checked in, served or cancelled", body = ErrorBody),
+        (status = 422, description = "A bad request_id or language", body = ErrorBody),
+        (status = 429, description = "Too many unknown codes from here (`too_many_guesses`)", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn check_in(
+    State(app): State<AppState>,
+    Path((site, code)): Path<(String, String)>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    auth: Auth,
+    Json(body): Json<CheckIn>,
+) -> ApiResult<(StatusCode, axum::Json<IssuedTicket>)> {
+    let caller = auth.caller()?;
+    let who = format!("check-in {}", caller.label);
+    if let Some(wait) = app.code_guesses.wait(&who, peer.ip(), Instant::now()) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::TooManyGuesses,
+            format!(
+                "too many unknown codes from here: try again in {} minutes, or see reception",
+                wait.as_secs().div_ceil(60).max(1)
+            ),
+        ));
+    }
+    let result = app
+        .write(Some(caller), move |ctx| ctx.check_in(&site, &code, &body))
+        .await;
+    match result {
+        Ok((ticket, created)) => {
+            let status = if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            Ok((status, axum::Json(ticket)))
+        }
+        Err(e) => {
+            if matches!(
+                &e,
+                engine::EngineError::Missing {
+                    code: ErrorCode::UnknownCode,
+                    ..
+                }
+            ) {
+                app.code_guesses.failed(&who, peer.ip(), Instant::now());
+            }
+            Err(e.into())
+        }
+    }
 }

@@ -74,6 +74,9 @@ impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
         match e {
             EngineError::NotFound { .. } => ApiError::not_found(e.to_string()),
+            EngineError::Missing { code, message } => {
+                ApiError::new(StatusCode::NOT_FOUND, code, message)
+            }
             EngineError::Transition(t) => ApiError::new(
                 StatusCode::CONFLICT,
                 ErrorCode::InvalidTransition,

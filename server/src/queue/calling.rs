@@ -1,5 +1,10 @@
 //! Which waiting ticket a desk calls next: the calling order of DESIGN.md as one function.
 //!
+//! 0. **Appointments.** A checked-in appointment whose start has come goes before every
+//!    walk-in (its desk's time was booked for it); among several, the earliest start. One
+//!    checked in early waits for its start, unless no walk-in waits at all (a desk is not
+//!    left idle beside a citizen who is there). Appointment calls do not count in the run of
+//!    kinds below, so walk-ins keep their ratio around them.
 //! 1. **Aging.** A ticket that has waited past its service's target wait goes first; among
 //!    several, the one furthest past its target. Nobody waits forever, whatever the mix.
 //! 2. **Priority interleaving.** Otherwise priority tickets (disability, pregnancy, 65+, …) and
@@ -94,6 +99,9 @@ pub struct Candidate {
     pub queued_at: Timestamp,
     /// Its service's target wait.
     pub target_wait: SignedDuration,
+    /// A checked-in appointment's start; `None` for a walk-in (and an appointment checked in
+    /// too late, which queues as one).
+    pub due_at: Option<Timestamp>,
 }
 
 /// The index of the candidate to call, or `None` when there is none.
@@ -103,15 +111,29 @@ pub fn choose(
     run: Option<Run>,
     now: Timestamp,
 ) -> Option<usize> {
-    if candidates.is_empty() {
-        return None;
+    let earliest_booked = |due_by: Option<Timestamp>| {
+        candidates
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.due_at.map(|due| (due, c.service_rank, i)))
+            .filter(|&(due, _, _)| due_by.is_none_or(|by| due <= by))
+            .min()
+            .map(|(_, _, i)| i)
+    };
+    if let Some(index) = earliest_booked(Some(now)) {
+        return Some(index);
+    }
+    let walk_in = |c: &&Candidate| c.due_at.is_none();
+    if !candidates.iter().any(|c| walk_in(&c)) {
+        // Only appointments before their time: the earliest rather than an idle desk.
+        return earliest_booked(None);
     }
     if policy.aging
         && let Some(index) = most_overdue(candidates, now)
     {
         return Some(index);
     }
-    let has = |class| candidates.iter().any(|c| c.class == class);
+    let has = |class| candidates.iter().filter(walk_in).any(|c| c.class == class);
     let class = match (has(Class::Priority), has(Class::Ordinary)) {
         (true, true) => class_due(policy.ratio, run),
         (true, false) => Class::Priority,
@@ -120,7 +142,7 @@ pub fn choose(
     candidates
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.class == class)
+        .filter(|(_, c)| c.due_at.is_none() && c.class == class)
         .min_by_key(|(i, c)| match policy.order {
             DeskOrder::DeskOrder => (c.service_rank, c.queued_at, *i),
             DeskOrder::OldestFirst => (0, c.queued_at, *i),
@@ -140,9 +162,9 @@ pub fn call_order(
     limit: usize,
 ) -> Vec<usize> {
     let mut lanes: Vec<Vec<usize>> = Vec::new();
-    let mut keys: Vec<(usize, Class)> = Vec::new();
+    let mut keys: Vec<(usize, Class, bool)> = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
-        let key = (c.service_rank, c.class);
+        let key = (c.service_rank, c.class, c.due_at.is_some());
         match keys.iter().position(|k| *k == key) {
             Some(lane) => lanes[lane].push(i),
             None => {
@@ -153,7 +175,10 @@ pub fn call_order(
     }
     for lane in &mut lanes {
         // Last first, so that the head is popped from the end.
-        lane.sort_by_key(|&i| std::cmp::Reverse((candidates[i].queued_at, i)));
+        lane.sort_by_key(|&i| {
+            let c = &candidates[i];
+            std::cmp::Reverse((c.due_at.unwrap_or(c.queued_at), i))
+        });
     }
     let mut order = Vec::new();
     while order.len() < limit {
@@ -168,7 +193,9 @@ pub fn call_order(
         let Some(index) = lanes[live[pick]].pop() else {
             break;
         };
-        run = Some(Run::after(run, candidates[index].class));
+        if candidates[index].due_at.is_none() {
+            run = Some(Run::after(run, candidates[index].class));
+        }
         order.push(index);
     }
     order
@@ -197,11 +224,12 @@ fn class_due(ratio: Ratio, run: Option<Run>) -> Class {
     }
 }
 
-/// The candidate furthest past its target wait, if any is past it.
+/// The walk-in furthest past its target wait, if any is past it.
 fn most_overdue(candidates: &[Candidate], now: Timestamp) -> Option<usize> {
     candidates
         .iter()
         .enumerate()
+        .filter(|(_, c)| c.due_at.is_none())
         .filter_map(|(i, c)| {
             let overdue = now.duration_since(c.queued_at) - c.target_wait;
             (overdue > SignedDuration::ZERO).then_some((overdue, std::cmp::Reverse(c.queued_at), i))
@@ -226,6 +254,15 @@ mod tests {
             class,
             queued_at: at(queued_min),
             target_wait: SignedDuration::from_mins(30),
+            due_at: None,
+        }
+    }
+
+    /// An appointment of service 0 starting at `start_min`, checked in at `checked_min`.
+    fn booked(start_min: i64, checked_min: i64) -> Candidate {
+        Candidate {
+            due_at: Some(at(start_min)),
+            ..ticket(0, O, checked_min)
         }
     }
 
@@ -255,9 +292,18 @@ mod tests {
             &[(0, P, 0), (0, P, 1), (0, P, 2), (0, O, 3)],
             &[],
         ];
+        // With appointments among them: due (-5, 0), not yet (+20), checked in late at -3
+        // after a start of -30 (a walk-in then, `due_at` none).
+        let with_booked = |mut c: Vec<Candidate>, m: usize| {
+            if m % 2 == 0 {
+                c.extend([booked(0, -8), booked(-5, -6), booked(20, -1)]);
+            }
+            c
+        };
         for order in [DeskOrder::DeskOrder, DeskOrder::OldestFirst] {
             for (m, mix) in mixes.iter().enumerate() {
                 let candidates: Vec<_> = mix.iter().map(|&(r, c, t)| ticket(r, c, t)).collect();
+                let candidates = with_booked(candidates, m);
                 let policy = policy(order);
                 let start = Some(Run { class: O, len: 1 });
                 let listed = call_order(&candidates, &policy, start, at(0), 100);
@@ -269,7 +315,9 @@ mod tests {
                     choose(&pool, &policy, run, at(0))
                 } {
                     let index = left.remove(pick);
-                    run = Some(Run::after(run, candidates[index].class));
+                    if candidates[index].due_at.is_none() {
+                        run = Some(Run::after(run, candidates[index].class));
+                    }
                     called.push(index);
                 }
                 assert_eq!(listed, called, "mix {m}, {order:?}");
@@ -424,6 +472,87 @@ mod tests {
         // priority ticket whose turn it is goes first.
         assert_eq!(choose(&candidates, &p, None, at(30)), Some(0));
         assert_eq!(choose(&candidates, &p, None, at(31)), Some(1));
+    }
+
+    /// Appointments among walk-ins, at minute 0 (`now`): each case names the index called.
+    #[test]
+    fn appointments_go_first_from_their_start() {
+        let p = policy(DeskOrder::DeskOrder);
+        let long_walk_in_queue: Vec<Candidate> = (0..50).map(|m| ticket(0, O, m - 60)).collect();
+        let mut overdue_and_long = long_walk_in_queue.clone();
+        overdue_and_long.push(booked(-3, -12));
+        let table: Vec<(&str, Vec<Candidate>, Option<usize>)> = vec![
+            // Checked in 10 minutes early: the walk-ins go on until its start.
+            ("early", vec![ticket(0, O, -5), booked(10, 0)], Some(0)),
+            // Its start has come: before the walk-in who came earlier.
+            ("on time", vec![ticket(0, O, -20), booked(0, -9)], Some(1)),
+            // Checked in late (past the window it queues as a walk-in: no due time) and
+            // the walk-in who came before it still goes first.
+            ("late", vec![ticket(0, O, -20), ticket(0, O, -2)], Some(0)),
+            // Two at once: the earlier start, then the desk's first service.
+            (
+                "two at once",
+                vec![booked(-5, -6), booked(-10, -4), ticket(0, P, -30)],
+                Some(1),
+            ),
+            (
+                "same start",
+                vec![
+                    Candidate {
+                        service_rank: 1,
+                        ..booked(0, -9)
+                    },
+                    booked(0, -2),
+                ],
+                Some(1),
+            ),
+            // Fifty walk-ins waiting, every one past its target: the appointment still first.
+            ("long walk-in queue", overdue_and_long, Some(50)),
+            // Only appointments, none due yet: the earliest, rather than an idle desk.
+            (
+                "only early ones",
+                vec![booked(25, 0), booked(15, -1)],
+                Some(1),
+            ),
+            // A priority walk-in is due by the ratio but the appointment's time has come.
+            (
+                "before priority",
+                vec![ticket(0, P, -1), booked(0, -3)],
+                Some(1),
+            ),
+        ];
+        for (name, candidates, expected) in table {
+            assert_eq!(choose(&candidates, &p, None, at(0)), expected, "{name}");
+        }
+    }
+
+    /// Aging still holds among walk-ins: an overdue walk-in goes before the priority ticket
+    /// whose turn it is, and an appointment not yet due does not change that.
+    #[test]
+    fn aging_of_walk_ins_holds_beside_appointments() {
+        let p = policy(DeskOrder::DeskOrder);
+        let candidates = [ticket(0, P, -5), ticket(1, O, -45), booked(10, -2)];
+        assert_eq!(choose(&candidates, &p, None, at(0)), Some(1));
+        assert_eq!(call_order(&candidates, &p, None, at(0), 10), vec![1, 0, 2]);
+    }
+
+    /// An appointment called in the middle does not break the walk-ins' ratio.
+    #[test]
+    fn appointment_calls_leave_the_ratio_of_walk_ins_alone() {
+        let p = policy(DeskOrder::DeskOrder);
+        let mut candidates: Vec<Candidate> = (0..6)
+            .flat_map(|m| [ticket(0, P, m - 10), ticket(0, O, m - 10)])
+            .collect();
+        candidates.push(booked(0, -1));
+        let kinds: String = call_order(&candidates, &p, None, at(0), 7)
+            .into_iter()
+            .map(|i| match (candidates[i].due_at, candidates[i].class) {
+                (Some(_), _) => 'B',
+                (None, P) => 'P',
+                (None, O) => 'O',
+            })
+            .collect();
+        assert_eq!(kinds, "BPOOPOO");
     }
 
     #[test]

@@ -3,11 +3,13 @@
 //!
 //! - [`numbering`]: ticket numbers per site, service and day.
 //! - [`calling`]: which waiting ticket a desk calls next.
+//! - [`check_in`]: when an appointment may check in, and where its citizen stands then.
 //! - [`lifecycle`]: which state changes are possible.
 //! - [`estimate`]: the estimated wait of a new ticket.
 //! - [`hours`]: opening hours, and which tickets must be closed at closing time.
 
 pub mod calling;
+pub mod check_in;
 pub mod estimate;
 pub mod hours;
 pub mod lifecycle;

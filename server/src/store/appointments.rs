@@ -9,7 +9,10 @@ use super::{from_ms, to_ms};
 /// The step of the book: an appointment starts on it and lasts a whole number of them.
 pub const SLOT_MS: i64 = 5 * 60 * 1000;
 
-const COLUMNS: &str = "id, code, site, service, desk, held_desk, start_at, minutes, state";
+/// Each appointment with the number of the ticket its check-in made.
+const SELECT: &str = "SELECT a.id, a.code, a.site, a.service, a.desk, a.held_desk, a.start_at, \
+     a.minutes, a.state, a.checked_in_at, t.number \
+     FROM appointments a LEFT JOIN tickets t ON t.id = a.ticket_id";
 
 fn appointment(r: &Row<'_>) -> rusqlite::Result<Appointment> {
     let state: String = r.get(8)?;
@@ -29,6 +32,8 @@ fn appointment(r: &Row<'_>) -> rusqlite::Result<Appointment> {
                 format!("unknown appointment state `{state}`").into(),
             )
         })?,
+        checked_in_at: r.get::<_, Option<i64>>(9)?.map(from_ms),
+        ticket_number: r.get(10)?,
     })
 }
 
@@ -63,7 +68,7 @@ pub fn insert_appointment(
 }
 
 pub fn load_appointment(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Appointment>> {
-    tx.prepare_cached(&format!("SELECT {COLUMNS} FROM appointments WHERE id = ?1"))?
+    tx.prepare_cached(&format!("{SELECT} WHERE a.id = ?1"))?
         .query_row(params![id], appointment)
         .optional()
 }
@@ -73,11 +78,9 @@ pub fn appointment_by_request(
     site: &str,
     request_id: &str,
 ) -> rusqlite::Result<Option<Appointment>> {
-    tx.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM appointments WHERE site = ?1 AND request_id = ?2"
-    ))?
-    .query_row(params![site, request_id], appointment)
-    .optional()
+    tx.prepare_cached(&format!("{SELECT} WHERE a.site = ?1 AND a.request_id = ?2"))?
+        .query_row(params![site, request_id], appointment)
+        .optional()
 }
 
 pub fn code_taken(tx: &Transaction<'_>, code: &str) -> rusqlite::Result<bool> {
@@ -95,8 +98,8 @@ pub fn appointments_between(
     to: Timestamp,
 ) -> rusqlite::Result<Vec<Appointment>> {
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM appointments WHERE site = ?1 AND start_at >= ?2 AND start_at < ?3 \
-         ORDER BY start_at, held_desk"
+        "{SELECT} WHERE a.site = ?1 AND a.start_at >= ?2 AND a.start_at < ?3 \
+         ORDER BY a.start_at, a.held_desk"
     ))?;
     let rows = stmt.query_map(params![site, to_ms(from), to_ms(to)], appointment)?;
     rows.collect()
@@ -165,6 +168,65 @@ pub fn save_appointment(
         ended,
     ])?;
     Ok(())
+}
+
+/// A site's appointment by its code (as typed: the caller normalises it).
+pub fn appointment_by_code(
+    tx: &Transaction<'_>,
+    site: &str,
+    code: &str,
+) -> rusqlite::Result<Option<Appointment>> {
+    tx.prepare_cached(&format!("{SELECT} WHERE a.code = ?1 AND a.site = ?2"))?
+        .query_row(params![code, site], appointment)
+        .optional()
+}
+
+/// Records the check-in and the ticket it made.
+pub fn check_in_appointment(
+    tx: &Transaction<'_>,
+    id: &str,
+    ticket_id: &str,
+    now: Timestamp,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "UPDATE appointments SET state = 'checked_in', checked_in_at = ?3, ticket_id = ?2, \
+         changed_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, ticket_id, to_ms(now)])?;
+    Ok(())
+}
+
+/// A site's appointments still booked (not checked in) that started before `before`.
+pub fn booked_before(
+    tx: &Transaction<'_>,
+    site: &str,
+    before: Timestamp,
+) -> rusqlite::Result<Vec<Appointment>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "{SELECT} WHERE a.state = 'booked' AND a.start_at < ?2 \
+         AND a.site = ?1 ORDER BY a.start_at"
+    ))?;
+    let rows = stmt.query_map(params![site, to_ms(before)], appointment)?;
+    rows.collect()
+}
+
+/// The checked-in appointment that began a visit follows its end: served, a no-show or
+/// cancelled (its contact forgotten), or checked in again when a no-show is undone. Only an
+/// appointment that was checked in (or a no-show after it) changes; returns whether one did.
+pub fn follow_visit(
+    tx: &Transaction<'_>,
+    visit_id: &str,
+    state: AppointmentState,
+    now: Timestamp,
+) -> rusqlite::Result<bool> {
+    let ended = state != AppointmentState::CheckedIn;
+    tx.prepare_cached(
+        "UPDATE appointments SET state = ?2, changed_at = ?3, \
+         contact = CASE WHEN ?4 THEN NULL ELSE contact END \
+         WHERE ticket_id = ?1 AND state <> ?2 AND state IN ('checked_in', 'no_show')",
+    )?
+    .execute(params![visit_id, state.as_str(), to_ms(now), ended])
+    .map(|changed| changed > 0)
 }
 
 /// Whether the appointment still keeps a contact (tests of forgetting it).

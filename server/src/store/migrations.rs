@@ -232,6 +232,19 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX appointment_slots_of ON appointment_slots (appointment);
     "#,
+    // 9: check-in. A checked-in appointment's ticket carries `due_at` (its start): the desk
+    // calls it first from then, through its own lane (`tickets_lane_booked`); the walk-in
+    // lanes leave it out. An appointment keeps when it checked in (punctuality) and the
+    // visit its ticket began; the housekeeping finds the ones whose window ended unchecked
+    // through `appointments_booked`.
+    r#"
+    ALTER TABLE tickets ADD COLUMN due_at INTEGER;
+    CREATE INDEX tickets_lane_booked ON tickets (site, service, due_at)
+        WHERE state = 'waiting' AND due_at IS NOT NULL;
+    ALTER TABLE appointments ADD COLUMN checked_in_at INTEGER;
+    CREATE INDEX appointments_booked ON appointments (start_at) WHERE state = 'booked';
+    CREATE INDEX appointments_ticket ON appointments (ticket_id) WHERE ticket_id IS NOT NULL;
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -30,19 +30,20 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use appointments::{
-    SLOT_MS, appointment_by_request, appointments_between, code_taken, desk_time_taken,
-    has_contact, hold_desk_time, insert_appointment, load_appointment, release_desk_time,
-    save_appointment,
+    SLOT_MS, appointment_by_code, appointment_by_request, appointments_between, booked_before,
+    check_in_appointment, code_taken, desk_time_taken, follow_visit, has_contact, hold_desk_time,
+    insert_appointment, load_appointment, release_desk_time, save_appointment,
 };
 pub use config::{latest_config, save_config};
 pub use desks::{DeskRow, load_desk, open_desks, save_desk_state, sync_desks};
 pub use devices::{list_devices, mark_silent, record_heartbeat};
 pub use events::{EventRow, append_event, events_after, last_event_id};
 pub use tickets::{
-    NewTicket, Place, Waiting, call_ticket, find_by_request, first_in_line, forget_notes,
-    insert_ticket, last_calls, latest_step, load_ticket, next_seq, open_tickets_before, place_of,
-    recent_service_times, set_state, stat_rows, ticket_in_hand, tickets_in_state, visit_of,
-    waiting_ahead, waiting_ahead_from_back, waiting_counts, waiting_lanes, waiting_now,
+    NewTicket, Place, Waiting, booked_ahead, call_ticket, find_by_request, first_in_line,
+    forget_notes, insert_ticket, last_calls, latest_step, load_ticket, next_seq,
+    open_tickets_before, place_of, recent_service_times, set_state, stat_rows, ticket_in_hand,
+    tickets_in_state, visit_of, waiting_ahead, waiting_ahead_from_back, waiting_counts,
+    waiting_lanes, waiting_now,
 };
 pub use tokens::{
     TokenRow, find_token, insert_token, list_tokens, revoke_labelled_except, revoke_token,

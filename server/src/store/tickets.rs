@@ -64,6 +64,8 @@ pub struct NewTicket {
     pub only_desk: Option<String>,
     /// A colleague's note (staff only).
     pub note: Option<String>,
+    /// A checked-in appointment's start: called first from then (migration 9).
+    pub due_at: Option<Timestamp>,
 }
 
 /// A waiting ticket with what only the store keeps about its place.
@@ -73,6 +75,7 @@ pub struct Waiting {
     pub line_at: Timestamp,
     pub only_desk: Option<String>,
     pub note: Option<String>,
+    pub due_at: Option<Timestamp>,
 }
 
 fn waiting(row: &Row<'_>) -> rusqlite::Result<Waiting> {
@@ -81,6 +84,7 @@ fn waiting(row: &Row<'_>) -> rusqlite::Result<Waiting> {
         line_at: from_ms(row.get(17)?),
         only_desk: row.get(18)?,
         note: row.get(19)?,
+        due_at: row.get::<_, Option<i64>>(20)?.map(from_ms),
     })
 }
 
@@ -89,9 +93,9 @@ pub fn insert_ticket(tx: &Transaction<'_>, new: &NewTicket) -> rusqlite::Result<
     tx.prepare_cached(
         "INSERT INTO tickets (id, visit_id, step, site, service, day, seq, number, priority, \
          channel, lang, request_id, state, desk, recalls, issued_at, queued_at, line_at, \
-         only_desk, note) \
+         only_desk, note, due_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-         ?18, ?19, ?20)",
+         ?18, ?19, ?20, ?21)",
     )?
     .execute(params![
         t.id,
@@ -114,6 +118,7 @@ pub fn insert_ticket(tx: &Transaction<'_>, new: &NewTicket) -> rusqlite::Result<
         to_ms(new.line_at),
         new.only_desk,
         new.note,
+        new.due_at.map(to_ms),
     ])?;
     Ok(())
 }
@@ -160,7 +165,8 @@ pub fn ticket_in_hand(tx: &Transaction<'_>, desk: &str) -> rusqlite::Result<Opti
 }
 
 /// The tickets a desk could call next: for each of its services, the first `per_lane`
-/// ordinary and priority tickets in line, leaving out those sent to another desk only. The
+/// ordinary and priority walk-ins in line and checked-in appointments by start, leaving out
+/// those sent to another desk only. The
 /// calling rules only ever pick the first of a lane (within a service and kind, the first in
 /// line is also the most overdue); the desk's list shows more of each.
 pub fn waiting_lanes(
@@ -170,14 +176,16 @@ pub fn waiting_lanes(
     services: &[String],
     per_lane: usize,
 ) -> rusqlite::Result<Vec<Waiting>> {
-    let mut ordinary = tx.prepare_cached(&lane_sql("NULL"))?;
-    let mut priority = tx.prepare_cached(&lane_sql("NOT NULL"))?;
+    let mut ordinary = tx.prepare_cached(&lane_sql(Lane::Ordinary))?;
+    let mut priority = tx.prepare_cached(&lane_sql(Lane::Priority))?;
+    let mut booked = tx.prepare_cached(&lane_sql(Lane::Booked))?;
     let mut found = Vec::new();
     for service in services {
         let args = params![site, service, desk, per_lane as i64];
         for rows in [
             ordinary.query_map(args, waiting)?,
             priority.query_map(args, waiting)?,
+            booked.query_map(args, waiting)?,
         ] {
             for row in rows {
                 found.push(row?);
@@ -187,20 +195,36 @@ pub fn waiting_lanes(
     Ok(found)
 }
 
-/// The first tickets of one lane: `kind` is `NULL` (ordinary) or `NOT NULL` (priority). Each
-/// lane has its own index (migration 7), so an empty lane costs nothing however long the
-/// other is. The index is named: left to itself, SQLite takes the whole queue's index, which
-/// has more equal columns, and walks every ordinary ticket looking for a priority one.
-fn lane_sql(kind: &str) -> String {
-    let index = if kind == "NULL" {
-        "tickets_lane_ordinary"
-    } else {
-        "tickets_lane_priority"
+#[derive(Clone, Copy)]
+enum Lane {
+    Ordinary,
+    Priority,
+    /// Checked-in appointments, by start.
+    Booked,
+}
+
+/// The first tickets of one lane. Each lane has its own index (migrations 7 and 9), so an
+/// empty lane costs nothing however long the other is. The index is named: left to itself,
+/// SQLite takes the whole queue's index, which has more equal columns, and walks every
+/// ordinary ticket looking for a priority one.
+fn lane_sql(lane: Lane) -> String {
+    let (index, kind, order) = match lane {
+        Lane::Ordinary => (
+            "tickets_lane_ordinary",
+            "priority IS NULL AND due_at IS NULL",
+            "line_at",
+        ),
+        Lane::Priority => (
+            "tickets_lane_priority",
+            "priority IS NOT NULL AND due_at IS NULL",
+            "line_at",
+        ),
+        Lane::Booked => ("tickets_lane_booked", "due_at IS NOT NULL", "due_at"),
     };
     format!(
-        "SELECT {COLUMNS}, line_at, only_desk, note FROM tickets INDEXED BY {index} \
-         WHERE site = ?1 AND state = 'waiting' AND service = ?2 AND priority IS {kind} \
-         AND (only_desk IS NULL OR only_desk = ?3) ORDER BY line_at, rowid LIMIT ?4"
+        "SELECT {COLUMNS}, line_at, only_desk, note, due_at FROM tickets INDEXED BY {index} \
+         WHERE site = ?1 AND state = 'waiting' AND service = ?2 AND {kind} \
+         AND (only_desk IS NULL OR only_desk = ?3) ORDER BY {order}, rowid LIMIT ?4"
     )
 }
 
@@ -210,15 +234,18 @@ pub struct Place {
     pub line_at: Timestamp,
     pub only_desk: Option<String>,
     pub note: Option<String>,
+    /// A checked-in appointment's start.
+    pub due_at: Option<Timestamp>,
 }
 
 pub fn place_of(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Place>> {
-    tx.prepare_cached("SELECT line_at, only_desk, note FROM tickets WHERE id = ?1")?
+    tx.prepare_cached("SELECT line_at, only_desk, note, due_at FROM tickets WHERE id = ?1")?
         .query_row(params![id], |r| {
             Ok(Place {
                 line_at: from_ms(r.get(0)?),
                 only_desk: r.get(1)?,
                 note: r.get(2)?,
+                due_at: r.get::<_, Option<i64>>(3)?.map(from_ms),
             })
         })
         .optional()
@@ -419,6 +446,20 @@ pub fn waiting_ahead_from_back(
     Ok(all.saturating_sub(behind))
 }
 
+/// How many checked-in appointments of a service wait with an earlier start than `due_at`.
+pub fn booked_ahead(
+    tx: &Transaction<'_>,
+    site: &str,
+    service: &str,
+    due_at: Timestamp,
+) -> rusqlite::Result<u32> {
+    tx.prepare_cached(
+        "SELECT COUNT(*) FROM tickets INDEXED BY tickets_lane_booked WHERE site = ?1 \
+         AND service = ?2 AND state = 'waiting' AND due_at IS NOT NULL AND due_at < ?3",
+    )?
+    .query_row(params![site, service, to_ms(due_at)], |r| r.get(0))
+}
+
 /// How long the latest services of a service took (accurate ones only).
 pub fn recent_service_times(
     tx: &Transaction<'_>,
@@ -529,14 +570,15 @@ mod tests {
                 .replace("?3", "'d'")
                 .replace("?4", "1")
         };
-        for (kind, index) in [
-            ("NULL", "tickets_lane_ordinary"),
-            ("NOT NULL", "tickets_lane_priority"),
+        for (lane, index) in [
+            (Lane::Ordinary, "tickets_lane_ordinary"),
+            (Lane::Priority, "tickets_lane_priority"),
+            (Lane::Booked, "tickets_lane_booked"),
         ] {
-            let plan = plan(&store, &bind(lane_sql(kind)));
+            let plan = plan(&store, &bind(lane_sql(lane)));
             assert!(
                 plan.contains(&format!("USING INDEX {index}")) && !plan.contains("TEMP B-TREE"),
-                "{kind}: {plan}"
+                "{index}: {plan}"
             );
         }
         let counts = plan(

@@ -157,6 +157,12 @@ const ROUTES: &[Route] = &[
         Some(|| json!({"start": free_time()})),
     ),
     route("delete", "/api/v1/appointments/{id}", BOOKERS, None),
+    route(
+        "post",
+        "/api/v1/sites/{site}/appointments/{code}/check-in",
+        ISSUERS,
+        Some(|| json!({"request_id": seira_server::auth::new_ticket_id()})),
+    ),
     route("get", "/healthz", EVERYONE, None),
     route("get", "/api/v1/stats", MANAGERS, None),
     route("get", "/api/v1/stats.csv", MANAGERS, None),
@@ -287,7 +293,8 @@ async fn every_route_against_every_role() {
                 .path
                 .replace("{site}", "chania")
                 .replace("{desk}", "chania-1")
-                .replace("{name}", "maria");
+                .replace("{name}", "maria")
+                .replace("{code}", "QQQQQQ");
             if path.starts_with("/api/v1/admin/tokens/") {
                 path = path.replace("{id}", &spare);
             } else if path.starts_with("/api/v1/appointments/") {

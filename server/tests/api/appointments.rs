@@ -154,3 +154,104 @@ async fn staff_book_list_move_and_cancel_and_a_desk_time_is_given_once() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+fn check_in_body(request: &str) -> Value {
+    json!({"request_id": request, "lang": "ar"})
+}
+
+async fn check_in(app: &TestApp, code: &str, who: &str, request: &str) -> (StatusCode, Value) {
+    app.post(
+        &format!("/api/v1/sites/chania/appointments/{code}/check-in"),
+        who,
+        Some(check_in_body(request)),
+    )
+    .await
+}
+
+/// A morning at Chania's psychologist: a citizen too early, then on time and called first
+/// from ten, before the walk-in who came earlier; the day's book shows them checked in with
+/// their number; unknown codes are counted and then refused.
+#[tokio::test]
+async fn check_in_by_code_puts_the_appointment_first_from_its_start() {
+    let app = spawn_app().await;
+    let ten = TestApp::this_morning();
+    let min = |m: i64| ten + jiff::SignedDuration::from_mins(m);
+    app.set_time(min(-120));
+    let (status, booked) = app
+        .post(
+            "/api/v1/sites/chania/appointments",
+            "staff1",
+            Some(
+                json!({"service": "psychosocial", "desk": "chania-3", "start": ten.to_string(),
+                "minutes": 30, "request_id": "ci-1"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let code = booked["code"].as_str().unwrap().to_owned();
+
+    app.set_time(min(-30));
+    let (status, early) = check_in(&app, &code, "kiosk", "k1").await;
+    assert_eq!(
+        (status, early["error"].as_str()),
+        (StatusCode::CONFLICT, Some("too_early")),
+        "{early}"
+    );
+    assert!(
+        early["message"].as_str().unwrap().contains("09:50"),
+        "{early}"
+    );
+
+    app.set_time(min(-8));
+    let walk_in = app.issue("psychosocial", None).await;
+    // As typed on a keypad, with a dash between the halves.
+    let typed = format!("{}-{}", &code[..3], &code[3..].to_lowercase());
+    let (status, ticket) = check_in(&app, &typed, "kiosk", "k2").await;
+    assert_eq!(status, StatusCode::CREATED, "{ticket}");
+    assert_eq!(
+        ticket["appointment_at"].as_str(),
+        Some(ten.to_string().as_str())
+    );
+    assert!(
+        ticket["number"].as_str().unwrap().starts_with('C'),
+        "{ticket}"
+    );
+    let (status, again) = check_in(&app, &code, "kiosk", "k2").await;
+    assert_eq!((status, &again["id"]), (StatusCode::OK, &ticket["id"]));
+
+    app.open_desk("chania-3").await;
+    app.set_time(min(-5));
+    let first = app.call_next("chania-3", "admin").await.unwrap();
+    assert_eq!(first.id, walk_in.id, "before ten the walk-in is called");
+    app.act(&first.id, "start", "admin").await;
+    app.set_time(min(0));
+    let (status, next) = app
+        .post("/api/v1/desks/chania-3/done-and-next", "admin", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{next}");
+    assert_eq!(next["id"], ticket["id"], "from ten, the appointment");
+    assert_eq!(next["lang"], "ar");
+
+    let (_, day) = app.get("/api/v1/sites/chania/appointments", "staff1").await;
+    let listed = &day.as_array().unwrap()[0];
+    assert_eq!(listed["state"], "checked_in", "{day}");
+    assert_eq!(listed["ticket_number"], ticket["number"]);
+
+    // Ten unknown codes from one desk, then even a good one waits.
+    for i in 0..10 {
+        let (status, body) = check_in(&app, "QQQQQQ", "staff2", &format!("g{i}")).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::NOT_FOUND, Some("unknown_code"))
+        );
+    }
+    let (status, body) = check_in(&app, &code, "staff2", "g10").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_guesses")),
+        "{body}"
+    );
+    // The kiosk is someone else: still heard.
+    let (status, body) = check_in(&app, "QQQQQQ", "kiosk", "k9").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+}
