@@ -9,7 +9,7 @@ use seira_hardware::TicketContent;
 use seira_i18n::Messages;
 use seira_protocol::{IssuedTicket, PrinterStatus};
 
-use crate::model::{Command, Event, Kiosk, Screen, Settings, Touch};
+use crate::model::{CODE_CHARS, CODE_LEN, Command, Event, Kiosk, Screen, Settings, Touch};
 use crate::texts::{icon, is_rtl, messages, name_in, visual};
 use crate::worker::{Job, Setup, Worker};
 
@@ -171,6 +171,7 @@ impl KioskApp {
     fn draw(&mut self, ui: &mut egui::Ui) {
         let mut touches = Vec::new();
         let lang = self.kiosk.lang.clone();
+        self.typed_keys(ui, &mut touches);
         self.top_bar(ui, &mut touches);
         // Right-to-left languages read from the right edge.
         let layout = if is_rtl(&lang) {
@@ -203,6 +204,7 @@ impl KioskApp {
         match self.kiosk.screen.clone() {
             Screen::Home => self.home(ui, touches),
             Screen::Priority { .. } => self.priority(ui, touches),
+            Screen::Code { typed, problem, .. } => self.code(ui, &typed, problem, touches),
             Screen::Issuing { .. } => {
                 ui.vertical_centered(|ui| {
                     ui.add_space(80.0);
@@ -221,6 +223,42 @@ impl KioskApp {
                         touches.push(Touch::Finish);
                     }
                 });
+            }
+        }
+    }
+
+    /// A keyboard, or a barcode/QR scanner that types (USB HID), enters a code: on the start
+    /// screen its first character opens the code screen, Enter checks in, Backspace erases.
+    fn typed_keys(&self, ui: &egui::Ui, touches: &mut Vec<Touch>) {
+        let on_code = matches!(self.kiosk.screen, Screen::Code { .. });
+        let on_home = matches!(self.kiosk.screen, Screen::Home) && self.kiosk.takes_appointments();
+        if !on_code && !on_home {
+            return;
+        }
+        let mut opened = on_code;
+        for event in ui.input(|i| i.events.clone()) {
+            match event {
+                egui::Event::Text(text) => {
+                    for c in text
+                        .chars()
+                        .filter(|c| CODE_CHARS.contains(c.to_ascii_uppercase()))
+                    {
+                        if !opened {
+                            touches.push(Touch::Appointment);
+                            opened = true;
+                        }
+                        touches.push(Touch::CodeKey(c));
+                    }
+                }
+                egui::Event::Key {
+                    key, pressed: true, ..
+                } if opened => match key {
+                    egui::Key::Enter => touches.push(Touch::CodeSubmit),
+                    egui::Key::Backspace => touches.push(Touch::CodeErase),
+                    egui::Key::Escape => touches.push(Touch::Back),
+                    _ => {}
+                },
+                _ => {}
             }
         }
     }
@@ -284,6 +322,19 @@ impl KioskApp {
         ui.heading(RichText::new(t("welcome")).size(44.0).strong());
         ui.label(RichText::new(t("choose-service")).size(32.0));
         ui.add_space(16.0);
+        if self.kiosk.takes_appointments() {
+            let label = if is_rtl(lang) {
+                format!("{}  {}", t("have-appointment"), icon("appointment"))
+            } else {
+                format!("{}  {}", icon("appointment"), t("have-appointment"))
+            };
+            let button = egui::Button::new(RichText::new(label).size(30.0).strong())
+                .min_size(Vec2::new(ui.available_width().min(560.0), TARGET));
+            if ui.add_enabled(!blocked, button).clicked() {
+                touches.push(Touch::Appointment);
+            }
+            ui.add_space(16.0);
+        }
         // Every service on the screen to touch, however many and however long their names:
         // one column while full-height buttons fit, else two or three side by side (text
         // wrapping inside), and only past that a scroll.
@@ -372,6 +423,97 @@ impl KioskApp {
         }
     }
 
+    /// The code screen: what to type, the code so far in large boxes, and a keypad of the
+    /// code's own characters (sized to the screen, never under 56 points a key).
+    fn code(
+        &self,
+        ui: &mut egui::Ui,
+        typed: &str,
+        problem: Option<&'static str>,
+        touches: &mut Vec<Touch>,
+    ) {
+        let lang = &self.kiosk.lang;
+        let m = messages(lang);
+        let t = |key: &str| visual(&m.get(key), lang);
+        ui.heading(RichText::new(t("type-code")).size(40.0).strong());
+        ui.label(RichText::new(t("code-hint")).size(26.0));
+        let shown: String = (0..CODE_LEN)
+            .map(|i| typed.chars().nth(i).unwrap_or('_'))
+            .map(|c| format!("{c} "))
+            .collect();
+        ui.vertical_centered(|ui| {
+            ui.label(
+                RichText::new(shown.trim_end())
+                    .size(72.0)
+                    .strong()
+                    .family(egui::FontFamily::Monospace),
+            );
+        });
+        if let Some(problem) = problem {
+            ui.label(
+                RichText::new(t(problem))
+                    .size(28.0)
+                    .strong()
+                    .color(Color32::from_rgb(163, 36, 27)),
+            );
+        }
+        ui.add_space(8.0);
+        let gap = 8.0;
+        let cols = 9;
+        let rows = 4.0;
+        let key_h = ((ui.available_height() - rows * gap) / rows).clamp(56.0, TARGET);
+        let width = ui.available_width();
+        let key_w = (width - gap * (cols as f32 - 1.0)) / cols as f32;
+        let chars: Vec<char> = CODE_CHARS.chars().collect();
+        // The code is Latin: its keys run left to right in every language.
+        for row in chars.chunks(cols) {
+            ui.allocate_ui_with_layout(
+                Vec2::new(width, key_h),
+                egui::Layout::left_to_right(egui::Align::Center),
+                |ui| {
+                    ui.spacing_mut().item_spacing.x = gap;
+                    for &c in row {
+                        let key =
+                            egui::Button::new(RichText::new(c.to_string()).size(36.0).strong());
+                        if ui.add_sized(Vec2::new(key_w, key_h), key).clicked() {
+                            touches.push(Touch::CodeKey(c));
+                        }
+                    }
+                    if row.len() < cols {
+                        let erase = egui::Button::new(
+                            RichText::new(format!("⌫ {}", t("erase"))).size(26.0),
+                        );
+                        let span =
+                            key_w * (cols - row.len()) as f32 + gap * (cols - row.len() - 1) as f32;
+                        if ui.add_sized(Vec2::new(span, key_h), erase).clicked() {
+                            touches.push(Touch::CodeErase);
+                        }
+                    }
+                },
+            );
+            ui.add_space(gap);
+        }
+        ui.allocate_ui_with_layout(
+            Vec2::new(width, key_h),
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.spacing_mut().item_spacing.x = gap;
+                let back = egui::Button::new(RichText::new(t("back")).size(30.0));
+                if ui.add_sized(Vec2::new(width * 0.3, key_h), back).clicked() {
+                    touches.push(Touch::Back);
+                }
+                let ready = typed.chars().count() == CODE_LEN;
+                let submit = egui::Button::new(RichText::new(t("check-in")).size(34.0).strong());
+                let response = ui.add_enabled_ui(ready, |ui| {
+                    ui.add_sized(Vec2::new(width * 0.7 - gap, key_h), submit)
+                });
+                if response.inner.clicked() {
+                    touches.push(Touch::CodeSubmit);
+                }
+            },
+        );
+    }
+
     fn ticket(
         &mut self,
         ui: &mut egui::Ui,
@@ -391,16 +533,19 @@ impl KioskApp {
             .unwrap_or_default();
         let url = format!("{}{}", self.server, ticket.track_url);
         let texture = self.qr_texture(ui.ctx(), &url);
+        // A 720p or laptop screen has less room: the number and the QR code shrink a little,
+        // so the "Done" button stays on the screen.
+        let k = (ui.available_height() / 720.0).clamp(0.65, 1.0);
         ui.vertical_centered(|ui| {
             ui.label(RichText::new(v(m.get("your-number"))).size(36.0));
-            ui.label(RichText::new(&ticket.number).size(150.0).strong());
+            ui.label(RichText::new(&ticket.number).size(150.0 * k).strong());
             ui.label(RichText::new(v(service.clone())).size(32.0).strong());
             ui.add_space(8.0);
             for line in queue_words(m, ticket) {
                 ui.label(RichText::new(v(line)).size(30.0));
             }
             if let Some(texture) = texture {
-                ui.add(egui::Image::new(&texture).fit_to_exact_size(Vec2::splat(180.0)));
+                ui.add(egui::Image::new(&texture).fit_to_exact_size(Vec2::splat(180.0 * k)));
             }
             if self.kiosk.print_unconfirmed {
                 ui.label(
@@ -540,6 +685,12 @@ fn lines(ui: &egui::Ui, text: &str, lang: &str, size: f32, width: f32) -> String
 /// Where the citizen stands: "you are next" with nobody ahead (never "about 0 minutes"),
 /// else the people ahead and the estimated wait.
 fn queue_words(m: &Messages, ticket: &IssuedTicket) -> Vec<String> {
+    // A checked-in appointment is called at its time, whoever else waits.
+    if let Some(at) = ticket.appointment_at {
+        let athens = jiff::tz::TimeZone::get("Europe/Athens").unwrap_or(jiff::tz::TimeZone::UTC);
+        let time = at.to_zoned_datetime(athens).strftime("%H:%M").to_string();
+        return vec![m.get_with("appointment-at", &[("time", &time)])];
+    }
     if ticket.position == 0 {
         return vec![m.get("you-are-next")];
     }
@@ -566,6 +717,7 @@ mod queue_words_tests {
             position,
             estimated_wait_s,
             track_url: "/t/t".into(),
+            appointment_at: None,
         }
     }
 

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use seira_hardware::PrinterState;
-use seira_protocol::{IssueTicket, IssuedTicket, ServiceStatus, SiteServices};
+use seira_protocol::{CheckIn, IssueTicket, IssuedTicket, ServiceStatus, SiteServices};
 
 /// How a kiosk is set up.
 #[derive(Debug, Clone)]
@@ -51,6 +51,13 @@ pub enum Touch {
     Priority(Option<String>),
     Back,
     Finish,
+    /// "I have an appointment": the code screen.
+    Appointment,
+    /// A character of the code (on the screen's keypad, or typed by a keyboard or a scanner).
+    CodeKey(char),
+    CodeErase,
+    /// The code is typed: check in.
+    CodeSubmit,
     Speak,
     LargeText,
     Contrast,
@@ -86,10 +93,34 @@ pub enum Event {
     Tick,
 }
 
+/// What the kiosk asks the server for: a ticket, or a check-in by code (which answers with a
+/// ticket too). Either is retried with its request id while the server is away.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Ticket(IssueTicket),
+    CheckIn { code: String, body: CheckIn },
+}
+
+impl Request {
+    pub fn request_id(&self) -> &str {
+        match self {
+            Request::Ticket(t) => &t.request_id,
+            Request::CheckIn { body, .. } => &body.request_id,
+        }
+    }
+}
+
+/// The characters a booking code is made of (the server's alphabet: nothing that reads as
+/// another character); the keypad shows them and a keyboard types only them.
+pub const CODE_CHARS: &str = "ACDEFGHJKMNPQRTUVWXY34679";
+pub const CODE_LEN: usize = 6;
+/// How long the code screen waits for a key before going back to the start.
+pub const CODE_IDLE: Duration = Duration::from_secs(60);
+
 /// What the kiosk asks its worker to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    Issue(IssueTicket),
+    Issue(Request),
     /// Print this ticket, in this language.
     Print {
         ticket: IssuedTicket,
@@ -113,9 +144,16 @@ pub enum Screen {
     Priority {
         service: String,
     },
+    /// Typing an appointment's code; `problem` is a message key (an unknown code), `until`
+    /// when it gives up waiting for a key.
+    Code {
+        typed: String,
+        problem: Option<&'static str>,
+        until: Instant,
+    },
     /// Waiting for the server; `since` is the touch, `sent` the last attempt.
     Issuing {
-        request: IssueTicket,
+        request: Request,
         since: Instant,
         sent: Instant,
     },
@@ -240,12 +278,16 @@ impl Kiosk {
         now: Instant,
     ) -> Vec<Command> {
         self.counter += 1;
-        let request = IssueTicket {
+        let request = Request::Ticket(IssueTicket {
             service,
             priority,
             lang: Some(self.lang.clone()),
             request_id: format!("{}-{}", self.run_id, self.counter),
-        };
+        });
+        self.send(request, now)
+    }
+
+    fn send(&mut self, request: Request, now: Instant) -> Vec<Command> {
         self.screen = Screen::Issuing {
             request: request.clone(),
             since: now,
@@ -280,9 +322,69 @@ impl Kiosk {
         }
     }
 
+    /// Whether any service of the site takes appointments (the kiosk then offers check-in).
+    pub fn takes_appointments(&self) -> bool {
+        self.visible_services().iter().any(|s| s.takes_appointments)
+    }
+
+    fn code_screen(&mut self, typed: String, problem: Option<&'static str>, now: Instant) {
+        self.screen = Screen::Code {
+            typed,
+            problem,
+            until: now + CODE_IDLE,
+        };
+    }
+
     fn touch(&mut self, touch: Touch, now: Instant) -> Vec<Command> {
         match (touch, &self.screen) {
-            (Touch::Language(lang), Screen::Home | Screen::Priority { .. }) => {
+            (Touch::Appointment, Screen::Home) => {
+                if self.takes_appointments() && self.blocker().is_none() {
+                    self.code_screen(String::new(), None, now);
+                }
+                Vec::new()
+            }
+            (Touch::CodeKey(c), Screen::Code { typed, .. }) => {
+                let c = c.to_ascii_uppercase();
+                let mut typed = typed.clone();
+                if CODE_CHARS.contains(c) && typed.len() < CODE_LEN {
+                    typed.push(c);
+                }
+                self.code_screen(typed, None, now);
+                Vec::new()
+            }
+            (Touch::CodeErase, Screen::Code { typed, .. }) => {
+                let mut typed = typed.clone();
+                typed.pop();
+                self.code_screen(typed, None, now);
+                Vec::new()
+            }
+            (Touch::CodeSubmit, Screen::Code { typed, .. }) => {
+                if typed.len() != CODE_LEN {
+                    return Vec::new();
+                }
+                if self.blocker().is_some() {
+                    self.go_home();
+                    return Vec::new();
+                }
+                let code = typed.clone();
+                self.counter += 1;
+                let request = Request::CheckIn {
+                    code,
+                    body: CheckIn {
+                        request_id: format!("{}-{}", self.run_id, self.counter),
+                        lang: Some(self.lang.clone()),
+                    },
+                };
+                self.send(request, now)
+            }
+            (Touch::Back, Screen::Code { .. }) => {
+                self.screen = Screen::Home;
+                Vec::new()
+            }
+            (
+                Touch::Language(lang),
+                Screen::Home | Screen::Priority { .. } | Screen::Code { .. },
+            ) => {
                 if self.settings.languages.contains(&lang) {
                     self.lang = lang;
                 }
@@ -346,9 +448,13 @@ impl Kiosk {
         let Screen::Issuing { request, .. } = &self.screen else {
             return Vec::new();
         };
-        if request.request_id != request_id {
+        if request.request_id() != request_id {
             return Vec::new();
         }
+        let checking_in = match request {
+            Request::CheckIn { code, .. } => Some(code.clone()),
+            Request::Ticket(_) => None,
+        };
         match result {
             Ok(ticket) => {
                 self.online = true;
@@ -384,9 +490,24 @@ impl Kiosk {
                 self.online = false;
                 Vec::new()
             }
-            Err(IssueError::Refused(_)) => {
+            Err(IssueError::Refused(code)) => {
+                let message = match (checking_in, code.as_str()) {
+                    (None, _) => "closed-site",
+                    // A mistyped code: back to the keypad with it, to correct.
+                    (Some(typed), "unknown_code") => {
+                        self.code_screen(typed, Some("code-unknown"), now);
+                        return Vec::new();
+                    }
+                    (Some(_), "too_early") => "code-too-early",
+                    (Some(_), "too_late") => "code-too-late",
+                    (Some(_), "too_many_guesses") => "code-wait",
+                    (Some(_), "invalid_transition") => "code-used",
+                    (Some(_), "closed") => "closed-site",
+                    // Anything else the server refuses: reception sorts it out.
+                    (Some(_), _) => "code-too-late",
+                };
                 self.screen = Screen::Failed {
-                    message: "closed-site",
+                    message,
                     until: now + self.settings.home_after,
                 };
                 Vec::new()
@@ -465,6 +586,7 @@ impl Kiosk {
                 until: Some(until), ..
             }
             | Screen::Failed { until, .. }
+            | Screen::Code { until, .. }
                 if now >= *until =>
             {
                 self.go_home();
@@ -525,6 +647,10 @@ impl Kiosk {
                     m.get("no-priority")
                 )
             }
+            Screen::Code { problem, .. } => match problem {
+                Some(problem) => m.get(problem),
+                None => format!("{} {}", m.get("type-code"), m.get("code-hint")),
+            },
             Screen::Issuing { .. } => m.get("issuing"),
             Screen::Ticket { ticket, .. } => {
                 let service = self
@@ -568,6 +694,7 @@ mod tests {
                     open_now: open,
                     waiting: 2,
                     estimated_wait_s: 600,
+                    takes_appointments: false,
                 },
                 ServiceStatus {
                     id: "children".into(),
@@ -578,6 +705,7 @@ mod tests {
                     open_now: false,
                     waiting: 0,
                     estimated_wait_s: 0,
+                    takes_appointments: true,
                 },
             ],
             priorities: vec![PriorityCategory {
@@ -597,6 +725,7 @@ mod tests {
             position: 2,
             estimated_wait_s: 600,
             track_url: format!("/t/{id}"),
+            appointment_at: None,
         }
     }
 
@@ -611,9 +740,124 @@ mod tests {
 
     fn issue_request(commands: &[Command]) -> IssueTicket {
         match commands {
-            [Command::Issue(r)] => r.clone(),
+            [Command::Issue(Request::Ticket(r))] => r.clone(),
             other => panic!("expected one Issue, got {other:?}"),
         }
+    }
+
+    fn checked_in(id: &str) -> IssuedTicket {
+        IssuedTicket {
+            number: "D004".into(),
+            service: "children".into(),
+            appointment_at: Some("2026-11-23T08:30:00Z".parse().unwrap()),
+            ..ticket(id)
+        }
+    }
+
+    /// Check-in by code: the keypad (or a scanner typing) fills six characters of the code's
+    /// alphabet, a mistyped code comes back to be corrected, and a good one prints a ticket.
+    #[test]
+    fn an_appointment_is_checked_in_by_its_code() {
+        let (mut k, now) = ready(Settings::default());
+        assert!(k.takes_appointments());
+        k.handle(Event::Touch(Touch::Language("ar".into())), now);
+        k.handle(Event::Touch(Touch::Appointment), now);
+        assert!(matches!(k.screen, Screen::Code { .. }));
+        // Lower case is read as upper; characters no code has (O, 0, 1, -) are ignored.
+        for c in "kx7O0-1pq4".chars() {
+            k.handle(Event::Touch(Touch::CodeKey(c)), now);
+        }
+        let typed = |k: &Kiosk| match &k.screen {
+            Screen::Code { typed, .. } => typed.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(typed(&k), "KX7PQ4");
+        k.handle(Event::Touch(Touch::CodeKey('A')), now);
+        assert_eq!(typed(&k), "KX7PQ4", "six at most");
+        k.handle(Event::Touch(Touch::CodeErase), now);
+        assert!(
+            k.handle(Event::Touch(Touch::CodeSubmit), now).is_empty(),
+            "five are not a code"
+        );
+        k.handle(Event::Touch(Touch::CodeKey('3')), now);
+        let out = k.handle(Event::Touch(Touch::CodeSubmit), now);
+        let (code, body) = match out.as_slice() {
+            [Command::Issue(Request::CheckIn { code, body })] => (code.clone(), body.clone()),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            (code.as_str(), body.lang.as_deref()),
+            ("KX7PQ3", Some("ar"))
+        );
+        // The server does not know it: back to the keypad, the code still there to correct.
+        k.handle(
+            Event::Issued {
+                request_id: body.request_id.clone(),
+                result: Err(IssueError::Refused("unknown_code".into())),
+            },
+            now,
+        );
+        assert!(matches!(
+            &k.screen,
+            Screen::Code { typed, problem: Some("code-unknown"), .. } if typed == "KX7PQ3"
+        ));
+        k.handle(Event::Touch(Touch::CodeErase), now);
+        k.handle(Event::Touch(Touch::CodeKey('4')), now);
+        let out = k.handle(Event::Touch(Touch::CodeSubmit), now);
+        let Command::Issue(request) = &out[0] else {
+            panic!("{out:?}")
+        };
+        let out = k.handle(
+            Event::Issued {
+                request_id: request.request_id().to_owned(),
+                result: Ok(checked_in("t7")),
+            },
+            now,
+        );
+        assert!(matches!(&out[0], Command::Print { lang, .. } if lang == "ar"));
+        assert!(matches!(&k.screen, Screen::Ticket { ticket, .. } if ticket.number == "D004"));
+    }
+
+    #[test]
+    fn refused_check_ins_say_where_to_go_and_an_idle_keypad_goes_home() {
+        for (code, message) in [
+            ("too_early", "code-too-early"),
+            ("too_late", "code-too-late"),
+            ("too_many_guesses", "code-wait"),
+            ("invalid_transition", "code-used"),
+        ] {
+            let (mut k, now) = ready(Settings::default());
+            k.handle(Event::Touch(Touch::Appointment), now);
+            for c in "KX7PQ4".chars() {
+                k.handle(Event::Touch(Touch::CodeKey(c)), now);
+            }
+            let out = k.handle(Event::Touch(Touch::CodeSubmit), now);
+            let Command::Issue(request) = &out[0] else {
+                panic!("{out:?}")
+            };
+            k.handle(
+                Event::Issued {
+                    request_id: request.request_id().to_owned(),
+                    result: Err(IssueError::Refused(code.into())),
+                },
+                now,
+            );
+            assert!(
+                matches!(k.screen, Screen::Failed { message: m, .. } if m == message),
+                "{code}: {:?}",
+                k.screen
+            );
+        }
+        let (mut k, now) = ready(Settings::default());
+        k.handle(Event::Touch(Touch::Appointment), now);
+        k.handle(Event::Touch(Touch::CodeKey('K')), now + CODE_IDLE / 2);
+        k.handle(Event::Tick, now + CODE_IDLE);
+        assert!(
+            matches!(k.screen, Screen::Code { .. }),
+            "a key gave more time"
+        );
+        k.handle(Event::Tick, now + CODE_IDLE / 2 + CODE_IDLE);
+        assert_eq!(k.screen, Screen::Home);
     }
 
     #[test]

@@ -104,6 +104,8 @@ pub fn icon(name: &str) -> &'static str {
         "health" => "⚕",
         "learning" => "✎",
         "employment" => "⚒",
+        // The "I have an appointment" button.
+        "appointment" => "✔",
         _ => "●",
     }
 }

@@ -13,9 +13,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use seira_hardware::{PrintError, Printer, PrinterSpec, Profile, TicketContent, ticket};
-use seira_protocol::{Client, ClientError, IssueTicket, PrinterStatus};
+use seira_protocol::{Client, ClientError, PrinterStatus};
 
-use crate::model::{Event, IssueError};
+use crate::model::{Event, IssueError, Request};
 
 /// How often the printer is asked its state.
 pub const PRINTER_POLL: Duration = Duration::from_secs(2);
@@ -40,7 +40,8 @@ pub struct Setup {
 /// Work for the hands.
 #[derive(Debug, Clone)]
 pub enum Job {
-    Issue(IssueTicket),
+    /// A ticket, or a check-in by code.
+    Issue(Request),
     Void {
         ticket_id: String,
     },
@@ -178,8 +179,14 @@ fn network_thread(
                 job = jobs.recv() => match job {
                     None => break,
                     Some(Job::Issue(request)) => {
-                        let request_id = request.request_id.clone();
-                        let result = match client.issue(&setup.site, &request).await {
+                        let request_id = request.request_id().to_owned();
+                        let answer = match &request {
+                            Request::Ticket(body) => client.issue(&setup.site, body).await,
+                            Request::CheckIn { code, body } => {
+                                client.check_in(&setup.site, code, body).await
+                            }
+                        };
+                        let result = match answer {
                             Ok(ticket) => Ok(ticket),
                             Err(ClientError::Unreachable(_)) => Err(IssueError::Unreachable),
                             Err(ClientError::Api { error, .. }) => Err(IssueError::Refused(error.error)),

@@ -113,6 +113,25 @@ impl Client {
         .await
     }
 
+    /// Checks a citizen in by their appointment's code: the ticket, like [`Client::issue`].
+    pub async fn check_in(
+        &self,
+        site: &str,
+        code: &str,
+        body: &crate::CheckIn,
+    ) -> Result<IssuedTicket, ClientError> {
+        // The code travels in the path: only the characters a code can have.
+        let code: String = code.chars().filter(char::is_ascii_alphanumeric).collect();
+        self.send(
+            self.http
+                .post(self.url(&format!(
+                    "/api/v1/sites/{site}/appointments/{code}/check-in"
+                )))
+                .json(body),
+        )
+        .await
+    }
+
     /// Voids a ticket whose paper never printed, so its number is never called.
     pub async fn void(&self, ticket_id: &str) -> Result<crate::Ticket, ClientError> {
         self.send(

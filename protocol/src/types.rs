@@ -262,6 +262,9 @@ pub struct ServiceStatus {
     pub waiting: u32,
     /// Estimated wait for a ticket taken now, in seconds.
     pub estimated_wait_s: u32,
+    /// The service takes appointments: the kiosk offers check-in by code.
+    #[serde(default)]
+    pub takes_appointments: bool,
 }
 
 /// The services of a site, and the priority categories a kiosk offers.

@@ -62,6 +62,7 @@ pub fn services(
                 open_now: site.service_open(s, now),
                 waiting: count,
                 estimated_wait_s: estimate_wait(tx, site, s, count)?,
+                takes_appointments: s.appointment_slot.is_some(),
             })
         })
         .collect::<Result<_>>()?;
