@@ -354,6 +354,7 @@ fn book_now(server: &Server, config: &Config, site: &str, service: &str) -> Stri
                     minutes: 45,
                     request_id: format!("kiosk-test-{service}"),
                     contact: None,
+                    note: None,
                 },
             )?;
             Ok::<_, seira_server::engine::EngineError>(booked.code)

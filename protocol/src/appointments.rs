@@ -64,6 +64,10 @@ pub struct NewAppointment {
     /// when the appointment ends.
     #[serde(default)]
     pub contact: Option<String>,
+    /// A short word for the colleague who sees the citizen (at most 200 characters, one
+    /// line): staff only, never on a public screen or in the log, deleted when it ends.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// Body of `PATCH /api/v1/appointments/{id}`: a new time, and if given a new length or desk.
@@ -102,6 +106,9 @@ pub struct Appointment {
     /// The ticket check-in made (its number is what the board calls).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_number: Option<String>,
+    /// Staff's note on the booking (staff only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Body of `POST /api/v1/sites/{site}/appointments/{code}/check-in`.

@@ -9,7 +9,7 @@
   const services = Object.fromEntries(ctx.services.map((s) => [s.id, s]));
   const state = {
     deskId: null, desks: [], queue: null, waiting: [], parked: [], devices: [], counts: {},
-    busy: false,
+    appointments: [], busy: false,
   };
 
   const stored = localStorage.getItem("seira.desk");
@@ -42,8 +42,10 @@
       state.deskId
         ? api("GET", `/api/v1/desks/${state.deskId}/queue`)
         : api("GET", `/api/v1/sites/${site}/tickets?state=waiting`),
+      ctx.appointments ? api("GET", `/api/v1/sites/${site}/appointments`) : Promise.resolve({ ok: false }),
     ];
-    const [desks, parked, devices, servicesNow, waiting] = await Promise.all(requests);
+    const [desks, parked, devices, servicesNow, waiting, appointments] = await Promise.all(requests);
+    if (appointments.ok) state.appointments = appointments.data;
     if ([desks, parked, waiting].some((r) => r.status === 401)) {
       location.href = "/login";
       return;
@@ -232,6 +234,7 @@
           el("td", { class: "service-cell", title: serviceName(tk.service) },
             el("span", { class: "prefix" }, (services[tk.service] || {}).prefix || ""), serviceName(tk.service),
             entry.only_this_desk ? el("span", { class: "tag" }, t("only-this-desk")) : null,
+            entry.appointment_at ? el("span", { class: "tag" }, t("appointment-tag", { time: clock(entry.appointment_at) })) : null,
             entry.note ? el("div", { class: "note small" }, t("note-label") + ": " + entry.note) : null),
           el("td", {}, tk.priority ? "★ " + priorityName(tk.priority) : ""),
           el("td", { class: "timer-cell" },
@@ -245,7 +248,63 @@
       })));
   }
 
+  /** The time of day in the site's zone (Athens), as 09:30. */
+  const clock = (time) => new Date(time).toLocaleTimeString(ctx.lang === "el" ? "el-GR" : "en-GB",
+    { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Europe/Athens" });
+
+  /** Where an appointment is, as staff read it: booked, late (its time has come, nobody
+   *  checked in yet), checked in (late), served, no-show, cancelled. */
+  function appointmentState(a) {
+    const start = Date.parse(a.start);
+    if (a.state === "booked" && Date.now() > start) return "late";
+    if (a.state === "checked_in" && a.checked_in_at
+      && Date.parse(a.checked_in_at) > start + ctx.check_in_late_min * 60000) return "checked_in_late";
+    return a.state;
+  }
+
+  const checkIn = (code) => act("POST", `/api/v1/sites/${site}/appointments/${encodeURIComponent(code)}/check-in`,
+    { request_id: "desk-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10) },
+    (ticket) => ticket.appointment_at
+      ? t("ok-checked-in", { number: ticket.number, time: clock(ticket.appointment_at) })
+      : t("ok-checked-in-late", { number: ticket.number }));
+
+  function renderAppointments() {
+    const section = $("appointments-section");
+    section.hidden = !ctx.appointments;
+    if (!ctx.appointments) return;
+    $("check-in-form").hidden = !ctx.acts;
+    const desk = ctx.desks.find((d) => d.id === state.deskId);
+    const mine = state.appointments.filter((a) => !desk
+      || a.held_desk === desk.id || (!a.desk && desk.services.includes(a.service)));
+    const deskName = (id) => nameIn((ctx.all_desks.find((d) => d.id === id) || {}).names) || id;
+    $("appointments").replaceChildren(mine.length === 0
+      ? el("p", { class: "muted", id: "appointments-none" }, t("appointments-none"))
+      : el("table", { class: "waiting-list", id: "appointments-table" },
+        el("thead", {}, el("tr", {},
+          el("th", { scope: "col" }, t("col-time")),
+          el("th", { scope: "col" }, t("col-service")),
+          el("th", { scope: "col" }, t("col-desk")),
+          el("th", { scope: "col" }, t("col-state")),
+          el("th", { scope: "col" }, t("col-number")),
+          el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, t("col-action"))))),
+        el("tbody", {}, mine.map((a) => {
+          const st = appointmentState(a);
+          return el("tr", { "data-code": a.code, class: st === "late" ? "overdue" : null },
+            el("td", { class: "num" }, clock(a.start)),
+            el("td", { class: "service-cell", title: serviceName(a.service) },
+              el("span", { class: "prefix" }, (services[a.service] || {}).prefix || ""), serviceName(a.service),
+              a.note ? el("div", { class: "note small" }, t("note-label") + ": " + a.note) : null),
+            el("td", {}, deskName(a.held_desk)),
+            el("td", {}, el("span", { class: "badge appt-" + st }, t("appt-state-" + st))),
+            el("td", { class: "num" }, a.ticket_number || ""),
+            el("td", {}, ctx.acts && (a.state === "booked" || a.state === "no_show")
+              ? button(t("action-check-in"), "small-button", true, () => checkIn(a.code))
+              : ""));
+        }))));
+  }
+
   function renderLists(desk) {
+    renderAppointments();
     const canCall = ctx.acts && desk && desk.state === "open" && !desk.ticket;
     $("waiting").replaceChildren(waitingTable(state.waiting, canCall));
     const others = state.queue ? state.queue.others : [];
@@ -308,6 +367,13 @@
     }
     renderLists(desk);
   }
+
+  $("check-in-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = $("check-in-code");
+    const code = input.value.replace(/[\s-]/g, "").toUpperCase();
+    if (code) checkIn(code).then(() => { input.value = ""; });
+  });
 
   // The timers tick without asking the server.
   setInterval(() => {

@@ -77,6 +77,7 @@ impl Ctx<'_, '_> {
             Some(c) if !c.is_empty() => Some(c.to_owned()),
             _ => None,
         };
+        let note = super::tickets::validate_note(request.note.as_deref())?;
         self.check_time(site, service, request.start, request.minutes)?;
         let held_desk = free_desk(
             self.tx,
@@ -104,6 +105,7 @@ impl Ctx<'_, '_> {
             state: AppointmentState::Booked,
             checked_in_at: None,
             ticket_number: None,
+            note,
         };
         store::insert_appointment(
             self.tx,

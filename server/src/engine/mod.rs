@@ -429,6 +429,7 @@ mod tests {
             minutes: 30,
             request_id: id.into(),
             contact: Some("6900000000".into()),
+            note: None,
         }
     }
 

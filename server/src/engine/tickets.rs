@@ -465,7 +465,7 @@ pub(super) fn candidates(
 }
 
 /// A transfer's note: trimmed, at most 200 characters; empty is none.
-fn validate_note(note: Option<&str>) -> Result<Option<String>> {
+pub(super) fn validate_note(note: Option<&str>) -> Result<Option<String>> {
     match note.map(str::trim) {
         None | Some("") => Ok(None),
         Some(n) if n.chars().count() <= 200 && !n.chars().any(char::is_control) => {

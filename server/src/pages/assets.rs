@@ -38,6 +38,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/board.js"),
     ),
     (
+        "book.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/book.js"),
+    ),
+    (
         "stats.js",
         "text/javascript; charset=utf-8",
         include_str!("../../assets/stats.js"),

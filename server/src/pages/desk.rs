@@ -39,6 +39,10 @@ struct Context<'a> {
     event_kinds: Vec<&'static str>,
     /// How long a no-show can be undone, for the message that offers it.
     undo_window_min: i64,
+    /// How late after its start an appointment keeps its place (the list's "late").
+    check_in_late_min: i64,
+    /// Whether any service of the site takes appointments (the section is shown).
+    appointments: bool,
 }
 
 #[derive(Serialize)]
@@ -118,6 +122,8 @@ pub async fn page(
             .collect(),
         event_kinds: EventKind::ALL.iter().map(|k| k.as_str()).collect(),
         undo_window_min: site.undo_window.as_mins(),
+        check_in_late_min: site.check_in_late.as_mins(),
+        appointments: site.services.iter().any(|s| s.appointment_slot.is_some()),
     };
     let t = |key: &str| esc(&m.get(key));
     let site_name = esc(seira_protocol::InLang::in_lang(&site.names, &m.lang));
@@ -144,6 +150,15 @@ pub async fn page(
 <h2 id="waiting-heading">{waiting}</h2>
 <div id="waiting"></div>
 <div id="others"></div>
+<section id="appointments-section" aria-labelledby="appointments-heading" hidden>
+<h2 id="appointments-heading">{appointments}</h2>
+<form id="check-in-form" class="controls">
+<div><label for="check-in-code">{check_in_code}</label>
+<input id="check-in-code" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="9" placeholder="{check_in_placeholder}"></div>
+<button type="submit" class="go">{check_in}</button>
+</form>
+<div id="appointments"></div>
+</section>
 <h2 id="parked-heading">{parked}</h2>
 <div id="parked"></div>
 <div class="side-by-side">
@@ -157,17 +172,22 @@ pub async fn page(
         title = t("desk-title"),
         admin_link = match user.role {
             Role::Admin => format!(
-                r#"<nav aria-label="{0}"><a href="/admin?site={1}">{0}</a> · <a href="/stats?site={1}">{2}</a></nav>"#,
+                r#"<nav aria-label="{0}"><a href="/admin?site={1}">{0}</a> · <a href="/stats?site={1}">{2}</a> · <a href="/appointments?site={1}">{3}</a></nav>"#,
                 t("nav-admin"),
                 esc(&site.id),
                 t("nav-stats"),
+                t("nav-appointments"),
             ),
             Role::Manager => format!(
-                r#"<nav aria-label="{0}"><a href="/stats?site={1}">{0}</a></nav>"#,
+                r#"<nav aria-label="{0}"><a href="/stats?site={1}">{0}</a> · <a href="/appointments?site={1}">{2}</a></nav>"#,
                 t("nav-stats"),
-                esc(&site.id)
+                esc(&site.id),
+                t("nav-appointments"),
             ),
-            _ => String::new(),
+            _ => format!(
+                r#"<nav aria-label="{0}"><a href="/appointments">{0}</a></nav>"#,
+                t("nav-appointments"),
+            ),
         },
         offline = t("live-offline"),
         who = esc(&m.get_with("signed-in-as", &[("name", &user.label)])),
@@ -177,6 +197,10 @@ pub async fn page(
         queues = t("queues-title"),
         waiting = t("waiting-title"),
         parked = t("parked-title"),
+        appointments = t("appointments-title"),
+        check_in_code = t("check-in-code"),
+        check_in_placeholder = t("check-in-code-placeholder"),
+        check_in = t("action-check-in"),
         desks = t("desks-title"),
         devices = t("devices-title"),
     );

@@ -5,6 +5,7 @@
 
 mod admin;
 mod assets;
+mod book;
 mod desk;
 mod layout;
 mod login;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/desk", get(desk::page))
         .route("/admin", get(admin::page))
         .route("/stats", get(stats::page))
+        .route("/appointments", get(book::page))
         .route("/t/{id}", get(public::track))
         .route("/board/{site}", get(public::board))
         .route("/assets/{name}", get(assets::serve))

@@ -11,7 +11,7 @@ pub const SLOT_MS: i64 = 5 * 60 * 1000;
 
 /// Each appointment with the number of the ticket its check-in made.
 const SELECT: &str = "SELECT a.id, a.code, a.site, a.service, a.desk, a.held_desk, a.start_at, \
-     a.minutes, a.state, a.checked_in_at, t.number \
+     a.minutes, a.state, a.checked_in_at, t.number, a.note \
      FROM appointments a LEFT JOIN tickets t ON t.id = a.ticket_id";
 
 fn appointment(r: &Row<'_>) -> rusqlite::Result<Appointment> {
@@ -34,6 +34,7 @@ fn appointment(r: &Row<'_>) -> rusqlite::Result<Appointment> {
         })?,
         checked_in_at: r.get::<_, Option<i64>>(9)?.map(from_ms),
         ticket_number: r.get(10)?,
+        note: r.get(11)?,
     })
 }
 
@@ -47,8 +48,8 @@ pub fn insert_appointment(
 ) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO appointments (id, code, site, service, desk, held_desk, start_at, minutes, \
-         state, request_id, contact, booked_at, changed_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+         state, request_id, contact, booked_at, changed_at, note) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
     )?
     .execute(params![
         a.id,
@@ -63,6 +64,7 @@ pub fn insert_appointment(
         request_id,
         contact,
         to_ms(now),
+        a.note,
     ])?;
     Ok(())
 }
@@ -154,8 +156,8 @@ pub fn save_appointment(
     );
     tx.prepare_cached(
         "UPDATE appointments SET desk = ?2, held_desk = ?3, start_at = ?4, minutes = ?5, \
-         state = ?6, changed_at = ?7, contact = CASE WHEN ?8 THEN NULL ELSE contact END \
-         WHERE id = ?1",
+         state = ?6, changed_at = ?7, contact = CASE WHEN ?8 THEN NULL ELSE contact END, \
+         note = CASE WHEN ?8 THEN NULL ELSE note END WHERE id = ?1",
     )?
     .execute(params![
         a.id,
@@ -222,7 +224,8 @@ pub fn follow_visit(
     let ended = state != AppointmentState::CheckedIn;
     tx.prepare_cached(
         "UPDATE appointments SET state = ?2, changed_at = ?3, \
-         contact = CASE WHEN ?4 THEN NULL ELSE contact END \
+         contact = CASE WHEN ?4 THEN NULL ELSE contact END, \
+         note = CASE WHEN ?4 THEN NULL ELSE note END \
          WHERE ticket_id = ?1 AND state <> ?2 AND state IN ('checked_in', 'no_show')",
     )?
     .execute(params![visit_id, state.as_str(), to_ms(now), ended])

@@ -236,9 +236,11 @@ const MIGRATIONS: &[&str] = &[
     // calls it first from then, through its own lane (`tickets_lane_booked`); the walk-in
     // lanes leave it out. An appointment keeps when it checked in (punctuality) and the
     // visit its ticket began; the housekeeping finds the ones whose window ended unchecked
-    // through `appointments_booked`.
+    // through `appointments_booked`. `note` is staff's word on the booking (staff only,
+    // deleted with the contact when the appointment ends).
     r#"
     ALTER TABLE tickets ADD COLUMN due_at INTEGER;
+    ALTER TABLE appointments ADD COLUMN note TEXT;
     CREATE INDEX tickets_lane_booked ON tickets (site, service, due_at)
         WHERE state = 'waiting' AND due_at IS NOT NULL;
     ALTER TABLE appointments ADD COLUMN checked_in_at INTEGER;

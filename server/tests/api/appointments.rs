@@ -255,3 +255,58 @@ async fn check_in_by_code_puts_the_appointment_first_from_its_start() {
     let (status, body) = check_in(&app, "QQQQQQ", "kiosk", "k9").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }
+
+/// Nobody checked in by a quarter past: the housekeeping (every 30 s) makes it a no-show and
+/// frees its time; the citizen who comes later the same day still gets a ticket, as a
+/// walk-in by the time they came.
+#[tokio::test]
+async fn an_appointment_nobody_checked_in_becomes_a_no_show_and_frees_its_time() {
+    let app = spawn_app().await;
+    let ten = TestApp::this_morning();
+    let min = |m: i64| ten + jiff::SignedDuration::from_mins(m);
+    app.set_time(min(-60));
+    let (status, booked) = app
+        .post(
+            "/api/v1/sites/chania/appointments",
+            "staff1",
+            Some(
+                json!({"service": "psychosocial", "desk": "chania-3", "start": ten.to_string(),
+                "minutes": 30, "request_id": "ns-1", "contact": "6900000000"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    app.set_time(min(16));
+    let mut state = String::new();
+    for _ in 0..90 {
+        let (_, day) = app.get("/api/v1/sites/chania/appointments", "staff1").await;
+        state = day[0]["state"].as_str().unwrap_or_default().to_owned();
+        if state == "no_show" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert_eq!(state, "no_show");
+    let store = seira_server::store::Store::open(&app.db_path).unwrap();
+    let (held, contact): (i64, bool) = store
+        .read(|tx| {
+            Ok::<_, seira_server::store::StoreError>((
+                tx.query_row("SELECT COUNT(*) FROM appointment_slots", [], |r| r.get(0))?,
+                seira_server::store::has_contact(tx, booked["id"].as_str().unwrap())?,
+            ))
+        })
+        .unwrap();
+    assert_eq!(
+        (held, contact),
+        (0, false),
+        "its time is free and its contact gone"
+    );
+    app.set_time(min(25));
+    let code = booked["code"].as_str().unwrap();
+    let (status, late) = check_in(&app, code, "kiosk", "late-1").await;
+    assert_eq!(status, StatusCode::CREATED, "{late}");
+    assert!(
+        late.get("appointment_at").is_none(),
+        "a walk-in now: {late}"
+    );
+}

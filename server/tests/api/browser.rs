@@ -847,3 +847,129 @@ async fn the_worst_hour_at_the_desk_on_a_laptop() {
     assert_eq!(sent["only_this_desk"], true);
     maria.client.clone().close().await.unwrap();
 }
+
+/// Books an appointment at Chios through the API as the admin; its code.
+async fn book_at_chios(
+    app: &TestApp,
+    service: &str,
+    desk: &str,
+    start: jiff::Timestamp,
+    minutes: u32,
+) -> String {
+    let (status, booked) = app
+        .post(
+            "/api/v1/sites/chios/appointments",
+            "admin",
+            Some(
+                json!({"service": service, "desk": desk, "start": start.to_string(),
+                "minutes": minutes, "request_id": seira_server::auth::new_ticket_id()}),
+            ),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{booked}");
+    booked["code"].as_str().unwrap().to_owned()
+}
+
+/// A day of appointments at the biggest centre: the psychologist's, the nurse's and the
+/// employment counsellor's books filled; reception books one more on the book page (its
+/// contact never shown again), then checks a citizen in at the desk page by code and sees
+/// the appointment first in the desk's list and called first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reception_books_and_checks_in_at_chios_in_the_browser() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let config = seira_server::config::Config::load(&root.join("examples/chios.toml"))
+        .unwrap()
+        .always_open();
+    let app = crate::helpers::spawn_with(config, None).await;
+    app.add_user("eleni", Role::Staff, Some("chios"), &[]);
+    let nine = TestApp::this_morning() - jiff::SignedDuration::from_hours(1);
+    let at = |m: i64| nine + jiff::SignedDuration::from_mins(m);
+    app.set_time(at(-90));
+    let mut first = String::new();
+    for (i, m) in [0, 45, 90, 135, 180].into_iter().enumerate() {
+        let code = book_at_chios(&app, "psychosocial", "chios-4", at(m), 45).await;
+        if i == 0 {
+            first = code;
+        }
+    }
+    for m in [0, 20, 40, 60] {
+        book_at_chios(&app, "health", "chios-7", at(m), 20).await;
+    }
+    book_at_chios(&app, "employment", "chios-5", at(60), 30).await;
+
+    // The server's clock moves in small steps from here: a session idle 30 minutes ends.
+    app.set_time(at(-10));
+    let b = browser().await;
+    let c = &b.client;
+    sign_in(c, &app, "eleni").await;
+    c.goto(&format!("{}/appointments", app.base)).await.unwrap();
+    wait_text(c, "h1", "Βιβλίο ραντεβού").await;
+    wait_text(c, "#book", &first).await;
+    wait_text(c, "#week", "10 ραντεβού").await;
+    // One more, for the employment counsellor at 11:00, with a phone for a reminder.
+    c.execute(
+        "const s = document.getElementById('new-service'); s.value = 'employment';\
+         s.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.execute(
+        "document.getElementById('new-time').value = '11:00';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    fill(c, "#new-contact", "6912345678").await;
+    fill(c, "#new-note", "πρώτη συνάντηση").await;
+    click(c, "Κλείσιμο ραντεβού").await;
+    wait_text(c, "#message", "Κωδικός").await;
+    wait_text(c, "#week", "11 ραντεβού").await;
+    wait_text(c, "table[data-desk=chios-5]", "11:00").await;
+    wait_text(c, "table[data-desk=chios-5]", "πρώτη συνάντηση").await;
+    let source = c.source().await.unwrap();
+    assert!(
+        !source.contains("6912345678"),
+        "the contact is never shown again"
+    );
+    screenshot(c, "book-chios").await;
+
+    // Five minutes before nine the first citizen is at reception.
+    app.set_time(at(-5));
+    c.goto(&format!("{}/desk", app.base)).await.unwrap();
+    wait_text(c, "h1", "Γραφείο εξυπηρέτησης").await;
+    c.execute(
+        "const s = document.getElementById('desk-select'); s.value = 'chios-4';\
+         s.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_text(c, "#appointments-table", "09:45").await;
+    let typed = format!("{}-{}", &first[..3], first[3..].to_lowercase());
+    fill(c, "#check-in-code", &typed).await;
+    click(c, "Προσήλθε").await;
+    wait_text(c, "#message", "καλείται πρώτος από τις 09:00").await;
+    wait_text(
+        c,
+        &format!("#appointments-table tr[data-code={first}]"),
+        "Προσήλθε",
+    )
+    .await;
+    // A walk-in came earlier; from nine the appointment is first in the desk's list.
+    app.set_time(at(-4));
+    let (status, _) = app
+        .post(
+            "/api/v1/sites/chios/tickets",
+            "admin",
+            Some(json!({"service": "psychosocial", "request_id": "walk-in-1"})),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED);
+    app.set_time(at(0));
+    click(c, "Άνοιγμα γραφείου").await;
+    wait_text(c, "#waiting-table tr.next", "P001").await;
+    screenshot(c, "desk-appointments").await;
+    click(c, "Επόμενος").await;
+    wait_text(c, "#ticket-number", "P001").await;
+}

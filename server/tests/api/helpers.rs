@@ -19,6 +19,8 @@ pub struct TestApp {
     pub db_path: PathBuf,
     pub tokens: HashMap<&'static str, String>,
     pub clock: Arc<AtomicI64>,
+    /// The configuration it was started with (users are added against it).
+    pub config: Config,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: Option<tempfile::TempDir>,
@@ -80,6 +82,7 @@ pub async fn spawn_with(config: Config, db: Option<&Path>) -> TestApp {
     }
     let clock = Arc::new(AtomicI64::new(0));
     let clock_read = clock.clone();
+    let started_with = config.clone();
     let app = seira_server::App::new(config, store)
         .unwrap()
         .with_clock(move || match clock_read.load(Ordering::SeqCst) {
@@ -98,6 +101,7 @@ pub async fn spawn_with(config: Config, db: Option<&Path>) -> TestApp {
         db_path,
         tokens,
         clock,
+        config: started_with,
         stop: Some(stop),
         server: Some(server),
         _dir: dir,
@@ -122,9 +126,8 @@ impl TestApp {
 
     /// Adds a user who signs in with [`PASSWORD`], as `seira user add` would.
     pub fn add_user(&self, name: &str, role: Role, site: Option<&str>, desks: &[&str]) {
-        let config = Config::embedded();
         let user = token_scope(
-            &config,
+            &self.config,
             role,
             site.map(str::to_owned),
             desks.iter().map(|d| d.to_string()).collect(),
