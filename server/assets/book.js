@@ -122,7 +122,11 @@
     for (const a of list) (byDesk[a.held_desk] = byDesk[a.held_desk] || []).push(a);
     const order = ctx.desks.map((d) => d.id).filter((id) => byDesk[id]);
     $("book").replaceChildren(...order.map((desk) => el("div", { class: "book-desk" },
-      el("h3", {}, deskName(desk)),
+      el("h3", {}, deskName(desk), " ",
+        el("a", {
+          class: "small", download: `${desk}.ics`,
+          href: `/api/v1/sites/${site}/appointments.ics?date=${weekStart(state.day)}&days=7&desk=${desk}&lang=${ctx.lang}`,
+        }, t("book-ics"))),
       el("table", { class: "book-table", "data-desk": desk },
         el("thead", {}, el("tr", {},
           el("th", { scope: "col" }, t("col-time")),

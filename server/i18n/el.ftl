@@ -377,3 +377,4 @@ confirm-code-help = Στο κέντρο, πληκτρολογήστε τον κ�
 confirm-free = Οι υπηρεσίες παρέχονται δωρεάν.
 book-more = Αλλαγή…
 appointment-tag = ραντεβού { $time }
+book-ics = η εβδομάδα ως ημερολόγιο (.ics)

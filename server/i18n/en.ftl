@@ -377,3 +377,4 @@ confirm-code-help = At the centre, type this code at the kiosk (“I have an app
 confirm-free = All services are free of charge.
 book-more = Change…
 appointment-tag = appointment { $time }
+book-ics = the week as a calendar (.ics)

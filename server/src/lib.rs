@@ -9,11 +9,13 @@
 //!   API and the pages put together and served ([`accept`]: the accept loop with its limits).
 //! - [`pages`]: the browser pages (sign-in, desk, phone, board), with [`i18n`] their texts.
 //! - [`config`]: the configuration file, validated.
+//! - [`calendar`]: the appointment book as iCalendar.
 //! - [`auth`]: roles, tokens and who may do what.
 
 pub mod accept;
 pub mod auth;
 pub mod board_cache;
+pub mod calendar;
 pub mod config;
 pub mod demo;
 pub mod engine;

@@ -291,10 +291,21 @@ pub fn appointments_of_day(
     site_id: &str,
     day: jiff::civil::Date,
 ) -> std::result::Result<Vec<Appointment>, EngineError> {
+    appointments_of_days(tx, config, site_id, day, day)
+}
+
+/// A site's appointments from the local day `from` to `to` (both included), by start time.
+pub fn appointments_of_days(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> std::result::Result<Vec<Appointment>, EngineError> {
     let site = config
         .site(site_id)
         .ok_or_else(|| not_found("site", site_id))?;
-    let (from, to) = crate::stats::period_bounds(day, day, &site.time_zone)
+    let (from, to) = crate::stats::period_bounds(from, to, &site.time_zone)
         .ok_or_else(|| invalid(ErrorCode::BadDate, "the day is outside the calendar"))?;
     Ok(store::appointments_between(tx, site_id, from, to)?)
 }

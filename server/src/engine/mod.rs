@@ -23,7 +23,8 @@ mod settings;
 mod tickets;
 mod views;
 
-pub use appointments::{CODE_LEN, appointments_of_day, new_code};
+pub use appointments::{CODE_LEN, appointments_of_day, appointments_of_days, new_code};
+pub use check_in::normalise_code;
 pub use desk_day::desk_queue;
 use tickets::candidates;
 pub use views::{

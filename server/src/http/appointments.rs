@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(book, day))
         .routes(routes!(move_one, cancel))
         .routes(routes!(check_in))
+        .routes(routes!(day_ics))
 }
 
 /// Books an appointment for a service, at a desk or at any free desk of the service. The
@@ -97,6 +98,114 @@ async fn day(
         .read(move |tx, config| engine::appointments_of_day(tx, config, &site, day))
         .await?;
     Ok(axum::Json(book))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CalendarQuery {
+    /// The first local day, `YYYY-MM-DD`; today when absent.
+    date: Option<String>,
+    /// How many days from it (1–62; 1 when absent): a calendar app subscribing asks for
+    /// the weeks ahead.
+    days: Option<u32>,
+    /// Only this desk's appointments (the time it holds).
+    desk: Option<String>,
+    /// Only this service's.
+    service: Option<String>,
+    /// `el` (default) or `en`, for the names.
+    lang: Option<String>,
+}
+
+/// The book as iCalendar (RFC 5545) for a calendar app: a day or more, for the site, a desk
+/// or a service. Each appointment is an event in UTC with its service, desk, code and state
+/// (`X-SEIRA-STATE`); a cancelled one is `STATUS:CANCELLED`. No contact is ever in it.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{site}/appointments.ics", tag = "appointments",
+    params(("site" = String, Path, description = "Site id"), CalendarQuery),
+    responses(
+        (status = 200, content_type = "text/calendar", body = String),
+        (status = 400, description = "Not a date", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, description = "No such site, desk or service", body = ErrorBody),
+        (status = 422, description = "`days` out of 1–62, or a day at the edge of the calendar", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn day_ics(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    Query(query): Query<CalendarQuery>,
+    auth: Auth,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let config = app.config();
+    let at = config
+        .site(&site)
+        .ok_or_else(|| ApiError::not_found(format!("there is no site `{site}`")))?;
+    auth.require(|c| c.may_see_desks(&site))?;
+    let first = match &query.date {
+        Some(date) => super::stats::date(date, "date")?,
+        None => app.now().to_zoned_datetime(at.time_zone.clone()).date(),
+    };
+    let days = query.days.unwrap_or(1);
+    if !(1..=62).contains(&days) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidQuery,
+            "`days` is from 1 to 62",
+        ));
+    }
+    let last = first
+        .checked_add(jiff::Span::new().days(i64::from(days) - 1))
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::BadDate,
+                "the days run past the calendar",
+            )
+        })?;
+    let lang = if query.lang.as_deref() == Some("en") {
+        "en"
+    } else {
+        "el"
+    };
+    let mut name = vec![seira_protocol::InLang::in_lang(&at.names, lang).to_owned()];
+    if let Some(desk) = &query.desk {
+        let found =
+            at.desks.iter().find(|d| d.id == *desk).ok_or_else(|| {
+                ApiError::not_found(format!("there is no desk `{desk}` at `{site}`"))
+            })?;
+        name.push(seira_protocol::InLang::in_lang(&found.names, lang).to_owned());
+    }
+    if let Some(service) = &query.service {
+        let found = at.service(service).ok_or_else(|| {
+            ApiError::not_found(format!("there is no service `{service}` at `{site}`"))
+        })?;
+        name.push(seira_protocol::InLang::in_lang(&found.names, lang).to_owned());
+    }
+    let site_id = site.clone();
+    let mut book = app
+        .read(move |tx, config| engine::appointments_of_days(tx, config, &site_id, first, last))
+        .await?;
+    book.retain(|a| {
+        query.desk.as_ref().is_none_or(|d| a.held_desk == *d)
+            && query.service.as_ref().is_none_or(|s| a.service == *s)
+    });
+    let text = crate::calendar::ics(at, &name.join(" · "), &book, lang, app.now());
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "inline; filename=\"appointments.ics\"",
+            ),
+        ],
+        text,
+    )
+        .into_response())
 }
 
 /// Moves a booked appointment to another time, and if given another length or desk.

@@ -151,6 +151,12 @@ const ROUTES: &[Route] = &[
         None,
     ),
     route(
+        "get",
+        "/api/v1/sites/{site}/appointments.ics",
+        DESK_VIEWERS,
+        None,
+    ),
+    route(
         "patch",
         "/api/v1/appointments/{id}",
         BOOKERS,
@@ -313,7 +319,9 @@ async fn every_route_against_every_role() {
             if path.starts_with("/api/v1/stats") {
                 path.push_str("?site=chania");
             }
-            let raw = route.path.ends_with("/events") || route.path.starts_with("/api/v1/stats.");
+            let raw = route.path.ends_with("/events")
+                || route.path.starts_with("/api/v1/stats.")
+                || route.path.ends_with(".ics");
             let (status, answer) = if raw {
                 // Only the answer's status: the stream stays open; a file is not JSON.
                 let mut request = app.http.get(format!("{}{path}", app.base));

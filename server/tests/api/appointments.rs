@@ -310,3 +310,50 @@ async fn an_appointment_nobody_checked_in_becomes_a_no_show_and_frees_its_time()
         "a walk-in now: {late}"
     );
 }
+
+/// A desk's week as iCalendar for a calendar app: its appointments only, as events in UTC,
+/// with the code and no contact.
+#[tokio::test]
+async fn a_desk_subscribes_to_its_appointments_as_icalendar() {
+    let app = spawn_app().await;
+    for (desk, time, request) in [
+        ("chania-3", "10:00", "i1"),
+        ("chania-4", "10:00", "i2"),
+        ("chania-3", "11:30", "i3"),
+    ] {
+        let (status, body) = book(&app, booking(time, Some(desk), request)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let ics = |query: &str| {
+        let request = app
+            .http
+            .get(format!(
+                "{}/api/v1/sites/chania/appointments.ics?{query}",
+                app.base
+            ))
+            .bearer_auth(app.token("staff3"));
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            let kind = response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (status, kind, response.text().await.unwrap())
+        }
+    };
+    let (status, kind, text) = ics("date=2099-03-01&days=7&desk=chania-3&lang=en").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(kind.as_deref(), Some("text/calendar; charset=utf-8"));
+    assert_eq!(text.matches("BEGIN:VEVENT").count(), 2, "{text}");
+    assert!(text.contains("DTSTART:20990302T080000Z"), "{text}");
+    assert!(
+        text.contains("X-WR-CALNAME:") && text.contains("Office 3"),
+        "{text}"
+    );
+    assert!(!text.contains("6900000000"), "no contact in a calendar");
+    let (status, _, _) = ics("date=2099-03-01&days=0").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _, _) = ics("desk=nowhere").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
