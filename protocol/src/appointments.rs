@@ -141,3 +141,43 @@ impl LateCheckIn {
         }
     }
 }
+
+/// Body of `POST /api/v1/sites/{site}/appointments/import`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportAppointments {
+    /// The file: a header line naming `date`, `time`, `service`, `reference` (and if wanted
+    /// `desk`, `minutes`), then one booking a line; commas or semicolons.
+    pub csv: String,
+    /// Check every line and book nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What an import did, or with `dry_run` would do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    /// Each good line's appointment (its code for the citizen).
+    pub appointments: Vec<ImportedAppointment>,
+    /// Each bad line, with its number: nothing is booked while there is one.
+    pub errors: Vec<ImportLineError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ImportedAppointment {
+    pub line: u32,
+    pub reference: String,
+    /// Booked by an earlier import of the same reference.
+    pub existing: bool,
+    pub appointment: Appointment,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ImportLineError {
+    pub line: u32,
+    /// An error code of the API, as for a booking (`slot_taken`, `invalid_time`…), or
+    /// `invalid_import` for a line that cannot be read.
+    pub error: String,
+    pub message: String,
+}

@@ -241,6 +241,26 @@
     });
   }
 
+  /** Bookings made elsewhere, from a CSV file: checked first (a dry run lists each bad line),
+   *  then imported. */
+  async function importFile(dryRun) {
+    const file = $("import-file").files[0];
+    if (!file) { say(t("import-no-file"), true); return; }
+    const csv = await file.text();
+    const result = await api("POST", `/api/v1/sites/${site}/appointments/import`, { csv, dry_run: dryRun });
+    const box = $("import-report");
+    if (!result.ok) { box.replaceChildren(el("p", { class: "alert error" }, errorText(result))); return; }
+    const r = result.data;
+    box.replaceChildren(
+      el("p", {}, t(dryRun ? "import-checked" : "import-done",
+        { good: r.appointments.length, bad: r.errors.length })),
+      r.errors.length ? el("ul", { id: "import-errors" }, r.errors.map((e) =>
+        el("li", {}, t("import-line", { line: e.line }) + ": " + e.message))) : null);
+    if (!dryRun) load();
+  }
+  $("import-check").addEventListener("click", () => importFile(true));
+  $("import-run").addEventListener("click", () => importFile(false));
+
   $("day").value = state.day;
   $("day").addEventListener("change", (e) => { if (e.target.value) go(e.target.value); });
   $("day-previous").addEventListener("click", () => go(addDays(state.day, -1)));

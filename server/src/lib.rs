@@ -9,7 +9,7 @@
 //!   API and the pages put together and served ([`accept`]: the accept loop with its limits).
 //! - [`pages`]: the browser pages (sign-in, desk, phone, board), with [`i18n`] their texts.
 //! - [`config`]: the configuration file, validated.
-//! - [`calendar`]: the appointment book as iCalendar.
+//! - [`calendar`]: the appointment book as iCalendar; [`import`]: bookings from CSV.
 //! - [`auth`]: roles, tokens and who may do what.
 
 pub mod accept;
@@ -22,6 +22,7 @@ pub mod engine;
 pub mod event_log;
 pub mod http;
 pub mod i18n;
+pub mod import;
 pub mod live;
 pub mod memory;
 pub mod pages;

@@ -19,6 +19,7 @@ mod desk_day;
 mod desks;
 mod devices;
 mod housekeeping;
+mod import;
 mod settings;
 mod tickets;
 mod views;

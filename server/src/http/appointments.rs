@@ -6,8 +6,8 @@ use std::time::Instant;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use seira_protocol::{
-    ApiError as ErrorBody, Appointment, CheckIn, ErrorCode, IssuedTicket, MoveAppointment,
-    NewAppointment,
+    ApiError as ErrorBody, Appointment, CheckIn, ErrorCode, ImportAppointments, ImportReport,
+    IssuedTicket, MoveAppointment, NewAppointment,
 };
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -23,6 +23,81 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(move_one, cancel))
         .routes(routes!(check_in))
         .routes(routes!(day_ics))
+        .merge(
+            // A month of a centre's bookings is larger than any other request.
+            OpenApiRouter::new()
+                .routes(routes!(import))
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+}
+
+/// The largest file an import takes (a year of a busy centre's bookings).
+pub const IMPORT_LIMIT: usize = 1024 * 1024;
+
+/// Imports bookings made elsewhere from CSV (see `ImportAppointments`). Every line is booked
+/// as a booking from the page would be (the same checks: open hours, a free desk, a bookable
+/// service); the same `reference` again is the same appointment, so a file can be imported
+/// twice. With `dry_run` nothing is booked and the report says what each line would do; a
+/// real import with any bad line books nothing and answers 422 naming the lines.
+#[utoipa::path(
+    post, path = "/api/v1/sites/{site}/appointments/import", tag = "appointments",
+    params(("site" = String, Path, description = "Site id")),
+    request_body = ImportAppointments,
+    responses(
+        (status = 200, description = "Imported, or with `dry_run` the report of what would be", body = ImportReport),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, description = "Over 1 MiB", body = ErrorBody),
+        (status = 422, description = "A header without the needed columns, or bad lines (`invalid_import`: the message names them; a dry run lists them all)", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn import(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    auth: Auth,
+    Json(body): Json<ImportAppointments>,
+) -> ApiResult<axum::Json<ImportReport>> {
+    let caller = auth.caller()?;
+    let config = app.config();
+    let at = config
+        .site(&site)
+        .ok_or_else(|| ApiError::not_found(format!("there is no site `{site}`")))?;
+    let rows = crate::import::parse(&body.csv, &at.time_zone).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidImport,
+            format!("line {}: {}", e.line, e.message),
+        )
+    })?;
+    let dry_run = body.dry_run;
+    let report = app
+        .write(Some(caller), move |ctx| {
+            ctx.import_appointments(&site, rows, dry_run)
+        })
+        .await?;
+    if !dry_run && !report.errors.is_empty() {
+        let lines: Vec<String> = report
+            .errors
+            .iter()
+            .take(10)
+            .map(|e| format!("line {}: {}", e.line, e.message))
+            .collect();
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidImport,
+            format!(
+                "{} lines cannot be booked, so nothing was: {}{}",
+                report.errors.len(),
+                lines.join("; "),
+                if report.errors.len() > 10 {
+                    "; …"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    Ok(axum::Json(report))
 }
 
 /// Books an appointment for a service, at a desk or at any free desk of the service. The

@@ -157,6 +157,15 @@ pub async fn page(
 <label for="new-note">{note}</label><input id="new-note" maxlength="200" autocomplete="off">
 <p><button type="submit" class="primary">{submit}</button></p>
 </form>
+<h2 id="import-heading">{import}</h2>
+<form id="import-form" aria-labelledby="import-heading">
+<p class="muted small" id="import-help">{import_help}</p>
+<label for="import-file">{import_file}</label>
+<input type="file" id="import-file" accept=".csv,text/csv" aria-describedby="import-help">
+<div class="controls"><button type="button" id="import-check">{import_check}</button>
+<button type="button" id="import-run" class="go">{import_run}</button></div>
+<div id="import-report" role="status"></div>
+</form>
 </section>
 </div>
 <section id="confirmation" class="confirmation print-only" aria-hidden="true"></section>"#,
@@ -180,6 +189,11 @@ pub async fn page(
         contact_hint = t("book-contact-hint"),
         note = t("book-note"),
         submit = t("book-submit"),
+        import = t("import-title"),
+        import_help = t("import-help"),
+        import_file = t("import-file"),
+        import_check = t("import-check"),
+        import_run = t("import-run"),
     );
     let page = Page {
         messages: m,

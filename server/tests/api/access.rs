@@ -151,6 +151,12 @@ const ROUTES: &[Route] = &[
         None,
     ),
     route(
+        "post",
+        "/api/v1/sites/{site}/appointments/import",
+        BOOKERS,
+        Some(|| json!({"csv": "date,time,service,reference\n", "dry_run": true})),
+    ),
+    route(
         "get",
         "/api/v1/sites/{site}/appointments.ics",
         DESK_VIEWERS,

@@ -357,3 +357,109 @@ async fn a_desk_subscribes_to_its_appointments_as_icalendar() {
     let (status, _, _) = ics("desk=nowhere").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Bookings made elsewhere, from a CSV as Greek Excel saves it: the dry run reports every bad
+/// line by number and books nothing; the fixed file books them all; the same file again books
+/// nothing twice.
+#[tokio::test]
+async fn bookings_are_imported_from_csv_with_a_dry_run_first() {
+    let app = spawn_app().await;
+    let bad = "Date;Time;Service;Desk;Minutes;Reference\n\
+               02/03/2099;09:00;psychosocial;chania-3;30;KEP-1\n\
+               02/03/2099;09:15;psychosocial;chania-3;30;KEP-2\n\
+               02/03/2099;09:30;benefits;;;KEP-3\n\
+               30/02/2099;10:00;psychosocial;;;KEP-4\n\
+               02/03/2099;10:00;psychosocial;chania-9;;KEP-5\n\
+               02/03/2099;11:00;psychosocial;;;KEP-6\n";
+    let import = |csv: String, dry_run: bool| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/v1/sites/chania/appointments/import",
+                "staff1",
+                Some(json!({"csv": csv, "dry_run": dry_run})),
+            )
+            .await
+        }
+    };
+    let (status, report) = import(bad.to_owned(), true).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let errors: Vec<(u64, &str)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["error"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (3, "slot_taken"),
+            (4, "not_bookable"),
+            (5, "invalid_import"),
+            (6, "not_found"),
+        ],
+        "{report}"
+    );
+    assert_eq!(report["appointments"].as_array().unwrap().len(), 2);
+    let (_, day) = app
+        .get(
+            "/api/v1/sites/chania/appointments?date=2099-03-02",
+            "staff1",
+        )
+        .await;
+    assert_eq!(day.as_array().unwrap().len(), 0, "a dry run books nothing");
+    // The real import of the bad file books nothing either, and says why.
+    let (status, refused) = import(bad.to_owned(), false).await;
+    assert_eq!(
+        (status, refused["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_import"))
+    );
+    assert!(
+        refused["message"].as_str().unwrap().contains("line 3"),
+        "{refused}"
+    );
+    let (_, day) = app
+        .get(
+            "/api/v1/sites/chania/appointments?date=2099-03-02",
+            "staff1",
+        )
+        .await;
+    assert_eq!(day.as_array().unwrap().len(), 0);
+    // Fixed: every line booked (the 45-minute slot of the service where no length is given),
+    // a desk found for those without one.
+    let good: String = bad
+        .lines()
+        .filter(|l| !l.contains("KEP-3") && !l.contains("KEP-4") && !l.contains("KEP-5"))
+        .map(|l| l.replace("09:15", "09:30") + "\n")
+        .collect();
+    let (status, report) = import(good.clone(), false).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let booked = report["appointments"].as_array().unwrap();
+    assert_eq!(booked.len(), 3, "{report}");
+    assert!(booked.iter().all(|a| a["existing"] == false));
+    assert_eq!(booked[2]["appointment"]["minutes"], 45);
+    assert_eq!(booked[2]["appointment"]["code"].as_str().unwrap().len(), 6);
+    let (status, again) = import(good, false).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert!(
+        again["appointments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["existing"] == true)
+    );
+    let (_, day) = app
+        .get(
+            "/api/v1/sites/chania/appointments?date=2099-03-02",
+            "staff1",
+        )
+        .await;
+    assert_eq!(day.as_array().unwrap().len(), 3);
+    // A file larger than any other request is still taken (up to 1 MiB).
+    let mut big = String::from("date,time,service,reference\n");
+    while big.len() < 64 * 1024 {
+        big.push_str("2099-03-03,09:00,psychosocial,SAME-REF\n");
+    }
+    let (status, report) = import(big, true).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+}

@@ -933,6 +933,29 @@ async fn reception_books_and_checks_in_at_chios_in_the_browser() {
         "the contact is never shown again"
     );
     screenshot(c, "book-chios").await;
+    // Bookings made elsewhere: the file is checked first, its bad line named.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kep.csv");
+    let day = (nine.to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Athens").unwrap()))
+        .date()
+        .strftime("%d/%m/%Y")
+        .to_string();
+    std::fs::write(
+        &file,
+        format!(
+            "date;time;service;reference\n{day};13:00;health;KEP-1\n{day};13:00;nowhere;KEP-2\n"
+        ),
+    )
+    .unwrap();
+    c.find(Locator::Id("import-file"))
+        .await
+        .unwrap()
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    click(c, "Έλεγχος αρχείου").await;
+    wait_text(c, "#import-errors", "Γραμμή 3").await;
+    wait_text(c, "#import-report", "1 γραμμές μπορούν").await;
 
     // Five minutes before nine the first citizen is at reception.
     app.set_time(at(-5));
@@ -952,7 +975,7 @@ async fn reception_books_and_checks_in_at_chios_in_the_browser() {
     wait_text(c, "#message", "καλείται πρώτος από τις 09:00").await;
     wait_text(
         c,
-        &format!("#appointments-table tr[data-code={first}]"),
+        &format!("#appointments-table tr[data-code=\"{first}\"]"),
         "Προσήλθε",
     )
     .await;
