@@ -139,6 +139,8 @@ pub fn figures(
         .map(|s| (s.id.clone(), s.target_wait))
         .collect();
     let mut figures = crate::stats::compute(site_id, from, to, &site.time_zone, &targets, &rows);
+    let booked = store::appointment_stat_rows(tx, site_id, start, end)?;
+    figures.appointments = crate::stats::appointments::compute(&booked, site.check_in_late);
     // Who called is an account's name or a token's label: the accounts are the people.
     let people: std::collections::BTreeSet<String> =
         store::list_users(tx)?.into_iter().map(|u| u.name).collect();

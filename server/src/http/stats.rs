@@ -190,6 +190,10 @@ pub fn namer(app: &AppState, site: &str, lang: &str) -> impl Fn(Section, &str) -
                 format!("{hour:02}:00–{:02}:00", hour + 1)
             }
             Section::Weekday => weekday_name(key, &lang),
+            Section::Channel => crate::i18n::messages(&lang).get(match key {
+                "appointment" => "stats-channel-appointment",
+                _ => "stats-channel-walk-in",
+            }),
         }
     }
 }

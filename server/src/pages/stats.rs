@@ -405,6 +405,77 @@ fn tables(m: &Messages, f: &Figures, name: &dyn Fn(Section, &str) -> String) -> 
                 .collect::<Vec<_>>(),
         ),
         table(&m.get("stats-by-weekday"), Section::Weekday, &f.by_weekday),
+        table(&m.get("stats-by-channel"), Section::Channel, &f.by_channel),
+        appointments_table(m, f, name),
     ]
     .concat()
+}
+
+/// The appointments' own figures: punctuality, the wait from the start, no-shows and the
+/// booked time used, for the total and each service.
+fn appointments_table(m: &Messages, f: &Figures, name: &dyn Fn(Section, &str) -> String) -> String {
+    let groups: Vec<_> = f
+        .appointments
+        .iter()
+        .filter(|g| g.booked + g.cancelled > 0)
+        .collect();
+    if groups.is_empty() {
+        return String::new();
+    }
+    // Arrival against the start, signed: "−3 λεπτά" early, "+5" late.
+    let signed = |seconds: Option<f64>| match seconds {
+        Some(s) => {
+            let min = (s / 60.0).round();
+            let value = if min > 0.0 {
+                format!("+{min:.0}")
+            } else {
+                format!("{min:.0}").replace('-', "−")
+            };
+            m.get_with("stats-minutes", &[("value", &value)])
+        }
+        None => "–".to_owned(),
+    };
+    let rows: String = groups
+        .iter()
+        .map(|g| {
+            let section = if g.key == "total" { Section::Total } else { Section::Service };
+            format!(
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                esc(&name(section, &g.key)),
+                g.booked,
+                g.attended,
+                g.late,
+                g.no_show,
+                esc(&percent(g.no_show_rate)),
+                esc(&signed(g.arrival.median_s)),
+                esc(&minutes(m, g.wait_from_start.median_s)),
+                esc(&percent(g.capacity_used)),
+                g.cancelled,
+            )
+        })
+        .collect();
+    let headings: String = [
+        "stats-name",
+        "stats-appt-booked",
+        "stats-appt-attended",
+        "stats-appt-late",
+        "stats-no-show",
+        "stats-appt-no-show-rate",
+        "stats-appt-arrival",
+        "stats-appt-wait",
+        "stats-appt-capacity",
+        "stats-appt-cancelled",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, key)| {
+        let class = if i == 0 { "" } else { r#" class="num""# };
+        format!("<th{class}>{}</th>", esc(&m.get(key)))
+    })
+    .collect();
+    format!(
+        r#"<section class="card table-card" id="appointments-stats"><h2>{}</h2><p class="muted small">{}</p><table class="stats"><thead><tr>{headings}</tr></thead><tbody>{rows}</tbody></table></section>"#,
+        esc(&m.get("stats-appointments")),
+        esc(&m.get("stats-appointments-help")),
+    )
 }

@@ -3,6 +3,7 @@
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
+use super::appointments::AppointmentGroup;
 use super::figures::{Figures, Group};
 
 /// A slice's name for people: a service's or desk's name in the language, else its key.
@@ -21,10 +22,12 @@ pub enum Section {
     Hour,
     Weekday,
     Day,
+    /// Walk-ins and appointments apart.
+    Channel,
 }
 
 impl Section {
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::Total,
         Section::Service,
         Section::Desk,
@@ -33,6 +36,7 @@ impl Section {
         Section::Hour,
         Section::Weekday,
         Section::Day,
+        Section::Channel,
     ];
 
     /// The section's id in the CSV (stable, not translated).
@@ -46,6 +50,7 @@ impl Section {
             Section::Hour => "hour",
             Section::Weekday => "weekday",
             Section::Day => "day",
+            Section::Channel => "channel",
         }
     }
 
@@ -109,6 +114,13 @@ impl Section {
                     "Days"
                 }
             }
+            Section::Channel => {
+                if el {
+                    "Με και χωρίς ραντεβού"
+                } else {
+                    "Walk-ins, appointments"
+                }
+            }
         }
     }
 
@@ -130,6 +142,7 @@ impl Section {
             Section::Hour => figures.by_hour.iter().collect(),
             Section::Weekday => figures.by_weekday.iter().collect(),
             Section::Day => figures.by_day.iter().collect(),
+            Section::Channel => figures.by_channel.iter().collect(),
         }
     }
 }
@@ -212,8 +225,64 @@ fn cells(g: &Group) -> [Cell; 18] {
         minutes(g.service.mean_s),
         minutes(g.service.median_s),
         minutes(g.service.p90_s.map(|s| s as f64)),
-        g.within_target
-            .map_or(Cell::Empty, |s| Cell::Number((s * 1000.0).round() / 10.0)),
+        percent(g.within_target),
+    ]
+}
+
+/// The appointments' columns (their own sheet; in the CSV, after the others, filled on the
+/// `appointments` rows).
+fn appointment_headers(lang: &str) -> [&'static str; 12] {
+    if lang == "en" {
+        [
+            "booked",
+            "cancelled",
+            "attended",
+            "late",
+            "no-show (appointments)",
+            "served (appointments)",
+            "booked minutes",
+            "median arrival vs start (min)",
+            "mean arrival vs start (min)",
+            "median wait from start (min)",
+            "no-show rate (%)",
+            "capacity used (%)",
+        ]
+    } else {
+        [
+            "κλεισμένα",
+            "ακυρωμένα",
+            "προσήλθαν",
+            "καθυστέρησαν",
+            "δεν προσήλθαν (ραντεβού)",
+            "εξυπηρετήθηκαν (ραντεβού)",
+            "κλεισμένα λεπτά",
+            "διάμεση άφιξη σε σχέση με την ώρα (λεπτά)",
+            "μέση άφιξη σε σχέση με την ώρα (λεπτά)",
+            "διάμεση αναμονή από την ώρα (λεπτά)",
+            "ποσοστό μη προσέλευσης (%)",
+            "αξιοποίηση χρόνου (%)",
+        ]
+    }
+}
+
+fn percent(share: Option<f64>) -> Cell {
+    share.map_or(Cell::Empty, |s| Cell::Number((s * 1000.0).round() / 10.0))
+}
+
+fn appointment_cells(g: &AppointmentGroup) -> [Cell; 12] {
+    [
+        Cell::Count(g.booked),
+        Cell::Count(g.cancelled),
+        Cell::Count(g.attended),
+        Cell::Count(g.late),
+        Cell::Count(g.no_show),
+        Cell::Count(g.served),
+        Cell::Count(g.booked_minutes),
+        minutes(g.arrival.median_s),
+        minutes(g.arrival.mean_s),
+        minutes(g.wait_from_start.median_s),
+        percent(g.no_show_rate),
+        percent(g.capacity_used),
     ]
 }
 
@@ -270,7 +339,14 @@ pub fn csv(
     };
     let mut header = vec![section, key, label];
     header.extend(headers(lang));
+    header.extend(appointment_headers(lang));
     out.write_record(&header)?;
+    let text = |c: &Cell| match c {
+        Cell::Count(n) => n.to_string(),
+        Cell::Number(x) => format!("{x:.1}").replace('.', &style.decimal.to_string()),
+        Cell::Empty => String::new(),
+    };
+    let none = [Cell::Empty; 12];
     for section in Section::ALL {
         for group in section.groups(figures) {
             let mut record = vec![
@@ -278,13 +354,27 @@ pub fn csv(
                 neutralise(&group.key),
                 neutralise(&name(section, &group.key)),
             ];
-            record.extend(cells(group).iter().map(|c| match c {
-                Cell::Count(n) => n.to_string(),
-                Cell::Number(x) => format!("{x:.1}").replace('.', &style.decimal.to_string()),
-                Cell::Empty => String::new(),
-            }));
+            record.extend(cells(group).iter().map(text));
+            record.extend(none.iter().map(text));
             out.write_record(&record)?;
         }
+    }
+    // The appointments' rows: the ticket columns empty, their own filled. The total's name
+    // is the total's; each service's its own.
+    for group in &figures.appointments {
+        let as_section = if group.key == "total" {
+            Section::Total
+        } else {
+            Section::Service
+        };
+        let mut record = vec![
+            "appointments".to_owned(),
+            neutralise(&group.key),
+            neutralise(&name(as_section, &group.key)),
+        ];
+        record.extend([Cell::Empty; 18].iter().map(text));
+        record.extend(appointment_cells(group).iter().map(text));
+        out.write_record(&record)?;
     }
     out.into_inner().map_err(|e| e.into_error().into())
 }
@@ -314,6 +404,44 @@ pub fn xlsx(figures: &Figures, lang: &str, name: &Namer<'_>) -> Result<Vec<u8>, 
             let row = r as u32 + 3;
             sheet.write(row, 0, name(section, &group.key))?;
             for (i, cell) in cells(group).iter().enumerate() {
+                let col = i as u16 + 1;
+                match *cell {
+                    Cell::Count(n) => {
+                        sheet.write_number(row, col, n as f64)?;
+                    }
+                    Cell::Number(x) => {
+                        sheet.write_number_with_format(row, col, x, &one_decimal)?;
+                    }
+                    Cell::Empty => {}
+                }
+            }
+        }
+        sheet.set_freeze_panes(3, 1)?;
+    }
+    if !figures.appointments.is_empty() {
+        let sheet = book.add_worksheet();
+        sheet.set_name(if lang == "en" {
+            "Appointments"
+        } else {
+            "Ραντεβού"
+        })?;
+        sheet.write_with_format(0, 0, &period, &bold)?;
+        let first = if lang == "en" { "name" } else { "όνομα" };
+        sheet.write_with_format(2, 0, first, &wrap)?;
+        for (i, h) in appointment_headers(lang).iter().enumerate() {
+            sheet.write_with_format(2, i as u16 + 1, *h, &wrap)?;
+        }
+        sheet.set_row_height(2, 45)?;
+        sheet.set_column_width(0, 32)?;
+        for (r, group) in figures.appointments.iter().enumerate() {
+            let row = r as u32 + 3;
+            let section = if group.key == "total" {
+                Section::Total
+            } else {
+                Section::Service
+            };
+            sheet.write(row, 0, name(section, &group.key))?;
+            for (i, cell) in appointment_cells(group).iter().enumerate() {
                 let col = i as u16 + 1;
                 match *cell {
                     Cell::Count(n) => {

@@ -39,6 +39,8 @@ pub struct StepRow {
     pub started_at: Option<Timestamp>,
     pub finished_at: Option<Timestamp>,
     pub inaccurate_time: bool,
+    /// A checked-in appointment's visit (else a walk-in: kiosk, phone or staff).
+    pub appointment: bool,
 }
 
 /// A time distribution, in seconds.
@@ -53,7 +55,7 @@ pub struct Times {
 }
 
 impl Times {
-    fn of(mut seconds: Vec<i64>) -> Times {
+    pub(crate) fn of(mut seconds: Vec<i64>) -> Times {
         if seconds.is_empty() {
             return Times::default();
         }
@@ -139,6 +141,13 @@ pub struct Figures {
     pub by_weekday: Vec<Group>,
     /// One group per day of the period.
     pub by_day: Vec<Group>,
+    /// Walk-ins (`walk_in`: kiosk, phone, staff) and appointments (`appointment`) apart.
+    #[serde(default)]
+    pub by_channel: Vec<Group>,
+    /// The appointments' own figures: the total, then each service (see
+    /// [`super::appointments`]).
+    #[serde(default)]
+    pub appointments: Vec<super::appointments::AppointmentGroup>,
     pub wait_histogram: Vec<Bucket>,
     /// Arrivals by weekday (rows, Monday first) and hour (columns, 0–23).
     pub heatmap: Vec<Vec<u64>>,
@@ -233,6 +242,7 @@ pub fn compute(
     let mut hours: Vec<Tally> = (0..24).map(|_| Tally::default()).collect();
     let mut weekdays: Vec<Tally> = (0..7).map(|_| Tally::default()).collect();
     let mut days: BTreeMap<Date, Tally> = BTreeMap::new();
+    let (mut walk_ins, mut appointments) = (Tally::default(), Tally::default());
     let mut histogram = vec![0u64; BUCKETS.len()];
     let mut heatmap = vec![vec![0u64; 24]; 7];
     let mut day = from;
@@ -289,6 +299,11 @@ pub fn compute(
                 .or_default()
                 .add(row, wait, service, target);
         }
+        if row.appointment {
+            appointments.add(row, wait, service, target);
+        } else {
+            walk_ins.add(row, wait, service, target);
+        }
         hours[hour].add(row, wait, service, target);
         weekdays[weekday].add(row, wait, service, target);
         days.entry(local.date())
@@ -325,6 +340,11 @@ pub fn compute(
             .into_iter()
             .map(|(d, t)| t.finish(d.to_string()))
             .collect(),
+        by_channel: vec![
+            walk_ins.finish("walk_in".into()),
+            appointments.finish("appointment".into()),
+        ],
+        appointments: Vec::new(),
         wait_histogram: BUCKETS
             .iter()
             .enumerate()
@@ -384,6 +404,7 @@ mod tests {
             started_at: served.map(|_| started_at),
             finished_at: Some(started_at + SignedDuration::from_mins(served.unwrap_or(2))),
             inaccurate_time: false,
+            appointment: false,
         }
     }
 

@@ -5,12 +5,15 @@
 //! never disagree, and a year of a busy centre is one indexed range scan.
 //!
 //! - [`figures`]: the arithmetic, pure (tested with known answers).
+//! - [`appointments`]: the appointments' own figures (punctuality, no-shows, capacity used).
 //! - [`export`]: the figures as CSV and XLSX.
 
+pub mod appointments;
 pub mod charts;
 pub mod export;
 pub mod figures;
 
+pub use appointments::{AppointmentGroup, AppointmentRow};
 pub use figures::{Figures, Group, StepRow, Times, compute, period_bounds};
 
 /// Today at a site, now: who waits, for how long, and what the desks do.

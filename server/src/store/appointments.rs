@@ -237,3 +237,35 @@ pub fn has_contact(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<bool> {
     tx.prepare_cached("SELECT contact IS NOT NULL FROM appointments WHERE id = ?1")?
         .query_row(params![id], |r| r.get(0))
 }
+
+/// A site's appointments starting in `[from, to)`, as the statistics need them.
+pub fn appointment_stat_rows(
+    tx: &Transaction<'_>,
+    site: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> rusqlite::Result<Vec<crate::stats::AppointmentRow>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT a.service, a.minutes, a.state, a.start_at, a.checked_in_at, t.called_at \
+         FROM appointments a LEFT JOIN tickets t ON t.id = a.ticket_id \
+         WHERE a.site = ?1 AND a.start_at >= ?2 AND a.start_at < ?3",
+    )?;
+    let rows = stmt.query_map(params![site, to_ms(from), to_ms(to)], |r| {
+        let state: String = r.get(2)?;
+        Ok(crate::stats::AppointmentRow {
+            service: r.get(0)?,
+            minutes: r.get(1)?,
+            state: AppointmentState::parse(&state).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    2,
+                    rusqlite::types::Type::Text,
+                    format!("unknown appointment state `{state}`").into(),
+                )
+            })?,
+            start: from_ms(r.get(3)?),
+            checked_in_at: r.get::<_, Option<i64>>(4)?.map(from_ms),
+            called_at: r.get::<_, Option<i64>>(5)?.map(from_ms),
+        })
+    })?;
+    rows.collect()
+}

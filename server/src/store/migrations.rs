@@ -236,7 +236,8 @@ const MIGRATIONS: &[&str] = &[
     // calls it first from then, through its own lane (`tickets_lane_booked`); the walk-in
     // lanes leave it out. An appointment keeps when it checked in (punctuality) and the
     // visit its ticket began; the housekeeping finds the ones whose window ended unchecked
-    // through `appointments_booked`. `note` is staff's word on the booking (staff only,
+    // through `appointments_booked`. The statistics' covering index gains the channel
+    // (walk-ins and appointments apart). `note` is staff's word on the booking (staff only,
     // deleted with the contact when the appointment ends).
     r#"
     ALTER TABLE tickets ADD COLUMN due_at INTEGER;
@@ -246,6 +247,9 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE appointments ADD COLUMN checked_in_at INTEGER;
     CREATE INDEX appointments_booked ON appointments (start_at) WHERE state = 'booked';
     CREATE INDEX appointments_ticket ON appointments (ticket_id) WHERE ticket_id IS NOT NULL;
+    DROP INDEX tickets_stats;
+    CREATE INDEX tickets_stats ON tickets (site, queued_at, service, state, step, desk,
+        served_by, called_at, started_at, finished_at, inaccurate_time, channel);
     "#,
 ];
 

@@ -344,7 +344,7 @@ pub fn stat_rows(
 ) -> rusqlite::Result<Vec<crate::stats::StepRow>> {
     let mut stmt = tx.prepare_cached(
         "SELECT service, state, step, desk, served_by, queued_at, called_at, started_at, \
-         finished_at, inaccurate_time FROM tickets \
+         finished_at, inaccurate_time, channel FROM tickets \
          WHERE site = ?1 AND queued_at >= ?2 AND queued_at < ?3",
     )?;
     let mut rows = stmt.query(params![site, to_ms(from), to_ms(to)])?;
@@ -393,6 +393,7 @@ pub fn stat_rows(
             started_at: row.get::<_, Option<i64>>(7)?.map(from_ms),
             finished_at: row.get::<_, Option<i64>>(8)?.map(from_ms),
             inaccurate_time: row.get(9)?,
+            appointment: row.get_ref(10)?.as_str().is_ok_and(|c| c == "appointment"),
         });
     }
     Ok(out)

@@ -223,7 +223,9 @@ async fn a_known_day_gives_known_figures_in_json_csv_and_xlsx() {
             "Κλειδιά γραφείων-συσκευών",
             "Ώρες",
             "Ημέρες εβδομάδας",
-            "Ημέρες"
+            "Ημέρες",
+            "Με και χωρίς ραντεβού",
+            "Ραντεβού",
         ]
     );
     let services = book.worksheet_range("Υπηρεσίες").unwrap();
