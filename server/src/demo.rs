@@ -1,6 +1,8 @@
 //! Realistic past days for a demo database: citizens arriving with a morning peak, a service
 //! mix and service times after the seed centres' services, desks calling, serving, now and
-//! then a no-show (after a recall) or a transfer. Every change goes through the engine with a
+//! then a no-show (after a recall) or a transfer. The specialists' services that take
+//! appointments have half their time booked the day before; most citizens check in at the
+//! kiosk a little early or on time, some late, a few never come. Every change goes through the engine with a
 //! simulated clock, so the tickets and the event log are exactly what a real day leaves.
 
 use std::cmp::Reverse;
@@ -10,7 +12,7 @@ use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use seira_protocol::{Channel, DeskState, IssueTicket};
+use seira_protocol::{Channel, CheckIn, DeskState, IssueTicket, NewAppointment};
 
 use crate::auth::{Caller, Role};
 use crate::config::{Config, Site};
@@ -70,6 +72,8 @@ enum Happening {
     Arrives(usize),
     /// A desk is free and calls the next.
     DeskFree(usize),
+    /// A citizen with an appointment checks in at the kiosk with this code.
+    ChecksIn(String),
 }
 
 /// Fills `store` with `plan.days` working days at every site of `config`.
@@ -169,6 +173,58 @@ fn simulate_day(
             happenings.push(Reverse((opens + offset, Happening::Arrives(service))));
         }
     }
+    // The specialists' books, kept the day before: about half of each desk's time.
+    let booked_at = opens - SignedDuration::from_hours(24);
+    for (i, desk) in site.desks.iter().enumerate() {
+        for service in site
+            .services
+            .iter()
+            .filter(|s| desk.services.contains(&s.id))
+        {
+            let Some(slot) = service.appointment_slot else {
+                continue;
+            };
+            let mut start = at(site, day, (9, 0))?;
+            while start + slot <= at(site, day, (14, 30))? {
+                if rng.random::<f64>() < 0.5 {
+                    let mut ctx = Ctx::new(tx, config, booked_at, Some(&staff[i]));
+                    let request = NewAppointment {
+                        service: service.id.clone(),
+                        desk: Some(desk.id.clone()),
+                        start,
+                        minutes: slot.as_mins() as u32,
+                        request_id: format!(
+                            "demo-{}-{day}-{}-{}",
+                            site.id,
+                            desk.id,
+                            start.as_second()
+                        ),
+                        contact: None,
+                        note: None,
+                    };
+                    match ctx.book(&site.id, &request) {
+                        Ok((booked, _)) => {
+                            let roll = rng.random::<f64>();
+                            let arrives = if roll < 0.08 {
+                                None
+                            } else if roll < 0.16 {
+                                Some(start + SignedDuration::from_mins(rng.random_range(17..40)))
+                            } else {
+                                Some(start + SignedDuration::from_mins(rng.random_range(-10..12)))
+                            };
+                            if let Some(when) = arrives {
+                                happenings.push(Reverse((when, Happening::ChecksIn(booked.code))));
+                            }
+                        }
+                        // Another desk of the service may hold it already: that time stays free.
+                        Err(EngineError::Conflict { .. } | EngineError::Invalid { .. }) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                start += slot;
+            }
+        }
+    }
     for (i, desk) in site.desks.iter().enumerate() {
         let mut ctx = Ctx::new(tx, config, opens, Some(&staff[i]));
         ctx.set_desk_state(&desk.id, DeskState::Open, None)?;
@@ -199,6 +255,18 @@ fn simulate_day(
                 };
                 ctx.issue(&site.id, &request, Channel::Kiosk)?;
                 tickets += 1;
+            }
+            Happening::ChecksIn(code) => {
+                serial += 1;
+                let mut ctx = Ctx::new(tx, config, now, Some(&kiosk));
+                ctx.expire_appointments()?;
+                let request = CheckIn {
+                    request_id: format!("demo-{}-{}-{serial}", site.id, day),
+                    lang: None,
+                };
+                if ctx.check_in(&site.id, &code, &request).is_ok() {
+                    tickets += 1;
+                }
             }
             Happening::DeskFree(i) => {
                 if now >= closes + SignedDuration::from_mins(30) {
@@ -266,6 +334,7 @@ fn simulate_day(
             None,
         )?;
     }
+    Ctx::new(tx, config, end, None).expire_appointments()?;
     Ctx::new(tx, config, end + SignedDuration::from_hours(10), None).auto_close()?;
     Ok(tickets)
 }

@@ -677,9 +677,19 @@ async fn a_manager_reads_the_last_month_in_the_browser() {
         "Γραφείο 3",
         "staff-1",
         "Δευτέρα",
+        "Χωρίς και με ραντεβού",
+        "Αξιοποίηση χρόνου",
     ] {
         assert!(tables.contains(expected), "{expected} on the page");
     }
+    // The simulated month has appointments, most kept, some missed.
+    let booked = &figures["appointments"][0];
+    let (count, came, missed) = (
+        booked["booked"].as_u64().unwrap(),
+        booked["attended"].as_u64().unwrap(),
+        booked["no_show"].as_u64().unwrap(),
+    );
+    assert!(count > 100 && came > count / 2 && missed > 0, "{booked}");
     let xlsx = client
         .find(Locator::Css("a[href^='/api/v1/stats.xlsx']"))
         .await
