@@ -611,6 +611,11 @@ pub struct TrackView {
     /// The desk it is called to (when called or serving).
     pub desk: Option<String>,
     pub desk_names: Option<Names>,
+    /// A checked-in appointment's time: called first from then (`position` counts the
+    /// appointments before it; the estimate is the time until then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub appointment_at: Option<Timestamp>,
 }
 
 /// What an account or a token may do.

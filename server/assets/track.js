@@ -19,8 +19,11 @@
     const desk = nameIn(v.desk_names);
     const box = document.getElementById("status");
     const minutes = Math.ceil(v.estimated_wait_s / 60);
+    const appointment = v.appointment_at && new Date(v.appointment_at).toLocaleTimeString("el-GR",
+      { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Europe/Athens" });
     const lines = {
-      waiting: v.position === 0
+      waiting: appointment ? [line("big", t("track-appointment", { time: appointment }))]
+        : v.position === 0
         ? [line("big", t("track-next"))]
         : [line("big", t("track-position", { position: v.position })),
           minutes > 0 ? line("", t("track-wait", { minutes })) : null].filter(Boolean),

@@ -401,3 +401,4 @@ stats-appt-arrival = Διάμεση άφιξη
 stats-appt-wait = Διάμεση αναμονή από την ώρα
 stats-appt-capacity = Αξιοποίηση χρόνου
 stats-appt-cancelled = Ακυρώθηκαν
+track-appointment = Το ραντεβού σας είναι στις { $time }: θα κληθείτε από τότε.

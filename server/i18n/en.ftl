@@ -401,3 +401,4 @@ stats-appt-arrival = Median arrival
 stats-appt-wait = Median wait from the time
 stats-appt-capacity = Booked time used
 stats-appt-cancelled = Cancelled
+track-appointment = Your appointment is at { $time }: you will be called from then.

@@ -243,7 +243,12 @@ pub fn board(
 }
 
 /// Where a ticket's visit is now, for its holder.
-pub fn track(tx: &Transaction<'_>, config: &Config, ticket_id: &str) -> Result<TrackView> {
+pub fn track(
+    tx: &Transaction<'_>,
+    config: &Config,
+    ticket_id: &str,
+    now: Timestamp,
+) -> Result<TrackView> {
     // The holder's paper names the first step; a transfer moves the visit on.
     let t = store::latest_step(tx, ticket_id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
     let site = config
@@ -252,12 +257,20 @@ pub fn track(tx: &Transaction<'_>, config: &Config, ticket_id: &str) -> Result<T
     let service = site
         .service(&t.service)
         .ok_or_else(|| not_found("service", &t.service))?;
-    let (position, estimated_wait_s) = if t.state == TicketState::Waiting {
-        let line_at = store::place_of(tx, &t.id)?.map_or(t.queued_at, |p| p.line_at);
-        let ahead = store::waiting_ahead(tx, &site.id, &service.id, line_at)?;
-        (ahead, estimate_wait(tx, site, service, ahead)?)
-    } else {
-        (0, 0)
+    let place = store::place_of(tx, &t.id)?;
+    let appointment_at = place.as_ref().and_then(|p| p.due_at);
+    let (position, estimated_wait_s) = match (t.state, appointment_at) {
+        // An appointment waits for its time, not for the walk-ins.
+        (TicketState::Waiting, Some(due)) => (
+            store::booked_ahead(tx, &site.id, &service.id, due)?,
+            due.duration_since(now).max(SignedDuration::ZERO).as_secs() as u32,
+        ),
+        (TicketState::Waiting, None) => {
+            let line_at = place.map_or(t.queued_at, |p| p.line_at);
+            let ahead = store::waiting_ahead(tx, &site.id, &service.id, line_at)?;
+            (ahead, estimate_wait(tx, site, service, ahead)?)
+        }
+        _ => (0, 0),
     };
     let desk = t.desk.clone().filter(|_| lifecycle::holds_desk(t.state));
     Ok(TrackView {
@@ -273,6 +286,7 @@ pub fn track(tx: &Transaction<'_>, config: &Config, ticket_id: &str) -> Result<T
             .and_then(|d| site.desks.iter().find(|x| x.id == *d))
             .map(|d| d.names.clone()),
         desk,
+        appointment_at,
     })
 }
 

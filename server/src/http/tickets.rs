@@ -191,8 +191,9 @@ async fn track(
     Path(id): Path<String>,
     _auth: Auth,
 ) -> ApiResult<axum::Json<TrackView>> {
+    let now = app.now();
     let view = app
-        .read(move |tx, config| engine::track(tx, config, &id))
+        .read(move |tx, config| engine::track(tx, config, &id, now))
         .await?;
     Ok(axum::Json(view))
 }

@@ -35,8 +35,9 @@ pub async fn track(
 ) -> Response {
     let (m, jar) = language(&query, jar);
     let lookup = id.clone();
+    let now = app.now();
     let view = match app
-        .read(move |tx, config| engine::track(tx, config, &lookup))
+        .read(move |tx, config| engine::track(tx, config, &lookup, now))
         .await
     {
         Ok(view) => view,
@@ -107,6 +108,11 @@ fn track_status(m: &Messages, view: &TrackView) -> String {
         .map(|n| name_in(n, &m.lang))
         .unwrap_or_default();
     let line = |class: &str, text: String| format!(r#"<p class="{class}">{}</p>"#, esc(&text));
+    if let (TicketState::Waiting, Some(at)) = (view.state, view.appointment_at) {
+        let athens = jiff::tz::TimeZone::get("Europe/Athens").unwrap_or(jiff::tz::TimeZone::UTC);
+        let time = at.to_zoned_datetime(athens).strftime("%H:%M").to_string();
+        return line("big", m.get_with("track-appointment", &[("time", &time)]));
+    }
     match view.state {
         TicketState::Waiting if view.position == 0 => line("big", m.get("track-next")),
         TicketState::Waiting => {

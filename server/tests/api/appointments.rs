@@ -216,6 +216,19 @@ async fn check_in_by_code_puts_the_appointment_first_from_its_start() {
         ticket["number"].as_str().unwrap().starts_with('C'),
         "{ticket}"
     );
+    // The phone page tracks it by its time, not by the walk-ins ahead.
+    let (_, tracked) = app
+        .get(
+            &format!("/api/v1/tickets/{}/track", ticket["id"].as_str().unwrap()),
+            "",
+        )
+        .await;
+    assert_eq!(
+        tracked["appointment_at"], ticket["appointment_at"],
+        "{tracked}"
+    );
+    assert_eq!(tracked["position"], 0);
+    assert_eq!(tracked["estimated_wait_s"], 8 * 60);
     let (status, again) = check_in(&app, &code, "kiosk", "k2").await;
     assert_eq!((status, &again["id"]), (StatusCode::OK, &ticket["id"]));
 
