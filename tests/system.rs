@@ -134,6 +134,46 @@ async fn kill_9_under_load_loses_no_confirmed_ticket() {
 
     // Eight kiosks issue as fast as they can; the server is killed in the middle.
     let stop = Arc::new(AtomicBool::new(false));
+    // Meanwhile two receptionists book the psychologists' times, both asking for the same
+    // times at any free desk: each time can go to two desks, never to one desk twice.
+    let bookings = Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+    let mut bookers = Vec::new();
+    for b in 0..2 {
+        let (http, admin, base) = (http.clone(), admin.clone(), server.base.clone());
+        let (stop, bookings) = (stop.clone(), bookings.clone());
+        bookers.push(tokio::spawn(async move {
+            let first: jiff::Timestamp = "2099-01-05T07:00:00Z".parse().unwrap();
+            let mut pending = Vec::new();
+            for i in 0..1000 {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let request_id = format!("book-{b}-{i}");
+                let start = first + jiff::SignedDuration::from_mins(5 * (i / 2));
+                let body = json!({"service": "psychosocial", "start": start.to_string(),
+                    "minutes": 5, "request_id": request_id});
+                let sent = http
+                    .post(format!("{base}/api/v1/sites/chania/appointments"))
+                    .bearer_auth(&admin)
+                    .json(&body)
+                    .send()
+                    .await;
+                match sent {
+                    Ok(r) if r.status() == 201 => match r.json::<Value>().await {
+                        Ok(booked) => bookings.lock().unwrap().push(booked),
+                        Err(_) => pending.push(body),
+                    },
+                    Ok(r) if r.status() == 409 => {}
+                    Ok(r) => panic!("booking answered {}", r.status()),
+                    Err(_) => {
+                        pending.push(body);
+                        break;
+                    }
+                }
+            }
+            pending
+        }));
+    }
     let confirmed = Arc::new(std::sync::Mutex::new(HashMap::<String, String>::new()));
     let mut kiosks = Vec::new();
     for k in 0..8 {
@@ -189,6 +229,10 @@ async fn kill_9_under_load_loses_no_confirmed_ticket() {
     for d in desks {
         d.await.unwrap();
     }
+    let mut unanswered = Vec::new();
+    for b in bookers {
+        unanswered.extend(b.await.unwrap());
+    }
     drop(server);
 
     // Started again on the same file: every confirmed ticket is there, with its own number.
@@ -241,6 +285,61 @@ async fn kill_9_under_load_loses_no_confirmed_ticket() {
         numbers.len(),
         "one waiting ticket per number, no more, no less"
     );
+
+    // Every acknowledged booking is in the book, with its code, time and desk; no desk holds
+    // one time twice; a booking in flight at the crash, asked again, is booked once.
+    let acked = bookings.lock().unwrap().clone();
+    assert!(
+        acked.len() > 10,
+        "the receptionists booked: {}",
+        acked.len()
+    );
+    for body in &unanswered {
+        let r = http
+            .post(format!("{}/api/v1/sites/chania/appointments", server.base))
+            .bearer_auth(&admin)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            matches!(r.status().as_u16(), 200 | 201 | 409),
+            "{}",
+            r.status()
+        );
+    }
+    let mut book = Vec::new();
+    for day in ["2099-01-05", "2099-01-06"] {
+        let (status, list) = send(
+            &http,
+            reqwest::Method::GET,
+            format!(
+                "{}/api/v1/sites/chania/appointments?date={day}",
+                server.base
+            ),
+            &admin,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{list}");
+        book.extend(list.as_array().unwrap().clone());
+    }
+    for booked in &acked {
+        let found = book
+            .iter()
+            .find(|a| a["id"] == booked["id"])
+            .unwrap_or_else(|| panic!("acknowledged booking {} survived", booked["id"]));
+        for field in ["code", "start", "held_desk", "state"] {
+            assert_eq!(found[field], booked[field], "{field} of {}", booked["id"]);
+        }
+    }
+    let mut held = HashSet::new();
+    for a in &book {
+        assert!(
+            held.insert((a["held_desk"].to_string(), a["start"].to_string())),
+            "one desk's time given twice: {a}"
+        );
+    }
 
     // Souda: every acknowledged change is there, and no ticket was called by two desks.
     let acks = done_at_desks.lock().unwrap().clone();

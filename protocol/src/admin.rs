@@ -38,6 +38,10 @@ pub struct SiteSettings {
     /// The line at the foot of every ticket; by default that the services are free.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_footer: Option<Names>,
+    /// An HTTP gateway (an SMS provider's API, a mail relay) for appointment reminders to
+    /// citizens who gave a contact; none when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminders: Option<ReminderGateway>,
     pub services: Vec<ServiceSettings>,
     #[serde(default)]
     pub desks: Vec<DeskSettings>,
@@ -212,4 +216,42 @@ pub struct NewToken {
 pub struct CreatedToken {
     pub id: i64,
     pub token: String,
+}
+
+/// How a site sends a reminder: an HTTP request made from templates. In `url` and `body`,
+/// `{contact}`, `{code}`, `{date}`, `{time}`, `{service}` and `{place}` are replaced (in the
+/// address percent-encoded; in a JSON body as JSON string content; in a form body
+/// form-encoded). No provider is built in: the site writes its provider's API here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderGateway {
+    /// `https://…` (or `http://` on the centre's own network).
+    pub url: String,
+    /// `POST` (the default) or `GET`.
+    #[serde(default = "post")]
+    pub method: String,
+    /// The request body for `POST`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(default = "json_type")]
+    pub content_type: String,
+    /// A header `Authorization: <this>` (e.g. `Bearer …` or `Basic …`), if the provider
+    /// wants one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<String>,
+    /// How long before the appointment (1–168 hours; 24 by default).
+    #[serde(default = "day")]
+    pub hours_before: u32,
+}
+
+fn post() -> String {
+    "POST".to_owned()
+}
+
+fn json_type() -> String {
+    "application/json".to_owned()
+}
+
+fn day() -> u32 {
+    24
 }

@@ -511,10 +511,13 @@ pub enum EventKind {
     AppointmentCheckedIn,
     /// An appointment was not checked in by the end of its window: its desk time is free.
     AppointmentNoShow,
+    /// A reminder went to the site's gateway, or was given up (`detail` says which; never
+    /// the contact).
+    AppointmentReminded,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 25] = [
+    pub const ALL: [EventKind; 26] = [
         Self::TicketIssued,
         Self::TicketCalled,
         Self::TicketRecalled,
@@ -540,6 +543,7 @@ impl EventKind {
         Self::AppointmentCancelled,
         Self::AppointmentCheckedIn,
         Self::AppointmentNoShow,
+        Self::AppointmentReminded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -569,6 +573,7 @@ impl EventKind {
             Self::AppointmentCancelled => "appointment_cancelled",
             Self::AppointmentCheckedIn => "appointment_checked_in",
             Self::AppointmentNoShow => "appointment_no_show",
+            Self::AppointmentReminded => "appointment_reminded",
         }
     }
 

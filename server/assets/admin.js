@@ -206,6 +206,11 @@
       field(t("admin-ratio-priority"), number(s.calling.priority_ratio[0], 1, 20, { id: "ratio-priority" })),
       field(t("admin-ratio-ordinary"), number(s.calling.priority_ratio[1], 1, 20, { id: "ratio-ordinary" })),
       field(t("admin-undo-window"), number(s.calling.undo_window_min ?? 15, 1, 240, { id: "undo-window" })),
+      field(t("admin-check-in-early"), number(s.calling.check_in_early_min ?? 10, 0, 120, { id: "check-in-early" })),
+      field(t("admin-check-in-late"), number(s.calling.check_in_late_min ?? 15, 0, 120, { id: "check-in-late" })),
+      field(t("admin-late-check-in"), el("select", { id: "late-check-in" },
+        ["queue", "refuse"].map((v) => el("option", { value: v, selected: (s.calling.late_check_in || "queue") === v },
+          t("admin-late-check-in-" + v))))),
     ), el("label", { class: "inline" }, el("input", { type: "checkbox", id: "aging", checked: s.calling.aging }), " " + t("admin-aging")));
 
     const news = el("div", { id: "news-rows" }, (s.news || []).map(newsRow));
@@ -257,6 +262,9 @@
         priority_ratio: [Number($("ratio-priority").value), Number($("ratio-ordinary").value)],
         aging: $("aging").checked,
         undo_window_min: Number($("undo-window").value),
+        check_in_early_min: Number($("check-in-early").value),
+        check_in_late_min: Number($("check-in-late").value),
+        late_check_in: $("late-check-in").value,
       },
       news: [...document.querySelectorAll("#news-rows > .news-line")]
         .map((row) => readNames(row, {}))

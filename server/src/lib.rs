@@ -9,7 +9,8 @@
 //!   API and the pages put together and served ([`accept`]: the accept loop with its limits).
 //! - [`pages`]: the browser pages (sign-in, desk, phone, board), with [`i18n`] their texts.
 //! - [`config`]: the configuration file, validated.
-//! - [`calendar`]: the appointment book as iCalendar; [`import`]: bookings from CSV.
+//! - [`calendar`]: the appointment book as iCalendar; [`import`]: bookings from CSV;
+//!   [`reminders`]: reminders through a site's gateway, sent by [`reminder_sender`].
 //! - [`auth`]: roles, tokens and who may do what.
 
 pub mod accept;
@@ -27,6 +28,8 @@ pub mod live;
 pub mod memory;
 pub mod pages;
 pub mod queue;
+pub mod reminder_sender;
+pub mod reminders;
 pub mod server;
 pub mod state;
 pub mod stats;

@@ -71,6 +71,10 @@ pub async fn run(
         code_guesses: Arc::new(crate::throttle::Throttle::codes()),
     };
     let closer = tokio::spawn(auto_close_loop(state.clone()));
+    let reminders = tokio::spawn(crate::reminder_sender::run(
+        state.clone(),
+        app.reminders_every,
+    ));
     let result = crate::accept::serve(listener, router(state), app.limits, async move {
         shutdown.await;
         // Event streams end; then the connections finish what they were doing.
@@ -78,6 +82,7 @@ pub async fn run(
     })
     .await;
     closer.abort();
+    reminders.abort();
     result
 }
 

@@ -100,6 +100,8 @@ pub struct App {
     pub clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
     /// How many connections, and how long one may stay without a request.
     pub limits: crate::accept::Limits,
+    /// How often the due appointment reminders are looked for.
+    pub reminders_every: std::time::Duration,
 }
 
 impl App {
@@ -137,7 +139,14 @@ impl App {
             store: Arc::new(store),
             clock: Arc::new(Timestamp::now),
             limits: crate::accept::Limits::default(),
+            reminders_every: std::time::Duration::from_secs(15),
         })
+    }
+
+    /// The same, looking for due reminders this often (tests, which move the clock).
+    pub fn with_reminders_every(mut self, every: std::time::Duration) -> App {
+        self.reminders_every = every;
+        self
     }
 
     /// Keeps every site open around the clock, whatever its stored hours (demo, training).

@@ -72,6 +72,8 @@ pub struct Site {
     pub news: Vec<Names>,
     /// Printed at the foot of every ticket.
     pub ticket_footer: Names,
+    /// Where appointment reminders go, if anywhere.
+    pub reminders: Option<seira_protocol::admin::ReminderGateway>,
     pub services: Vec<Service>,
     pub desks: Vec<Desk>,
 }
@@ -200,6 +202,7 @@ impl Config {
             },
             news: site.news.clone(),
             ticket_footer: Some(site.ticket_footer.clone()),
+            reminders: site.reminders.clone(),
             services: site
                 .services
                 .iter()

@@ -45,6 +45,8 @@ pub(super) struct RawSite {
     pub(super) news: Vec<S<Names>>,
     #[serde(default)]
     pub(super) ticket_footer: Option<S<Names>>,
+    #[serde(default)]
+    pub(super) reminders: Option<S<seira_protocol::admin::ReminderGateway>>,
     pub(super) services: S<Vec<RawService>>,
     #[serde(default)]
     pub(super) desks: Vec<RawDesk>,

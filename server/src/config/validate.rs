@@ -293,6 +293,20 @@ impl Validator<'_> {
             .iter()
             .map(|n| self.names_in(n, NEWS, &id, &["el"]))
             .collect();
+        if let Some(gateway) = &raw.reminders {
+            let g = gateway.get_ref();
+            let scheme_ok = g.url.starts_with("https://") || g.url.starts_with("http://");
+            let method_ok = matches!(g.method.as_str(), "GET" | "POST");
+            if !scheme_ok || !method_ok || !(1..=168).contains(&g.hours_before) {
+                self.error(
+                    gateway.span(),
+                    msg(
+                        "reminders: url is http:// or https://, method GET or POST, hours_before 1 to 168",
+                        "υπενθυμίσεις: η διεύθυνση είναι http:// ή https://, η μέθοδος GET ή POST, οι ώρες πριν 1 έως 168",
+                    ),
+                );
+            }
+        }
         let ticket_footer = match &raw.ticket_footer {
             Some(footer) => self.names(footer, FOOTER, &id),
             None => default_footer(),
@@ -316,6 +330,7 @@ impl Validator<'_> {
             late_check_in: raw.calling.late_check_in,
             news,
             ticket_footer,
+            reminders: raw.reminders.as_ref().map(|g| g.get_ref().clone()),
             services,
             desks,
         }

@@ -115,6 +115,7 @@ impl Ctx<'_, '_> {
             self.now,
         )?;
         store::hold_desk_time(self.tx, &appointment)?;
+        self.schedule_reminder(site, &appointment)?;
         self.record_appointment(EventKind::AppointmentBooked, &appointment)?;
         Ok((appointment, true))
     }
@@ -134,6 +135,8 @@ impl Ctx<'_, '_> {
         appointment.minutes = minutes;
         store::save_appointment(self.tx, &appointment, self.now)?;
         store::hold_desk_time(self.tx, &appointment)?;
+        // A new time, a new reminder (if the citizen left a contact).
+        self.schedule_reminder(site, &appointment)?;
         self.record_appointment(EventKind::AppointmentMoved, &appointment)?;
         Ok(appointment)
     }
@@ -146,6 +149,16 @@ impl Ctx<'_, '_> {
         store::save_appointment(self.tx, &appointment, self.now)?;
         self.record_appointment(EventKind::AppointmentCancelled, &appointment)?;
         Ok(appointment)
+    }
+
+    /// The reminder of an appointment whose citizen left a contact, at a site that sends them.
+    fn schedule_reminder(&self, site: &Site, a: &Appointment) -> Result<()> {
+        let at = site
+            .reminders
+            .as_ref()
+            .map(|g| crate::reminders::due_at(g, a.start, self.now));
+        store::schedule_reminder(self.tx, &a.id, at)?;
+        Ok(())
     }
 
     /// A booked appointment, its site and service, if the caller may change it.

@@ -20,6 +20,7 @@ mod desks;
 mod devices;
 mod housekeeping;
 mod import;
+mod reminders;
 mod settings;
 mod tickets;
 mod views;
@@ -27,6 +28,7 @@ mod views;
 pub use appointments::{CODE_LEN, appointments_of_day, appointments_of_days, new_code};
 pub use check_in::normalise_code;
 pub use desk_day::desk_queue;
+pub use reminders::reminders_due;
 use tickets::candidates;
 pub use views::{
     DEVICE_ONLINE, LIST_LIMIT, board, desks, devices, figures, live_today, services, tickets,

@@ -157,7 +157,8 @@ pub fn save_appointment(
     tx.prepare_cached(
         "UPDATE appointments SET desk = ?2, held_desk = ?3, start_at = ?4, minutes = ?5, \
          state = ?6, changed_at = ?7, contact = CASE WHEN ?8 THEN NULL ELSE contact END, \
-         note = CASE WHEN ?8 THEN NULL ELSE note END WHERE id = ?1",
+         note = CASE WHEN ?8 THEN NULL ELSE note END, \
+         reminder_at = CASE WHEN ?8 THEN NULL ELSE reminder_at END WHERE id = ?1",
     )?
     .execute(params![
         a.id,
@@ -225,7 +226,8 @@ pub fn follow_visit(
     tx.prepare_cached(
         "UPDATE appointments SET state = ?2, changed_at = ?3, \
          contact = CASE WHEN ?4 THEN NULL ELSE contact END, \
-         note = CASE WHEN ?4 THEN NULL ELSE note END \
+         note = CASE WHEN ?4 THEN NULL ELSE note END, \
+         reminder_at = CASE WHEN ?4 THEN NULL ELSE reminder_at END \
          WHERE ticket_id = ?1 AND state <> ?2 AND state IN ('checked_in', 'no_show')",
     )?
     .execute(params![visit_id, state.as_str(), to_ms(now), ended])
@@ -268,4 +270,73 @@ pub fn appointment_stat_rows(
         })
     })?;
     rows.collect()
+}
+
+/// When the appointment's reminder is due (`None`: no reminder), counting attempts anew.
+pub fn schedule_reminder(
+    tx: &Transaction<'_>,
+    id: &str,
+    at: Option<Timestamp>,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "UPDATE appointments SET reminder_at = ?2, reminder_attempts = 0 WHERE id = ?1 \
+         AND contact IS NOT NULL",
+    )?
+    .execute(params![id, at.map(to_ms)])?;
+    Ok(())
+}
+
+/// A reminder to send: the appointment, and the contact (read only to be sent).
+#[derive(Debug, Clone)]
+pub struct DueReminder {
+    pub appointment: Appointment,
+    pub contact: String,
+    pub attempts: u32,
+}
+
+/// Booked appointments whose reminder is due by `now`, the oldest first.
+pub fn due_reminders(
+    tx: &Transaction<'_>,
+    now: Timestamp,
+    limit: usize,
+) -> rusqlite::Result<Vec<DueReminder>> {
+    let select = SELECT.replacen(
+        " FROM appointments a",
+        ", a.contact, a.reminder_attempts FROM appointments a",
+        1,
+    );
+    let mut stmt = tx.prepare_cached(&format!(
+        "{select} WHERE a.reminder_at IS NOT NULL AND a.reminder_at <= ?1 \
+         AND a.state = 'booked' AND a.contact IS NOT NULL ORDER BY a.reminder_at LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![to_ms(now), limit as i64], |r| {
+        Ok(DueReminder {
+            appointment: appointment(r)?,
+            contact: r.get(12)?,
+            attempts: r.get(13)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Moves the reminder to `next` (a claim while it is sent, or the next try after a failure,
+/// `attempts` counted), or clears it (`None`), marking it sent when `sent`.
+pub fn reminder_done_or_next(
+    tx: &Transaction<'_>,
+    id: &str,
+    next: Option<Timestamp>,
+    attempts: u32,
+    sent: Option<Timestamp>,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "UPDATE appointments SET reminder_at = ?2, reminder_attempts = ?3, \
+         reminder_sent_at = COALESCE(?4, reminder_sent_at) WHERE id = ?1",
+    )?
+    .execute(params![id, next.map(to_ms), attempts, sent.map(to_ms)])?;
+    Ok(())
+}
+
+pub fn reminder_attempts(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<u32> {
+    tx.prepare_cached("SELECT reminder_attempts FROM appointments WHERE id = ?1")?
+        .query_row(params![id], |r| r.get(0))
 }

@@ -237,11 +237,17 @@ const MIGRATIONS: &[&str] = &[
     // lanes leave it out. An appointment keeps when it checked in (punctuality) and the
     // visit its ticket began; the housekeeping finds the ones whose window ended unchecked
     // through `appointments_booked`. The statistics' covering index gains the channel
-    // (walk-ins and appointments apart). `note` is staff's word on the booking (staff only,
+    // (walk-ins and appointments apart). A reminder is due at `reminder_at` (cleared once
+    // sent, given up, or the appointment ends). `note` is staff's word on the booking (staff only,
     // deleted with the contact when the appointment ends).
     r#"
     ALTER TABLE tickets ADD COLUMN due_at INTEGER;
     ALTER TABLE appointments ADD COLUMN note TEXT;
+    ALTER TABLE appointments ADD COLUMN reminder_at INTEGER;
+    ALTER TABLE appointments ADD COLUMN reminder_attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE appointments ADD COLUMN reminder_sent_at INTEGER;
+    CREATE INDEX appointments_reminders ON appointments (reminder_at)
+        WHERE reminder_at IS NOT NULL;
     CREATE INDEX tickets_lane_booked ON tickets (site, service, due_at)
         WHERE state = 'waiting' AND due_at IS NOT NULL;
     ALTER TABLE appointments ADD COLUMN checked_in_at INTEGER;

@@ -30,10 +30,11 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use appointments::{
-    SLOT_MS, appointment_by_code, appointment_by_request, appointment_stat_rows,
+    DueReminder, SLOT_MS, appointment_by_code, appointment_by_request, appointment_stat_rows,
     appointments_between, booked_before, check_in_appointment, code_taken, desk_time_taken,
-    follow_visit, has_contact, hold_desk_time, insert_appointment, load_appointment,
-    release_desk_time, save_appointment,
+    due_reminders, follow_visit, has_contact, hold_desk_time, insert_appointment, load_appointment,
+    release_desk_time, reminder_attempts, reminder_done_or_next, save_appointment,
+    schedule_reminder,
 };
 pub use config::{latest_config, save_config};
 pub use desks::{DeskRow, load_desk, open_desks, save_desk_state, sync_desks};

@@ -48,6 +48,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server for `config`; on `db` when given (restarts), else on a new temporary file.
 pub async fn spawn_with(config: Config, db: Option<&Path>) -> TestApp {
+    spawn_tweaked(config, db, |app| app).await
+}
+
+/// The same, with the app changed before it runs (e.g. reminders looked for often).
+pub async fn spawn_tweaked(
+    config: Config,
+    db: Option<&Path>,
+    tweak: impl FnOnce(seira_server::App) -> seira_server::App,
+) -> TestApp {
     let (dir, db_path) = match db {
         Some(p) => (None, p.to_owned()),
         None => {
@@ -83,9 +92,10 @@ pub async fn spawn_with(config: Config, db: Option<&Path>) -> TestApp {
     let clock = Arc::new(AtomicI64::new(0));
     let clock_read = clock.clone();
     let started_with = config.clone();
-    let app = seira_server::App::new(config, store)
-        .unwrap()
-        .with_clock(move || match clock_read.load(Ordering::SeqCst) {
+    let app =
+        tweak(seira_server::App::new(config, store).unwrap()).with_clock(move || match clock_read
+            .load(Ordering::SeqCst)
+        {
             0 => Timestamp::now(),
             ms => Timestamp::from_millisecond(ms).unwrap(),
         });

@@ -12,6 +12,7 @@ mod events;
 mod flow;
 mod fuzz;
 mod helpers;
+mod reminders;
 mod restart;
 mod signin;
 mod stats;
