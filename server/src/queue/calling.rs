@@ -295,7 +295,7 @@ mod tests {
         // With appointments among them: due (-5, 0), not yet (+20), checked in late at -3
         // after a start of -30 (a walk-in then, `due_at` none).
         let with_booked = |mut c: Vec<Candidate>, m: usize| {
-            if m % 2 == 0 {
+            if m.is_multiple_of(2) {
                 c.extend([booked(0, -8), booked(-5, -6), booked(20, -1)]);
             }
             c
