@@ -129,6 +129,11 @@ pub struct DeskSettings {
     pub services: Vec<String>,
     #[serde(default = "desk_order")]
     pub order: DeskOrder,
+    /// When appointments may be booked at this desk (weekday → spans), within the site's and
+    /// the service's hours; whenever the service is open when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<BTreeMap<String, Vec<String>>>)]
+    pub appointment_hours: Option<Hours>,
 }
 
 fn desk_order() -> DeskOrder {

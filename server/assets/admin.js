@@ -149,7 +149,8 @@
     const order = el("select", { "data-key": "order" },
       el("option", { value: "desk_order", selected: desk.order === "desk_order" }, t("admin-order-desk")),
       el("option", { value: "oldest_first", selected: desk.order === "oldest_first" }, t("admin-order-oldest")));
-    const row = el("fieldset", { class: "row desk", "data-names": JSON.stringify(desk.names) },
+    const row = el("fieldset", { class: "row desk", "data-names": JSON.stringify(desk.names),
+      "data-appointment-hours": JSON.stringify(desk.appointment_hours ?? null) },
       el("legend", {}, nameIn(desk.names) || desk.id || t("admin-new")),
       namesFields(desk.names, t("admin-names")),
       el("div", { class: "grid" },
@@ -277,6 +278,8 @@
         services: [...row.querySelectorAll("ol.ordered li")]
           .filter((li) => li.querySelector("input").checked)
           .map((li) => li.dataset.service),
+        // Kept as the file has them (edited in the file, like a service's own hours).
+        ...(JSON.parse(row.dataset.appointmentHours) ? { appointment_hours: JSON.parse(row.dataset.appointmentHours) } : {}),
       })),
     };
   }

@@ -99,6 +99,8 @@ pub struct Desk {
     pub names: Names,
     pub services: Vec<String>,
     pub order: DeskOrder,
+    /// When appointments may be booked here; whenever the service is open when `None`.
+    pub appointment_hours: Option<WeeklyHours>,
 }
 
 /// A device or a user the configuration knows, for `seira token create --device/--user`.
@@ -227,6 +229,7 @@ impl Config {
                     names: d.names.clone(),
                     services: d.services.clone(),
                     order: d.order,
+                    appointment_hours: d.appointment_hours.as_ref().map(hours_table),
                 })
                 .collect(),
         }
@@ -305,6 +308,9 @@ impl Config {
             site.closed_days.clear();
             for service in &mut site.services {
                 service.hours = None;
+            }
+            for desk in &mut site.desks {
+                desk.appointment_hours = None;
             }
         }
         self

@@ -131,6 +131,8 @@ pub(super) struct RawDesk {
     pub(super) services: S<Vec<S<String>>>,
     #[serde(default = "default_order")]
     pub(super) order: DeskOrder,
+    #[serde(default)]
+    pub(super) appointment_hours: Option<S<BTreeMap<String, Vec<S<String>>>>>,
 }
 
 fn default_order() -> DeskOrder {

@@ -437,6 +437,7 @@ impl Validator<'_> {
                 .map(|s| s.get_ref().clone())
                 .collect(),
             order: raw.order,
+            appointment_hours: raw.appointment_hours.as_ref().map(|h| self.hours(h)),
         }
     }
 

@@ -222,9 +222,10 @@ impl Ctx<'_, '_> {
             site.service_open(service, at)
         });
         if !all_open {
-            return Err(conflict(
+            return Err(invalid(
                 ErrorCode::Closed,
-                "the service is not open for all of that time",
+                "the service is not open for all of that time (its hours, the centre's hours \
+                 or a closure day)",
             ));
         }
         Ok(())
@@ -259,6 +260,12 @@ fn free_desk(
         .filter(|d| d.services.contains(&service.id))
         .map(|d| d.id.as_str())
         .collect();
+    let bookable = |desk: &str| {
+        site.desks
+            .iter()
+            .find(|d| d.id == desk)
+            .is_some_and(|d| desk_bookable(site, d, start, minutes))
+    };
     if let Some(desk) = wanted {
         if !site.desks.iter().any(|d| d.id == desk) {
             return Err(not_found("desk", desk));
@@ -267,6 +274,14 @@ fn free_desk(
             return Err(invalid(
                 ErrorCode::DeskNotForService,
                 format!("desk `{desk}` does not serve `{}`", service.id),
+            ));
+        }
+        if !bookable(desk) {
+            return Err(invalid(
+                ErrorCode::Closed,
+                format!(
+                    "desk `{desk}` takes no appointments for all of that time (its appointment_hours)"
+                ),
             ));
         }
         if store::desk_time_taken(tx, desk, start, minutes)? {
@@ -283,7 +298,17 @@ fn free_desk(
             format!("no desk serves `{}`", service.id),
         ));
     }
-    for desk in serving {
+    let open: Vec<&str> = serving.into_iter().filter(|d| bookable(d)).collect();
+    if open.is_empty() {
+        return Err(invalid(
+            ErrorCode::Closed,
+            format!(
+                "no desk of `{}` takes appointments for all of that time",
+                service.id
+            ),
+        ));
+    }
+    for desk in open {
         if !store::desk_time_taken(tx, desk, start, minutes)? {
             return Ok(desk.to_owned());
         }
@@ -295,6 +320,21 @@ fn free_desk(
             service.id
         ),
     ))
+}
+
+/// Whether every 5 minutes of `[start, start + minutes)` fall in the desk's appointment
+/// hours (any time, when it has none).
+fn desk_bookable(site: &Site, desk: &crate::config::Desk, start: Timestamp, minutes: u32) -> bool {
+    let Some(hours) = &desk.appointment_hours else {
+        return true;
+    };
+    let steps = i64::from(minutes) * 60_000 / store::SLOT_MS;
+    (0..steps).all(|i| {
+        hours.is_open(
+            start + jiff::SignedDuration::from_millis(i * store::SLOT_MS),
+            &site.time_zone,
+        )
+    })
 }
 
 /// A site's appointments on a local day, by start time.

@@ -112,8 +112,8 @@ async fn import(
         (status = 200, description = "The appointment this request_id booked before", body = Appointment),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "No such site, service or desk", body = ErrorBody),
-        (status = 409, description = "The desk is booked then (`slot_taken`), the service is closed then, or the request_id was used for another appointment", body = ErrorBody),
-        (status = 422, description = "A time not on a 5-minute mark, past, or of a wrong length (`invalid_time`); a desk that does not serve the service", body = ErrorBody),
+        (status = 409, description = "The desk is booked then (`slot_taken`), or the request_id was used for another appointment", body = ErrorBody),
+        (status = 422, description = "A time not on a 5-minute mark, past, or of a wrong length (`invalid_time`); outside the service's or the desk's hours, or on a closure day (`closed`); a desk that does not serve the service; a service that takes no appointments (`not_bookable`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -291,8 +291,8 @@ async fn day_ics(
     responses(
         (status = 200, body = Appointment),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "Booked then, closed then, or no longer booked", body = ErrorBody),
-        (status = 422, body = ErrorBody),
+        (status = 409, description = "Booked then, or no longer booked", body = ErrorBody),
+        (status = 422, description = "A bad time, or closed then (`closed`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

@@ -523,3 +523,50 @@ async fn bookings_are_imported_from_csv_with_a_dry_run_first() {
     let (status, report) = import(big, true).await;
     assert_eq!(status, StatusCode::OK, "{report}");
 }
+
+/// A desk books only in its own appointment hours, within the service's: the psychologist at
+/// Chania's office 3 sees people by appointment on Monday mornings only; another desk of the
+/// service takes the rest, and a time when the centre is closed is refused (422).
+#[tokio::test]
+async fn a_desk_books_only_in_its_appointment_hours() {
+    let config = seira_server::config::Config::embedded();
+    let mut chania = config.site_settings(config.site("chania").unwrap());
+    let desk = chania
+        .desks
+        .iter_mut()
+        .find(|d| d.id == "chania-3")
+        .unwrap();
+    desk.appointment_hours = Some([("mon".to_owned(), vec!["09:00-12:00".to_owned()])].into());
+    let config = config.with_site(chania).unwrap();
+    let app = crate::helpers::spawn_with(config, None).await;
+    // Monday 2 March 2099.
+    let (status, body) = book(&app, booking("11:30", Some("chania-3"), "h1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = book(&app, booking("11:45", Some("chania-3"), "h2")).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("closed")),
+        "11:45–12:15 runs past its hours: {body}"
+    );
+    let (status, body) = book(&app, booking("12:00", None, "h3")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["held_desk"], "chania-4");
+    let (status, body) = book(&app, booking("16:00", None, "h4")).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("closed")),
+        "{body}"
+    );
+    // The admin form keeps the desk's hours when it saves.
+    let (_, settings) = app
+        .get("/api/v1/admin/sites/chania/settings", "admin")
+        .await;
+    let hours = settings["settings"]["desks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "chania-3")
+        .unwrap()["appointment_hours"]
+        .clone();
+    assert_eq!(hours, json!({"mon": ["09:00-12:00"]}));
+}
