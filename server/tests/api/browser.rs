@@ -1005,4 +1005,65 @@ async fn reception_books_and_checks_in_at_chios_in_the_browser() {
     screenshot(c, "desk-appointments").await;
     click(c, "Επόμενος").await;
     wait_text(c, "#ticket-number", "P001").await;
+
+    // 10:01: nobody checked in for 09:45 (nor for the nurse's 09:00–09:40): the
+    // housekeeping (every 30 s) makes them no-shows and frees their time.
+    app.set_time(at(61));
+    let mut states = Vec::new();
+    for _ in 0..90 {
+        let (_, day) = app.get("/api/v1/sites/chios/appointments", "admin").await;
+        states = day
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["start"].as_str().unwrap().to_owned(),
+                    a["service"].as_str().unwrap().to_owned(),
+                    a["state"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>();
+        if states.iter().filter(|(_, _, s)| s == "no_show").count() == 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let no_shows: Vec<(&str, &str)> = states
+        .iter()
+        .filter(|(_, _, s)| s == "no_show")
+        .map(|(start, service, _)| (start.as_str(), service.as_str()))
+        .collect();
+    assert_eq!(no_shows.len(), 4, "{states:?}");
+    assert!(
+        no_shows
+            .iter()
+            .any(|(start, service)| *service == "psychosocial" && *start == at(45).to_string()),
+        "{states:?}"
+    );
+    // The 09:45 time is free again: another citizen is booked into it at once.
+    app.set_time(at(40));
+    let rebooked = book_at_chios(&app, "psychosocial", "chios-4", at(45), 45).await;
+    assert_eq!(rebooked.len(), 6);
+    // The day's statistics: appointments apart from walk-ins, the no-shows counted.
+    let day = nine
+        .to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Athens").unwrap())
+        .date();
+    let (_, stats) = app
+        .get(
+            &format!("/api/v1/stats?site=chios&from={day}&to={day}"),
+            "admin",
+        )
+        .await;
+    let total = &stats["appointments"][0];
+    assert_eq!(total["booked"], 12, "{total}");
+    assert_eq!(total["attended"], 1, "{total}");
+    assert_eq!(total["no_show"], 4, "{total}");
+    let channels: Vec<(&str, u64)> = stats["by_channel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["key"].as_str().unwrap(), g["arrivals"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(channels, [("walk_in", 1), ("appointment", 1)], "{stats}");
 }
