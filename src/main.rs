@@ -45,6 +45,10 @@ enum Command {
     DemoData(commands::demo_data::Args),
     /// Measures the server: throughput and latency of issuing and calling, and memory.
     Bench(commands::bench::Args),
+    /// Copies the database while the server runs, checks the copy, keeps the newest N.
+    Backup(commands::backup::BackupArgs),
+    /// Puts a backup back in place of the database (only while no server runs on it).
+    Restore(commands::backup::RestoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +74,8 @@ fn main() -> ExitCode {
         #[cfg(feature = "devices")]
         Command::PrintTest(args) => commands::print_test::run(args),
         Command::Bench(args) => commands::bench::run(args),
+        Command::Backup(args) => commands::backup::run_backup(args),
+        Command::Restore(args) => commands::backup::run_restore(args),
     };
     match result {
         Ok(code) => code,

@@ -1432,3 +1432,118 @@ async fn idle_connections_do_not_starve_the_devices() {
     }
     drop(idle);
 }
+
+/// A backup taken while kiosks issue as fast as they can holds every ticket acknowledged
+/// before it began; a restore is refused while the server runs, and after a kill -9 it puts
+/// the backup back (the replaced file kept aside) and the server starts on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_backup_under_load_restores_every_ticket_acknowledged_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seira.db");
+    let server = start_server(&db);
+    let kiosk = token(&db, &["--device", "chania-kiosk"]);
+    let http = reqwest::Client::new();
+    let stop = Arc::new(AtomicBool::new(false));
+    // (request id, ticket id, acknowledged at)
+    let acked = Arc::new(std::sync::Mutex::new(
+        Vec::<(String, std::time::Instant)>::new(),
+    ));
+    let mut kiosks = Vec::new();
+    for k in 0..4 {
+        let (http, kiosk, base) = (http.clone(), kiosk.clone(), server.base.clone());
+        let (stop, acked) = (stop.clone(), acked.clone());
+        kiosks.push(tokio::spawn(async move {
+            let mut i = 0;
+            while !stop.load(Ordering::SeqCst) {
+                i += 1;
+                let r = http
+                    .post(format!("{base}/api/v1/sites/chania/tickets"))
+                    .bearer_auth(&kiosk)
+                    .json(&json!({"service": "benefits", "request_id": format!("b{k}-{i}")}))
+                    .send()
+                    .await;
+                match r {
+                    Ok(r) if r.status() == 201 => {
+                        let body: Value = r.json().await.unwrap();
+                        let id = body["id"].as_str().unwrap().to_owned();
+                        acked.lock().unwrap().push((id, std::time::Instant::now()));
+                    }
+                    _ => break,
+                }
+            }
+        }));
+    }
+    while acked.lock().unwrap().len() < 200 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let began = std::time::Instant::now();
+    let backups = dir.path().join("backups");
+    let out = seira(&[
+        "backup",
+        "--db",
+        db.to_str().unwrap(),
+        "--to",
+        backups.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(std::path::Path::new(&file).exists(), "{file}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    stop.store(true, Ordering::SeqCst);
+    for k in kiosks {
+        k.await.unwrap();
+    }
+    let before: Vec<String> = acked
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, at)| *at < began)
+        .map(|(id, _)| id.clone())
+        .collect();
+    let after = acked.lock().unwrap().len() - before.len();
+    assert!(after > 0, "the kiosks went on issuing during the backup");
+
+    // While the server runs, no restore.
+    let out = seira(&["restore", &file, "--db", db.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("a seira server runs on"), "{said}");
+
+    // It dies; the backup goes back; the server starts on it with every ticket of before.
+    assert!(
+        Command::new("kill")
+            .args(["-9", &server.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    drop(server);
+    let out = seira(&["restore", &file, "--db", db.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let kept_aside = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().contains("before-restore"));
+    assert!(kept_aside, "the replaced database is kept");
+    let server = start_server(&db);
+    for id in &before {
+        let r = http
+            .get(format!("{}/api/v1/tickets/{id}/track", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            200,
+            "ticket {id}, acknowledged before the backup, is in it"
+        );
+    }
+}

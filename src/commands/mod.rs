@@ -1,5 +1,6 @@
 //! The subcommands, one file each.
 
+pub mod backup;
 pub mod bench;
 pub mod config;
 pub mod demo_data;

@@ -67,6 +67,7 @@ fn open_window(what: &str, args: &[&str], addr: SocketAddr, token: &str) -> Opti
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = Config::embedded();
+    let _lock = seira_server::store::backup::ServerLock::acquire(&args.db)?;
     let store = super::open_store(&args.db)?;
     let tokens_file = args.db.with_extension("tokens");
     let mut tokens = DemoTokens::load(&tokens_file);

@@ -259,8 +259,31 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// The schema this seira writes.
+pub fn known() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let known = MIGRATIONS.len() as i64;
+    // A database of an older seira is copied whole before it changes: an upgrade that goes
+    // wrong is undone with `seira restore`.
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > 0
+        && found < known
+        && let Some(path) = conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from)
+    {
+        let stamp = jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S");
+        let to = std::path::PathBuf::from(format!(
+            "{}.before-schema-{known}-{stamp}.db",
+            path.display()
+        ));
+        let checked = super::backup::backup(&path, &to)?;
+        tracing::info!(from = found, to = known, backup = %checked.path.display(), "database upgraded; the old one kept");
+    }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > known {
@@ -331,6 +354,41 @@ mod tests {
         assert_eq!(
             counts(&conn),
             [("benefits".to_owned(), 1), ("children".to_owned(), 2)]
+        );
+    }
+
+    /// An upgrade keeps the database as it was, whole, beside it, before changing it.
+    #[test]
+    fn an_older_database_is_kept_whole_before_it_is_upgraded() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("seira.db");
+        {
+            let conn = Connection::open(&db).unwrap();
+            for (i, sql) in MIGRATIONS.iter().enumerate().take(8) {
+                conn.execute_batch(sql).unwrap();
+                conn.pragma_update(None, "user_version", i as i64 + 1)
+                    .unwrap();
+            }
+        }
+        crate::store::Store::open(&db).unwrap();
+        let kept: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(&format!("seira.db.before-schema-{}-", known())))
+            .collect();
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        let checked = crate::store::backup::check(&dir.path().join(&kept[0])).unwrap();
+        assert_eq!(checked.schema, 8);
+        // Opening it again, now current, keeps nothing more.
+        crate::store::Store::open(&db).unwrap();
+        assert_eq!(
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().contains("before-schema"))
+                .count(),
+            1
         );
     }
 }

@@ -11,6 +11,7 @@
 //!   (group commit, [`writer`]); its reads run on tokio's blocking threads.
 
 mod appointments;
+pub mod backup;
 mod config;
 mod desks;
 mod devices;
@@ -77,6 +78,8 @@ pub enum StoreError {
     TooNew { found: i64, known: i64 },
     #[error("the database is damaged: {0}")]
     Corrupt(String),
+    #[error("a seira server runs on {0}: stop it first (systemctl stop seira-server)")]
+    InUse(PathBuf),
     #[error("the database task stopped: {0}")]
     Task(String),
     /// The transaction that held the change did not commit: nothing of it happened.
