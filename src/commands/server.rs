@@ -28,7 +28,8 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = super::load_config(args.config.as_deref())?;
     // Held while the server runs: a restore waits for it, a second server is refused.
-    let _lock = seira_server::store::backup::ServerLock::acquire(&args.db)?;
+    let _lock = seira_server::store::backup::ServerLock::acquire(&args.db)
+        .with_context(|| format!("cannot open the database {}", args.db.display()))?;
     let store = super::open_store(&args.db)?;
     let mut app = App::new(config, store).context("cannot prepare the database")?;
     if args.always_open {

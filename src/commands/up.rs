@@ -67,7 +67,8 @@ fn open_window(what: &str, args: &[&str], addr: SocketAddr, token: &str) -> Opti
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = Config::embedded();
-    let _lock = seira_server::store::backup::ServerLock::acquire(&args.db)?;
+    let _lock = seira_server::store::backup::ServerLock::acquire(&args.db)
+        .with_context(|| format!("cannot open the database {}", args.db.display()))?;
     let store = super::open_store(&args.db)?;
     let tokens_file = args.db.with_extension("tokens");
     let mut tokens = DemoTokens::load(&tokens_file);
