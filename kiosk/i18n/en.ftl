@@ -33,3 +33,4 @@ code-too-late = Your appointment time has passed. Please go to the reception des
 code-used = This code has already been used. Please go to the reception desk.
 code-wait = Too many wrong codes. Please go to the reception desk.
 appointment-at = Your appointment is at { $time }.
+code-problem = This code cannot be checked in here. Please go to the reception desk.

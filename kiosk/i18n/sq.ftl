@@ -33,3 +33,4 @@ code-too-late = Ora e takimit tuaj ka kaluar. Ju lutemi drejtohuni te recepsioni
 code-used = Ky kod është përdorur tashmë. Ju lutemi drejtohuni te recepsioni.
 code-wait = Shumë kode të gabuara. Ju lutemi drejtohuni te recepsioni.
 appointment-at = Takimi juaj është në orën { $time }.
+code-problem = Me këtë kod nuk mund të regjistroheni këtu. Ju lutemi drejtohuni te recepsioni.

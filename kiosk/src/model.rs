@@ -504,7 +504,7 @@ impl Kiosk {
                     (Some(_), "invalid_transition") => "code-used",
                     (Some(_), "closed") => "closed-site",
                     // Anything else the server refuses: reception sorts it out.
-                    (Some(_), _) => "code-too-late",
+                    (Some(_), _) => "code-problem",
                 };
                 self.screen = Screen::Failed {
                     message,
@@ -825,6 +825,7 @@ mod tests {
             ("too_late", "code-too-late"),
             ("too_many_guesses", "code-wait"),
             ("invalid_transition", "code-used"),
+            ("forbidden", "code-problem"),
         ] {
             let (mut k, now) = ready(Settings::default());
             k.handle(Event::Touch(Touch::Appointment), now);
