@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 /// Σειρά σας — queue management for Community Centres.
 #[derive(Parser)]
-#[command(name = "seira", version, about, long_about = None)]
+#[command(name = "seira", version = env!("SEIRA_VERSION"), about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -663,6 +663,18 @@ fn help_is_everywhere() {
     }
 }
 
+/// `seira --version` names the commit it was built from, for a centre's IT to report.
+#[test]
+fn the_version_names_the_commit() {
+    let out = seira(&["--version"]);
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.starts_with(&format!("seira {} (commit ", env!("CARGO_PKG_VERSION"))),
+        "{said}"
+    );
+}
+
 #[test]
 fn the_server_names_the_cause_when_it_cannot_start() {
     let out = seira(&["server", "--db", "/nonexistent/dir/seira.db"]);
