@@ -26,6 +26,7 @@ pub mod i18n;
 pub mod import;
 pub mod live;
 pub mod memory;
+pub mod metrics;
 pub mod pages;
 pub mod queue;
 pub mod reminder_sender;

@@ -36,6 +36,10 @@ fn router(state: AppState) -> axum::Router {
                 "this path does not take that method",
             )
         })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            http::meta::measure,
+        ))
         .layer(middleware::from_fn(http::same_origin_only))
         .layer(middleware::from_fn(http::request_limits))
         .layer(middleware::map_response(http::no_sniffing))
@@ -69,6 +73,7 @@ pub async fn run(
         clock: app.clock,
         throttle: Arc::default(),
         code_guesses: Arc::new(crate::throttle::Throttle::codes()),
+        metrics: Arc::default(),
     };
     let closer = tokio::spawn(auto_close_loop(state.clone()));
     let reminders = tokio::spawn(crate::reminder_sender::run(

@@ -28,6 +28,8 @@ pub struct AppState {
     pub throttle: Arc<crate::throttle::Throttle>,
     /// Unknown booking codes typed at check-in.
     pub code_guesses: Arc<crate::throttle::Throttle>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -50,7 +52,11 @@ impl AppState {
         let config = self.config();
         let now = self.now();
         // Only what publishing needs goes to the writer thread.
-        let (log, tokens) = (self.events.clone(), self.tokens.clone());
+        let (log, tokens, metrics) = (
+            self.events.clone(),
+            self.tokens.clone(),
+            self.metrics.clone(),
+        );
         let (value, _) = self
             .db
             .write_then(
@@ -59,7 +65,12 @@ impl AppState {
                     let value = op(&mut ctx)?;
                     Ok::<_, EngineError>((value, ctx.events))
                 },
-                move |(_, events)| publish(&log, &tokens, events),
+                move |(_, events)| {
+                    for event in events.iter() {
+                        metrics.event(event.kind.as_str());
+                    }
+                    publish(&log, &tokens, events)
+                },
             )
             .await?;
         Ok(value)

@@ -13,7 +13,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(healthz))
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(metrics))
 }
 
 /// The routes that describe the API (not part of its description themselves).
@@ -201,4 +203,72 @@ fn schema_name(schema: &Value) -> String {
         return format!("[{}]", schema_name(&schema["items"]));
     }
     schema["type"].as_str().unwrap_or_default().to_owned()
+}
+
+/// Counts each request by its route's pattern, method and status, with the time to answer.
+pub async fn measure(
+    State(app): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().as_str().to_owned();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    app.metrics.request(
+        &route,
+        &method,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// For the centre's monitoring, in the Prometheus text format: requests by route and status
+/// and their latencies, events by kind (`ticket_issued`, `ticket_called`…), event streams
+/// open, citizens waiting per service, devices online, the database's size. Counts only.
+#[utoipa::path(
+    get, path = "/metrics", tag = "meta",
+    responses((status = 200, content_type = "application/openmetrics-text", body = String))
+)]
+async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
+    let now = app.now();
+    let db_path = app.db.store().path().to_owned();
+    let snapshot = app
+        .read(move |tx, config| {
+            let mut snapshot = crate::metrics::Snapshot::default();
+            for site in &config.sites {
+                for (service, count) in crate::store::waiting_counts(tx, &site.id)? {
+                    snapshot
+                        .waiting
+                        .push((site.id.clone(), service, i64::from(count)));
+                }
+                let online = crate::engine::devices(tx, config, &site.id, now)?
+                    .iter()
+                    .filter(|d| d.online)
+                    .count();
+                snapshot
+                    .devices_online
+                    .push((site.id.clone(), online as i64));
+            }
+            Ok(snapshot)
+        })
+        .await
+        .unwrap_or_default();
+    let size = |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let wal = std::path::PathBuf::from(format!("{}-wal", db_path.display()));
+    let snapshot = crate::metrics::Snapshot {
+        database_bytes: (size(&db_path) + size(&wal)) as i64,
+        ..snapshot
+    };
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        app.metrics.encode(&snapshot),
+    )
 }

@@ -241,7 +241,10 @@ async fn events(
         .or(query.last_event_id)
         .unwrap_or_else(|| app.events.newest());
     let mut stopping = app.stopping.clone();
+    let counted = app.metrics.stream_opened();
     let stream = async_stream::stream! {
+        // Counted as open while the stream lives.
+        let _counted = counted;
         loop {
             // The newest events come from memory, shared by every stream; older ones (a
             // reconnect after a while) from the database.

@@ -176,6 +176,7 @@ const ROUTES: &[Route] = &[
         Some(|| json!({"request_id": seira_server::auth::new_ticket_id()})),
     ),
     route("get", "/healthz", EVERYONE, None),
+    route("get", "/metrics", EVERYONE, None),
     route("get", "/api/v1/stats", MANAGERS, None),
     route("get", "/api/v1/stats.csv", MANAGERS, None),
     route("get", "/api/v1/stats.xlsx", MANAGERS, None),
@@ -327,7 +328,8 @@ async fn every_route_against_every_role() {
             }
             let raw = route.path.ends_with("/events")
                 || route.path.starts_with("/api/v1/stats.")
-                || route.path.ends_with(".ics");
+                || route.path.ends_with(".ics")
+                || route.path == "/metrics";
             let (status, answer) = if raw {
                 // Only the answer's status: the stream stays open; a file is not JSON.
                 let mut request = app.http.get(format!("{}{path}", app.base));

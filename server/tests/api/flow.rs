@@ -446,3 +446,41 @@ async fn a_closure_day_issues_no_ticket() {
             .contains("δεν είναι ημερομηνία")
     );
 }
+
+/// `/metrics` counts what happened, by route pattern and by kind of event, and says who
+/// waits now per service.
+#[tokio::test]
+async fn metrics_count_requests_events_and_who_waits() {
+    let app = spawn_app().await;
+    app.issue("benefits", None).await;
+    app.issue("benefits", None).await;
+    app.open_desk("chania-1").await;
+    app.call_next("chania-1", "staff1").await.unwrap();
+    let response = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = response.text().await.unwrap();
+    for expected in [
+        r#"seira_events_total{kind="ticket_issued"} 2"#,
+        r#"seira_events_total{kind="ticket_called"} 1"#,
+        r#"seira_http_requests_total{route="/api/v1/sites/{site}/tickets",method="POST",status="201"} 2"#,
+        r#"seira_waiting{site="chania",service="benefits"} 1"#,
+        "seira_database_bytes ",
+    ] {
+        assert!(text.contains(expected), "{expected} in\n{text}");
+    }
+    assert!(
+        !text.contains("A001"),
+        "no ticket numbers, nothing about anyone"
+    );
+}
