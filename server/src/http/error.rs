@@ -107,6 +107,16 @@ impl From<EngineError> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        if e.is_disk_full() {
+            // Nothing was saved; the readers go on (the board, the queues, the phones).
+            tracing::error!("the database's disk is full: changes are refused until there is room");
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::DiskFull,
+                "the server's disk is full, so nothing was saved: try again in a moment, and \
+                 tell the IT staff (the screens and the queues keep working)",
+            );
+        }
         // The server's own fault: the details go to the log, not to the client.
         tracing::error!(error = %e, "database error");
         ApiError::new(

@@ -121,6 +121,12 @@ impl utoipa::Modify for CommonErrors {
                 if path != "/healthz" {
                     add("401", "A token or session was sent that is not valid");
                 }
+                if !matches!(path.as_str(), "/healthz" | "/metrics") {
+                    add(
+                        "503",
+                        "The server's disk is full (`disk_full`): nothing was saved, reads go on",
+                    );
+                }
                 add("414", "The address is over 8 KiB");
                 add("431", "The headers add up to over 16 KiB");
             }

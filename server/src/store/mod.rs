@@ -85,6 +85,24 @@ pub enum StoreError {
     /// The transaction that held the change did not commit: nothing of it happened.
     #[error("the database did not commit: {0}")]
     Commit(String),
+    /// The disk holding the database is full: the change did not happen. Reads go on.
+    #[error("the database's disk is full")]
+    DiskFull,
+}
+
+impl StoreError {
+    /// Whether SQLite found no room on the disk (`SQLITE_FULL`).
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::DiskFull => true,
+            StoreError::Sql(rusqlite::Error::SqliteFailure(e, _))
+            | StoreError::Open {
+                source: rusqlite::Error::SqliteFailure(e, _),
+                ..
+            } => e.code == rusqlite::ErrorCode::DiskFull,
+            _ => false,
+        }
+    }
 }
 
 /// The database file and its connections.

@@ -78,6 +78,7 @@ where
                 Ok(value)
             }
             (Some(Err(e)), _) => Err(e),
+            (_, Err(e)) if e.is_disk_full() => Err(E::from(StoreError::DiskFull)),
             (_, Err(e)) => Err(E::from(StoreError::Commit(e.to_string()))),
             (None, Ok(())) => Err(E::from(StoreError::Task(
                 "the operation was not run".to_owned(),

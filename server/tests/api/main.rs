@@ -8,6 +8,7 @@ mod bad_input;
 mod browser;
 mod concurrency;
 mod desk_day;
+mod disk_full;
 mod events;
 mod flow;
 mod fuzz;
