@@ -49,6 +49,8 @@ enum Command {
     Backup(commands::backup::BackupArgs),
     /// Puts a backup back in place of the database (only while no server runs on it).
     Restore(commands::backup::RestoreArgs),
+    /// What runs: the server, the devices and their printers, the disk, the last backup.
+    Status(commands::status::Args),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +78,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => commands::bench::run(args),
         Command::Backup(args) => commands::backup::run_backup(args),
         Command::Restore(args) => commands::backup::run_restore(args),
+        Command::Status(args) => commands::status::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1519,6 +1519,41 @@ async fn a_backup_under_load_restores_every_ticket_acknowledged_before_it() {
     let after = acked.lock().unwrap().len() - before.len();
     assert!(after > 0, "the kiosks went on issuing during the backup");
 
+    // What IT sees: the server up, the kiosk that reported, the disk, this backup.
+    let heartbeat = http
+        .post(format!(
+            "{}/api/v1/sites/chania/devices/heartbeat",
+            server.base
+        ))
+        .bearer_auth(&kiosk)
+        .json(&json!({"printer": "paper_out"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(heartbeat.status().is_success());
+    let out = seira(&[
+        "status",
+        "--db",
+        db.to_str().unwrap(),
+        "--backups",
+        backups.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let status = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "server:    running on this database",
+        "disk:      ",
+        &format!("backup:    {file}"),
+        "device:    chania-kiosk at chania: online",
+        "printer paper_out",
+    ] {
+        assert!(status.contains(expected), "`{expected}` in\n{status}");
+    }
+
     // While the server runs, no restore.
     let out = seira(&["restore", &file, "--db", db.to_str().unwrap()]);
     assert!(!out.status.success());
@@ -1534,6 +1569,8 @@ async fn a_backup_under_load_restores_every_ticket_acknowledged_before_it() {
             .success()
     );
     drop(server);
+    let out = seira(&["status", "--db", db.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("server:    NOT running"));
     let out = seira(&["restore", &file, "--db", db.to_str().unwrap()]);
     assert!(
         out.status.success(),

@@ -11,6 +11,7 @@ pub mod kiosk;
 #[cfg(feature = "devices")]
 pub mod print_test;
 pub mod server;
+pub mod status;
 pub mod token;
 #[cfg(feature = "devices")]
 pub mod up;

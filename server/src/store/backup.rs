@@ -178,6 +178,45 @@ impl ServerLock {
     }
 }
 
+/// The bytes free for this user on the file system that holds `path`.
+pub fn free_bytes(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = if path.is_dir() {
+        path
+    } else {
+        path.parent().filter(|p| !p.as_os_str().is_empty())?
+    };
+    let c_path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    let mut stats = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: `c_path` is a valid NUL-terminated string and `stats` is written by statvfs
+    // before it is read (only when it returns 0).
+    let stats = unsafe {
+        if libc::statvfs(c_path.as_ptr(), stats.as_mut_ptr()) != 0 {
+            return None;
+        }
+        stats.assume_init()
+    };
+    Some(stats.f_bavail as u64 * stats.f_frsize as u64)
+}
+
+/// The newest backup in `dir` (by name, which carries its time), if any.
+pub fn newest(dir: &Path, prefix: &str) -> Option<PathBuf> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".db"))
+        })
+        .max()
+}
+
+/// Whether a server holds the database now.
+pub fn server_running(db: &Path) -> bool {
+    matches!(ServerLock::acquire(db), Err(StoreError::InUse(_)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
