@@ -4,7 +4,7 @@
 "use strict";
 
 (() => {
-  const { ctx, t, nameIn, api, errorText, el } = seira;
+  const { ctx, t, nameIn, api, errorText, el, clock, requestId } = seira;
   const site = ctx.site;
   const ZONE = "Europe/Athens";
   const services = Object.fromEntries(ctx.services.map((s) => [s.id, s]));
@@ -40,8 +40,6 @@
     return new Date(guess).toISOString().replace(".000Z", "Z");
   }
 
-  const clock = (time) => new Date(time).toLocaleTimeString(locale,
-    { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: ZONE });
   const longDate = (day) => new Date(day + "T12:00:00Z").toLocaleDateString(locale,
     { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   const shortDate = (day) => new Date(day + "T12:00:00Z").toLocaleDateString(locale,
@@ -51,7 +49,6 @@
     date.setUTCDate(date.getUTCDate() + n);
     return date.toISOString().slice(0, 10);
   }
-  const requestId = () => "book-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10);
 
   function say(text, isError) {
     const box = $("message");
@@ -176,7 +173,7 @@
   }
 
   const checkIn = (a) => act("POST", `/api/v1/sites/${site}/appointments/${a.code}/check-in`,
-    { request_id: requestId() },
+    { request_id: requestId("book") },
     (ticket) => ticket.appointment_at
       ? t("ok-checked-in", { number: ticket.number, time: clock(ticket.appointment_at) })
       : t("ok-checked-in-late", { number: ticket.number }));
@@ -227,7 +224,7 @@
         desk: desk.value || null,
         start: athens(date, $("new-time").value),
         minutes: Number($("new-minutes").value),
-        request_id: requestId(),
+        request_id: requestId("book"),
         contact: $("new-contact").value.trim() || null,
         note: $("new-note").value.trim() || null,
       };

@@ -71,6 +71,18 @@ const seira = (() => {
     return node;
   }
 
+  /** The time of day of an RFC 3339 time in the centres' zone (Athens), as 09:30, whatever
+   *  the browser's own zone. */
+  function clock(time) {
+    return new Date(time).toLocaleTimeString(ctx.lang === "el" ? "el-GR" : "en-GB",
+      { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Europe/Athens" });
+  }
+
+  /** A new request id (the API's idempotency key): one per click, `prefix` saying where. */
+  function requestId(prefix) {
+    return prefix + "-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10);
+  }
+
   /** Shows whether the live connection is up. */
   function setLive(on) {
     const live = document.getElementById("live");
@@ -79,5 +91,5 @@ const seira = (() => {
     live.classList.toggle("on", on);
   }
 
-  return { ctx, t, nameIn, api, errorText, since, el, setLive };
+  return { ctx, t, nameIn, api, errorText, since, el, setLive, clock, requestId };
 })();

@@ -4,7 +4,7 @@
 "use strict";
 
 (() => {
-  const { ctx, t, nameIn, api, errorText, since, el, setLive } = seira;
+  const { ctx, t, nameIn, api, errorText, since, el, setLive, clock, requestId } = seira;
   const site = ctx.site;
   const services = Object.fromEntries(ctx.services.map((s) => [s.id, s]));
   const state = {
@@ -248,9 +248,6 @@
       })));
   }
 
-  /** The time of day in the site's zone (Athens), as 09:30. */
-  const clock = (time) => new Date(time).toLocaleTimeString(ctx.lang === "el" ? "el-GR" : "en-GB",
-    { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Europe/Athens" });
 
   /** Where an appointment is, as staff read it: booked, late (its time has come, nobody
    *  checked in yet), checked in (late), served, no-show, cancelled. */
@@ -263,7 +260,7 @@
   }
 
   const checkIn = (code) => act("POST", `/api/v1/sites/${site}/appointments/${encodeURIComponent(code)}/check-in`,
-    { request_id: "desk-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10) },
+    { request_id: requestId("desk") },
     (ticket) => ticket.appointment_at
       ? t("ok-checked-in", { number: ticket.number, time: clock(ticket.appointment_at) })
       : t("ok-checked-in-late", { number: ticket.number }));

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { ctx, t, nameIn, api } = seira;
+  const { ctx, t, nameIn, api, clock } = seira;
   let lastState = null;
 
   function line(cls, text) {
@@ -19,8 +19,7 @@
     const desk = nameIn(v.desk_names);
     const box = document.getElementById("status");
     const minutes = Math.ceil(v.estimated_wait_s / 60);
-    const appointment = v.appointment_at && new Date(v.appointment_at).toLocaleTimeString("el-GR",
-      { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Europe/Athens" });
+    const appointment = v.appointment_at && clock(v.appointment_at);
     const lines = {
       waiting: appointment ? [line("big", t("track-appointment", { time: appointment }))]
         : v.position === 0

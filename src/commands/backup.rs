@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use seira_server::store::backup::{self, ServerLock};
+use seira_server::store::backup::{self, PREFIX, ServerLock};
 
 #[derive(clap::Args)]
 pub struct BackupArgs {
@@ -27,18 +27,11 @@ pub struct RestoreArgs {
     pub db: PathBuf,
 }
 
-/// The prefix of every backup's name, then the time (so the names sort as the times do).
-const PREFIX: &str = "seira-";
-
 pub fn run_backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     if !args.db.exists() {
         anyhow::bail!("there is no database at {}", args.db.display());
     }
-    let dir = args.to.unwrap_or_else(|| {
-        args.db
-            .parent()
-            .map_or_else(|| PathBuf::from("backups"), |p| p.join("backups"))
-    });
+    let dir = args.to.unwrap_or_else(|| backup::default_dir(&args.db));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot make {}", dir.display()))?;
     let stamp = jiff::Timestamp::now()
         .strftime("%Y%m%d-%H%M%S%.3fZ")

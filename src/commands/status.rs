@@ -66,12 +66,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok::<_, StoreError>((config, devices))
         })
         .context("cannot read the database")?;
-    let size = |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len());
-    let wal = PathBuf::from(format!("{}-wal", args.db.display()));
     println!(
         "database:  {} ({}, {} site(s))",
         args.db.display(),
-        mib(size(&args.db) + size(&wal)),
+        mib(backup::database_bytes(&args.db)),
         config.sites.len()
     );
     match backup::free_bytes(&args.db) {
@@ -79,12 +77,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(free) => println!("disk:      {} free", mib(free)),
         None => println!("disk:      unknown"),
     }
-    let dir = args.backups.clone().unwrap_or_else(|| {
-        args.db
-            .parent()
-            .map_or_else(|| PathBuf::from("backups"), |p| p.join("backups"))
-    });
-    match backup::newest(&dir, "seira-") {
+    let dir = args
+        .backups
+        .clone()
+        .unwrap_or_else(|| backup::default_dir(&args.db));
+    match backup::newest(&dir, backup::PREFIX) {
         Some(last) => {
             let age = std::fs::metadata(&last)
                 .and_then(|m| m.modified())

@@ -219,9 +219,16 @@ impl Ctx<'_, '_> {
         Ok(expired)
     }
 
+    /// Writes a ticket's new state, and the appointment its visit began with follows it:
+    /// every change of a ticket's state goes through here, so none forgets the book.
+    pub(super) fn save_state(&mut self, ticket: &Ticket) -> Result<()> {
+        store::set_state(self.tx, ticket)?;
+        self.follow_appointment(ticket)
+    }
+
     /// A step of an appointment's visit changed state: the appointment follows (served,
     /// no-show, cancelled; checked in again after an undone no-show). Walk-ins cost nothing.
-    pub(super) fn follow_appointment(&mut self, ticket: &Ticket) -> Result<()> {
+    fn follow_appointment(&mut self, ticket: &Ticket) -> Result<()> {
         if ticket.channel != Channel::Appointment {
             return Ok(());
         }

@@ -80,8 +80,7 @@ impl Ctx<'_, '_> {
             ticket.state = lifecycle::transition(ticket.state, Action::Call)?;
             ticket.desk = desk.clone();
         }
-        store::set_state(self.tx, &ticket)?;
-        self.follow_appointment(&ticket)?;
+        self.save_state(&ticket)?;
         let site_id = site.id.clone();
         self.record(
             &site_id,

@@ -33,8 +33,7 @@ impl Ctx<'_, '_> {
                 };
                 ticket.finished_at = Some(self.now);
                 ticket.inaccurate_time = true;
-                store::set_state(self.tx, &ticket)?;
-                self.follow_appointment(&ticket)?;
+                self.save_state(&ticket)?;
                 let desk = ticket.desk.clone();
                 self.record(
                     &site.id,

@@ -244,7 +244,7 @@ impl Ctx<'_, '_> {
         ticket.state = lifecycle::transition(ticket.state, Action::Call)?;
         ticket.desk = Some(desk_id.to_owned());
         ticket.called_at.get_or_insert(self.now);
-        store::set_state(self.tx, &ticket)?;
+        self.save_state(&ticket)?;
         let by = self.actor.map(|c| c.label.as_str());
         store::call_ticket(self.tx, &ticket.id, self.now, out_of_order, by)?;
         // An appointment's call is outside the walk-ins' ratio (calling.rs, rule 0).
@@ -315,8 +315,7 @@ impl Ctx<'_, '_> {
                 ));
             }
         };
-        store::set_state(self.tx, &ticket)?;
-        self.follow_appointment(&ticket)?;
+        self.save_state(&ticket)?;
         let desk = ticket.desk.clone();
         self.record(&ticket.site, kind, Some(&ticket), desk.as_deref())?;
         Ok(ticket)
@@ -369,7 +368,7 @@ impl Ctx<'_, '_> {
         let note = validate_note(request.note.as_deref())?;
         ticket.state = lifecycle::transition(ticket.state, Action::Transfer)?;
         ticket.finished_at = Some(self.now);
-        store::set_state(self.tx, &ticket)?;
+        self.save_state(&ticket)?;
         let (visit_id, day, seq) =
             store::visit_of(self.tx, &ticket.id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
         let line_at = match request.place {

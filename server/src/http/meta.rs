@@ -258,10 +258,8 @@ async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
         })
         .await
         .unwrap_or_default();
-    let size = |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len());
-    let wal = std::path::PathBuf::from(format!("{}-wal", db_path.display()));
     let snapshot = crate::metrics::Snapshot {
-        database_bytes: (size(&db_path) + size(&wal)) as i64,
+        database_bytes: crate::store::backup::database_bytes(&db_path) as i64,
         ..snapshot
     };
     (

@@ -360,24 +360,20 @@ fn tables(m: &Messages, f: &Figures, name: &dyn Fn(Section, &str) -> String) -> 
                 )
             })
             .collect();
-        let headings: String = [
-            "stats-name",
-            "stats-arrivals",
-            "stats-served",
-            "stats-no-show",
-            "stats-mean-wait",
-            "stats-median-wait",
-            "stats-p90-wait",
-            "stats-within-target",
-            "stats-mean-service",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(i, key)| {
-            let class = if i == 0 { "" } else { r#" class="num""# };
-            format!("<th{class}>{}</th>", esc(&m.get(key)))
-        })
-        .collect();
+        let headings = headings(
+            m,
+            &[
+                "stats-name",
+                "stats-arrivals",
+                "stats-served",
+                "stats-no-show",
+                "stats-mean-wait",
+                "stats-median-wait",
+                "stats-p90-wait",
+                "stats-within-target",
+                "stats-mean-service",
+            ],
+        );
         format!(
             r#"<section class="card table-card"><h2>{}</h2><table class="stats"><thead><tr>{headings}</tr></thead><tbody>{rows}</tbody></table></section>"#,
             esc(title)
@@ -411,6 +407,17 @@ fn tables(m: &Messages, f: &Figures, name: &dyn Fn(Section, &str) -> String) -> 
     .concat()
 }
 
+/// A table's header cells: the name, then numbers (right-aligned).
+fn headings(m: &Messages, keys: &[&str]) -> String {
+    keys.iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let class = if i == 0 { "" } else { r#" class="num""# };
+            format!("<th{class}>{}</th>", esc(&m.get(key)))
+        })
+        .collect()
+}
+
 /// The appointments' own figures: punctuality, the wait from the start, no-shows and the
 /// booked time used, for the total and each service.
 fn appointments_table(m: &Messages, f: &Figures, name: &dyn Fn(Section, &str) -> String) -> String {
@@ -438,10 +445,9 @@ fn appointments_table(m: &Messages, f: &Figures, name: &dyn Fn(Section, &str) ->
     let rows: String = groups
         .iter()
         .map(|g| {
-            let section = if g.key == "total" { Section::Total } else { Section::Service };
             format!(
                 "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(&name(section, &g.key)),
+                esc(&name(crate::stats::export::appointment_section(g), &g.key)),
                 g.booked,
                 g.attended,
                 g.late,
@@ -454,25 +460,21 @@ fn appointments_table(m: &Messages, f: &Figures, name: &dyn Fn(Section, &str) ->
             )
         })
         .collect();
-    let headings: String = [
-        "stats-name",
-        "stats-appt-booked",
-        "stats-appt-attended",
-        "stats-appt-late",
-        "stats-no-show",
-        "stats-appt-no-show-rate",
-        "stats-appt-arrival",
-        "stats-appt-wait",
-        "stats-appt-capacity",
-        "stats-appt-cancelled",
-    ]
-    .iter()
-    .enumerate()
-    .map(|(i, key)| {
-        let class = if i == 0 { "" } else { r#" class="num""# };
-        format!("<th{class}>{}</th>", esc(&m.get(key)))
-    })
-    .collect();
+    let headings = headings(
+        m,
+        &[
+            "stats-name",
+            "stats-appt-booked",
+            "stats-appt-attended",
+            "stats-appt-late",
+            "stats-no-show",
+            "stats-appt-no-show-rate",
+            "stats-appt-arrival",
+            "stats-appt-wait",
+            "stats-appt-capacity",
+            "stats-appt-cancelled",
+        ],
+    );
     format!(
         r#"<section class="card table-card" id="appointments-stats"><h2>{}</h2><p class="muted small">{}</p><table class="stats"><thead><tr>{headings}</tr></thead><tbody>{rows}</tbody></table></section>"#,
         esc(&m.get("stats-appointments")),

@@ -229,6 +229,15 @@ fn cells(g: &Group) -> [Cell; 18] {
     ]
 }
 
+/// Which breakdown an appointment group's key names: the total, or a service.
+pub fn appointment_section(g: &AppointmentGroup) -> Section {
+    if g.key == "total" {
+        Section::Total
+    } else {
+        Section::Service
+    }
+}
+
 /// The appointments' columns (their own sheet; in the CSV, after the others, filled on the
 /// `appointments` rows).
 fn appointment_headers(lang: &str) -> [&'static str; 12] {
@@ -362,15 +371,10 @@ pub fn csv(
     // The appointments' rows: the ticket columns empty, their own filled. The total's name
     // is the total's; each service's its own.
     for group in &figures.appointments {
-        let as_section = if group.key == "total" {
-            Section::Total
-        } else {
-            Section::Service
-        };
         let mut record = vec![
             "appointments".to_owned(),
             neutralise(&group.key),
-            neutralise(&name(as_section, &group.key)),
+            neutralise(&name(appointment_section(group), &group.key)),
         ];
         record.extend([Cell::Empty; 18].iter().map(text));
         record.extend(appointment_cells(group).iter().map(text));
@@ -379,82 +383,106 @@ pub fn csv(
     out.into_inner().map_err(|e| e.into_error().into())
 }
 
+struct SheetFormats {
+    bold: Format,
+    wrap: Format,
+    one_decimal: Format,
+}
+
+/// One sheet: the period on top, the headers, a named row per slice, numbers as numbers.
+fn sheet(
+    book: &mut Workbook,
+    title: &str,
+    period: &str,
+    lang: &str,
+    headers: &[&str],
+    rows: Vec<(String, Vec<Cell>)>,
+    f: &SheetFormats,
+) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name(title)?;
+    sheet.write_with_format(0, 0, period, &f.bold)?;
+    let first = if lang == "en" { "name" } else { "όνομα" };
+    sheet.write_with_format(2, 0, first, &f.wrap)?;
+    for (i, h) in headers.iter().enumerate() {
+        sheet.write_with_format(2, i as u16 + 1, *h, &f.wrap)?;
+    }
+    sheet.set_row_height(2, 45)?;
+    sheet.set_column_width(0, 32)?;
+    for (r, (name, cells)) in rows.into_iter().enumerate() {
+        let row = r as u32 + 3;
+        sheet.write(row, 0, name)?;
+        for (i, cell) in cells.iter().enumerate() {
+            let col = i as u16 + 1;
+            match *cell {
+                Cell::Count(n) => {
+                    sheet.write_number(row, col, n as f64)?;
+                }
+                Cell::Number(x) => {
+                    sheet.write_number_with_format(row, col, x, &f.one_decimal)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    sheet.set_freeze_panes(3, 1)?;
+    Ok(())
+}
+
 /// A workbook: a sheet per breakdown, numbers as numbers, the period on top of each.
 pub fn xlsx(figures: &Figures, lang: &str, name: &Namer<'_>) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    let wrap = Format::new().set_bold().set_text_wrap();
-    let one_decimal = Format::new().set_num_format("0.0");
     let period = format!(
         "{} · {} – {} · {}",
         figures.site, figures.from, figures.to, figures.time_zone
     );
+    let formats = SheetFormats {
+        bold: Format::new().set_bold(),
+        wrap: Format::new().set_bold().set_text_wrap(),
+        one_decimal: Format::new().set_num_format("0.0"),
+    };
     for section in Section::ALL {
-        let sheet = book.add_worksheet();
-        sheet.set_name(section.title(lang))?;
-        sheet.write_with_format(0, 0, &period, &bold)?;
-        let first = if lang == "en" { "name" } else { "όνομα" };
-        sheet.write_with_format(2, 0, first, &wrap)?;
-        for (i, h) in headers(lang).iter().enumerate() {
-            sheet.write_with_format(2, i as u16 + 1, *h, &wrap)?;
-        }
-        sheet.set_row_height(2, 45)?;
-        sheet.set_column_width(0, 32)?;
-        for (r, group) in section.groups(figures).into_iter().enumerate() {
-            let row = r as u32 + 3;
-            sheet.write(row, 0, name(section, &group.key))?;
-            for (i, cell) in cells(group).iter().enumerate() {
-                let col = i as u16 + 1;
-                match *cell {
-                    Cell::Count(n) => {
-                        sheet.write_number(row, col, n as f64)?;
-                    }
-                    Cell::Number(x) => {
-                        sheet.write_number_with_format(row, col, x, &one_decimal)?;
-                    }
-                    Cell::Empty => {}
-                }
-            }
-        }
-        sheet.set_freeze_panes(3, 1)?;
+        let rows = section
+            .groups(figures)
+            .into_iter()
+            .map(|g| (name(section, &g.key), cells(g).to_vec()))
+            .collect();
+        let title = section.title(lang);
+        sheet(
+            &mut book,
+            title,
+            &period,
+            lang,
+            &headers(lang),
+            rows,
+            &formats,
+        )?;
     }
     if !figures.appointments.is_empty() {
-        let sheet = book.add_worksheet();
-        sheet.set_name(if lang == "en" {
+        let rows = figures
+            .appointments
+            .iter()
+            .map(|g| {
+                (
+                    name(appointment_section(g), &g.key),
+                    appointment_cells(g).to_vec(),
+                )
+            })
+            .collect();
+        let title = if lang == "en" {
             "Appointments"
         } else {
             "Ραντεβού"
-        })?;
-        sheet.write_with_format(0, 0, &period, &bold)?;
-        let first = if lang == "en" { "name" } else { "όνομα" };
-        sheet.write_with_format(2, 0, first, &wrap)?;
-        for (i, h) in appointment_headers(lang).iter().enumerate() {
-            sheet.write_with_format(2, i as u16 + 1, *h, &wrap)?;
-        }
-        sheet.set_row_height(2, 45)?;
-        sheet.set_column_width(0, 32)?;
-        for (r, group) in figures.appointments.iter().enumerate() {
-            let row = r as u32 + 3;
-            let section = if group.key == "total" {
-                Section::Total
-            } else {
-                Section::Service
-            };
-            sheet.write(row, 0, name(section, &group.key))?;
-            for (i, cell) in appointment_cells(group).iter().enumerate() {
-                let col = i as u16 + 1;
-                match *cell {
-                    Cell::Count(n) => {
-                        sheet.write_number(row, col, n as f64)?;
-                    }
-                    Cell::Number(x) => {
-                        sheet.write_number_with_format(row, col, x, &one_decimal)?;
-                    }
-                    Cell::Empty => {}
-                }
-            }
-        }
-        sheet.set_freeze_panes(3, 1)?;
+        };
+        sheet(
+            &mut book,
+            title,
+            &period,
+            lang,
+            &appointment_headers(lang),
+            rows,
+            &formats,
+        )?;
     }
     book.save_to_buffer()
 }

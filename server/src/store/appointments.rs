@@ -14,8 +14,19 @@ const SELECT: &str = "SELECT a.id, a.code, a.site, a.service, a.desk, a.held_des
      a.minutes, a.state, a.checked_in_at, t.number, a.note \
      FROM appointments a LEFT JOIN tickets t ON t.id = a.ticket_id";
 
+/// The appointment state in column `i`.
+fn state_at(r: &Row<'_>, i: usize) -> rusqlite::Result<AppointmentState> {
+    let state: String = r.get(i)?;
+    AppointmentState::parse(&state).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown appointment state `{state}`").into(),
+        )
+    })
+}
+
 fn appointment(r: &Row<'_>) -> rusqlite::Result<Appointment> {
-    let state: String = r.get(8)?;
     Ok(Appointment {
         id: r.get(0)?,
         code: r.get(1)?,
@@ -25,13 +36,7 @@ fn appointment(r: &Row<'_>) -> rusqlite::Result<Appointment> {
         held_desk: r.get(5)?,
         start: from_ms(r.get(6)?),
         minutes: r.get(7)?,
-        state: AppointmentState::parse(&state).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                8,
-                rusqlite::types::Type::Text,
-                format!("unknown appointment state `{state}`").into(),
-            )
-        })?,
+        state: state_at(r, 8)?,
         checked_in_at: r.get::<_, Option<i64>>(9)?.map(from_ms),
         ticket_number: r.get(10)?,
         note: r.get(11)?,
@@ -253,17 +258,10 @@ pub fn appointment_stat_rows(
          WHERE a.site = ?1 AND a.start_at >= ?2 AND a.start_at < ?3",
     )?;
     let rows = stmt.query_map(params![site, to_ms(from), to_ms(to)], |r| {
-        let state: String = r.get(2)?;
         Ok(crate::stats::AppointmentRow {
             service: r.get(0)?,
             minutes: r.get(1)?,
-            state: AppointmentState::parse(&state).ok_or_else(|| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    2,
-                    rusqlite::types::Type::Text,
-                    format!("unknown appointment state `{state}`").into(),
-                )
-            })?,
+            state: state_at(r, 2)?,
             start: from_ms(r.get(3)?),
             checked_in_at: r.get::<_, Option<i64>>(4)?.map(from_ms),
             called_at: r.get::<_, Option<i64>>(5)?.map(from_ms),

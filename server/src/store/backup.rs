@@ -199,6 +199,21 @@ pub fn free_bytes(path: &Path) -> Option<u64> {
     Some(stats.f_bavail as u64 * stats.f_frsize as u64)
 }
 
+/// The database file's size with its WAL, in bytes.
+pub fn database_bytes(db: &Path) -> u64 {
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    size(db) + size(&PathBuf::from(format!("{}-wal", db.display())))
+}
+
+/// Where a database's backups go unless told: `backups` beside it.
+pub fn default_dir(db: &Path) -> PathBuf {
+    db.parent()
+        .map_or_else(|| PathBuf::from("backups"), |p| p.join("backups"))
+}
+
+/// The prefix of every backup's name, then the time (so the names sort as the times do).
+pub const PREFIX: &str = "seira-";
+
 /// The newest backup in `dir` (by name, which carries its time), if any.
 pub fn newest(dir: &Path, prefix: &str) -> Option<PathBuf> {
     std::fs::read_dir(dir)
