@@ -1,11 +1,10 @@
 //! `seira`: one binary for every part of the system. Each subcommand is glue over a library
 //! crate (see ARCHITECTURE.md).
 
-mod commands;
-
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use seira::commands;
 
 /// Σειρά σας — queue management for Community Centres.
 #[derive(Parser)]
@@ -23,10 +22,10 @@ enum Command {
     Up(commands::up::Args),
     /// Runs the server: the queue, the HTTP API and the pages.
     Server(commands::server::Args),
-    #[cfg(feature = "devices")]
+    #[cfg(feature = "kiosk")]
     /// Runs the touch kiosk that issues and prints tickets.
     Kiosk(commands::kiosk::Args),
-    #[cfg(feature = "devices")]
+    #[cfg(feature = "display")]
     /// Runs the lobby screen that shows and speaks the calls.
     Display(commands::display::Args),
     /// Creates, lists and revokes the bearer tokens of devices and staff.
@@ -38,7 +37,7 @@ enum Command {
     /// Checks or shows a configuration file.
     #[command(subcommand)]
     Config(commands::config::Command),
-    #[cfg(feature = "devices")]
+    #[cfg(feature = "kiosk")]
     /// Prints a sample ticket on a printer, and/or draws it into a PNG.
     PrintTest(commands::print_test::Args),
     /// Fills a database with realistic past days, for the statistics (demo, training).
@@ -49,42 +48,56 @@ enum Command {
     Backup(commands::backup::BackupArgs),
     /// Puts a backup back in place of the database (only while no server runs on it).
     Restore(commands::backup::RestoreArgs),
+    /// The first start: the centre's name, the first admin, and each device's settings.
+    Setup(commands::setup::Args),
     /// What runs: the server, the devices and their printers, the disk, the last backup.
     Status(commands::status::Args),
 }
 
+#[cfg(any(feature = "kiosk", feature = "display"))]
+impl Command {
+    /// Whether the subcommand opens a window, which needs a runtime directory.
+    fn opens_a_window(&self) -> bool {
+        match self {
+            #[cfg(feature = "devices")]
+            Command::Up(_) => true,
+            #[cfg(feature = "kiosk")]
+            Command::Kiosk(_) => true,
+            #[cfg(feature = "display")]
+            Command::Display(_) => true,
+            _ => false,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    #[cfg(feature = "devices")]
-    let _runtime_dir = match cli.command {
-        Command::Up(_) | Command::Kiosk(_) | Command::Display(_) => commands::ensure_runtime_dir(),
-        _ => None,
-    };
+    #[cfg(any(feature = "kiosk", feature = "display"))]
+    let _runtime_dir = cli
+        .command
+        .opens_a_window()
+        .then(commands::ensure_runtime_dir)
+        .flatten();
     commands::init_logging();
     let result = match cli.command {
         #[cfg(feature = "devices")]
         Command::Up(args) => commands::up::run(args),
         Command::DemoData(args) => commands::demo_data::run(args),
         Command::Server(args) => commands::server::run(args),
-        #[cfg(feature = "devices")]
+        #[cfg(feature = "kiosk")]
         Command::Kiosk(args) => commands::kiosk::run(args),
-        #[cfg(feature = "devices")]
+        #[cfg(feature = "display")]
         Command::Display(args) => commands::display::run(args),
         Command::Token(command) => commands::token::run(command),
         Command::User(command) => commands::user::run(command),
         Command::Config(command) => commands::config::run(command),
-        #[cfg(feature = "devices")]
+        #[cfg(feature = "kiosk")]
         Command::PrintTest(args) => commands::print_test::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Backup(args) => commands::backup::run_backup(args),
         Command::Restore(args) => commands::backup::run_restore(args),
+        Command::Setup(args) => commands::setup::run(args),
         Command::Status(args) => commands::status::run(args),
     };
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("seira: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    commands::exit(result)
 }

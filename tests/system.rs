@@ -42,6 +42,8 @@ fn start_server_with(db: &Path, config: Option<&Path>) -> ServerProcess {
 /// Runs `command` (`seira`, or a wrapper with `seira` as its last argument so far) as
 /// `server` on `db`, open around the clock, with `extra` arguments; waits for its address.
 fn launch(mut command: Command, db: &Path, extra: &[&std::ffi::OsStr]) -> ServerProcess {
+    // This process's own HTTP clients come after a server starts (see seira_protocol::tls).
+    seira_protocol::tls::install_crypto();
     command
         .args(["server", "--always-open", "--listen", "127.0.0.1:0", "--db"])
         .arg(db)
@@ -1595,4 +1597,154 @@ async fn a_backup_under_load_restores_every_ticket_acknowledged_before_it() {
             "ticket {id}, acknowledged before the backup, is in it"
         );
     }
+}
+
+/// `seira setup` without a terminal: flags and the password on stdin. The centre is renamed
+/// through the engine, the admin signs in, and the printed device tokens are accepted by a
+/// server on the same database; a kiosk's file with them passes `seira kiosk --check`.
+#[test]
+fn setup_names_the_centre_adds_the_admin_and_prints_working_device_settings() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seira.db");
+    let mut child = Command::new(SEIRA)
+        .args(["setup", "--db", db.to_str().unwrap()])
+        .args([
+            "--name",
+            "Κέντρο Κοινότητας Δήμου Δοκιμής",
+            "--admin",
+            "eleni",
+        ])
+        .args(["--address", "http://10.0.0.2:8080/"])
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "a long enough password").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("admin `eleni` added"), "{stdout}");
+    assert!(stdout.contains("http://10.0.0.2:8080/desk"), "{stdout}");
+    // A block per site and device: Chania and Souda, kiosk and display.
+    let tokens: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("token = \""))
+        .map(|t| t.trim_end_matches('"'))
+        .collect();
+    assert_eq!(tokens.len(), 4, "{stdout}");
+    let kiosk_block = stdout
+        .split("The kiosk of chania")
+        .nth(1)
+        .expect("a block for Chania's kiosk");
+    let kiosk_token = kiosk_block
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("token = \""))
+        .unwrap()
+        .trim_end_matches('"');
+
+    let server = start_server(&db);
+    let http = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let services: serde_json::Value = http
+        .get(format!("{}/api/v1/sites/chania/services", server.base))
+        .bearer_auth(kiosk_token)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        services["site_names"]["el"], "Κέντρο Κοινότητας Δήμου Δοκιμής",
+        "{services}"
+    );
+    let signed_in = http
+        .post(format!("{}/login", server.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("username=eleni&password=a+long+enough+password")
+        .send()
+        .unwrap();
+    assert_eq!(signed_in.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(signed_in.headers()["location"], "/admin");
+
+    // The kiosk's file, as the package installs it with the printed lines filled in.
+    let file = dir.path().join("kiosk.toml");
+    let installed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/kiosk.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        &file,
+        installed
+            .replace("token = \"\"", &format!("token = \"{kiosk_token}\""))
+            .replace("http://10.0.0.2:8080", &server.base),
+    )
+    .unwrap();
+    let check = seira(&["kiosk", "--config", file.to_str().unwrap(), "--check"]);
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(
+        said.contains(&server.base) && said.contains("site      chania"),
+        "{said}"
+    );
+    // Without a token the kiosk says where to put one, before any window opens.
+    std::fs::write(&file, installed).unwrap();
+    let refused = seira(&["kiosk", "--config", file.to_str().unwrap(), "--check"]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("no token"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    // A flag wins over the file.
+    let flagged = seira(&[
+        "display",
+        "--config",
+        file.to_str().unwrap(),
+        "--token",
+        "x",
+        "--site",
+        "souda",
+        "--check",
+    ]);
+    assert!(String::from_utf8_lossy(&flagged.stdout).contains("site      souda"));
+}
+
+/// A token's scope is checked against the configuration the database holds (here Chios,
+/// seeded by its server), not the embedded Chania one.
+#[test]
+fn tokens_are_scoped_by_the_databases_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seira.db");
+    let chios = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chios.toml");
+    drop(start_server_with(&db, Some(&chios)));
+    let site = seira_server::config::Config::load(&chios).unwrap().sites[0]
+        .id
+        .clone();
+    token(&db, &["--role", "kiosk", "--site", &site]);
+    let chania = seira(&[
+        "token",
+        "create",
+        "--db",
+        db.to_str().unwrap(),
+        "--role",
+        "kiosk",
+        "--site",
+        "chania",
+    ]);
+    assert!(
+        !chania.status.success(),
+        "chania is not a site of this database"
+    );
 }

@@ -36,6 +36,8 @@ pub struct Settings {
     pub server: String,
     pub site: String,
     pub token: String,
+    /// Over https: trust only the server certificate with this fingerprint.
+    pub pin: Option<seira_protocol::fingerprint::Fingerprint>,
     /// The screen's languages, main first (Greek, then English under it).
     pub languages: Vec<String>,
     /// The languages each call is spoken in, in order.
@@ -66,7 +68,7 @@ const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf"
 
 /// Opens the display's window and runs until it is closed.
 pub fn run(settings: Settings) -> Result<(), DisplayError> {
-    let client = Client::new(&settings.server, Some(settings.token.clone()))?;
+    let client = Client::pinned(&settings.server, Some(settings.token.clone()), settings.pin)?;
     let (updates, received) = std::sync::mpsc::channel();
     let voice = speech::Speaker::spawn(settings.sound.clone(), settings.speak.clone())?;
 

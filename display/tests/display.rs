@@ -324,6 +324,7 @@ fn a_server_that_restarts_during_the_calls_makes_the_display_miss_none() {
     let server = Server::start(&db, 0);
     let port = server.addr.port();
     let base = server.base();
+    seira_protocol::tls::install_crypto();
     let http = reqwest::blocking::Client::new();
     for i in 0..12 {
         http.post(format!("{base}/api/v1/sites/chania/tickets"))

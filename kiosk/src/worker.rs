@@ -29,6 +29,8 @@ pub struct Setup {
     pub server: String,
     pub token: String,
     pub site: String,
+    /// Over https: trust only the server certificate with this fingerprint.
+    pub pin: Option<seira_protocol::fingerprint::Fingerprint>,
     /// `None`: no printer (tickets are only shown).
     pub printer: Option<PrinterSpec>,
     pub profile: Profile,
@@ -153,7 +155,7 @@ fn network_thread(
         }
     };
     runtime.block_on(async move {
-        let client = match Client::new(&setup.server, Some(setup.token.clone())) {
+        let client = match Client::pinned(&setup.server, Some(setup.token.clone()), setup.pin) {
             Ok(c) => c,
             Err(e) => {
                 emit(Event::Services(Err(e.to_string())));
@@ -190,7 +192,9 @@ fn network_thread(
                             Ok(ticket) => Ok(ticket),
                             Err(ClientError::Unreachable(_)) => Err(IssueError::Unreachable),
                             Err(ClientError::Api { error, .. }) => Err(IssueError::Refused(error.error)),
-                            Err(ClientError::Protocol(_)) => Err(IssueError::Unreachable),
+                            Err(ClientError::Protocol(_) | ClientError::Tls(_)) => {
+                                Err(IssueError::Unreachable)
+                            }
                         };
                         let issued = result.is_ok();
                         emit(Event::Issued { request_id, result });

@@ -83,6 +83,7 @@ fn server_for(config: Config, site: &str) -> Server {
 
 fn setup(server: &str, token: &str, printer: Option<&str>) -> Setup {
     Setup {
+        pin: None,
         server: server.into(),
         token: token.into(),
         site: "chania".into(),

@@ -1,9 +1,11 @@
-//! A small async client for the parts of the API that devices use. It is plain HTTP: on a
-//! centre's LAN the server is reached directly, or through a TLS-terminating proxy.
+//! A small async client for the parts of the API that devices use: HTTP, or HTTPS to the
+//! server's own TLS (its LAN certificate pinned by fingerprint) or to a proxy's.
 
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
+
+use crate::fingerprint::Fingerprint;
 
 use crate::types::{
     ApiError, Board, Event, EventKind, IssueTicket, IssuedTicket, SiteServices, TrackView,
@@ -21,6 +23,9 @@ pub enum ClientError {
     /// The server answered with an API error.
     #[error("{status}: {} ({})", .error.message, .error.error)]
     Api { status: u16, error: ApiError },
+    /// The device's TLS could not be set up.
+    #[error("TLS: {0}")]
+    Tls(String),
     /// The server answered something that is not the API's JSON.
     #[error("unexpected answer from the server: {0}")]
     Protocol(String),
@@ -38,13 +43,29 @@ impl Client {
     /// `base` is the server's address, e.g. `http://10.0.0.2:8080`; `token` the device's bearer
     /// token.
     pub fn new(base: &str, token: Option<String>) -> Result<Self, ClientError> {
-        let http = reqwest::Client::builder()
+        Self::pinned(base, token, None)
+    }
+
+    /// The same; over https, trusting only the certificate with fingerprint `pin` when one
+    /// is given (a certificate seira made for the LAN), else the system's authorities.
+    pub fn pinned(
+        base: &str,
+        token: Option<String>,
+        pin: Option<Fingerprint>,
+    ) -> Result<Self, ClientError> {
+        let builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
             // The event stream sends a keep-alive every 15 s: a connection silent for longer
             // than this is dead (a server that lost power closes nothing), so give it up.
-            .read_timeout(READ_TIMEOUT)
-            .build()
-            .map_err(ClientError::Unreachable)?;
+            .read_timeout(READ_TIMEOUT);
+        crate::tls::install_crypto();
+        let builder = match pin {
+            Some(pin) => builder.tls_backend_preconfigured(
+                crate::tls::client_config(pin).map_err(|e| ClientError::Tls(e.to_string()))?,
+            ),
+            None => builder,
+        };
+        let http = builder.build().map_err(ClientError::Unreachable)?;
         Ok(Self {
             http,
             base: base.trim_end_matches('/').to_owned(),

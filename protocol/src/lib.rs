@@ -4,6 +4,8 @@
 pub mod admin;
 pub mod appointments;
 pub mod client;
+pub mod fingerprint;
+pub mod tls;
 pub mod types;
 
 pub use appointments::*;

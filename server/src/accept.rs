@@ -8,6 +8,9 @@
 //! - At most [`Limits::per_address`] connections from one address and [`Limits::total`] in
 //!   all; a connection beyond them is closed at once.
 //! - When descriptors run out all the same, accepting pauses briefly instead of spinning.
+//! - With TLS, one port speaks both: a connection that opens with a TLS handshake is served
+//!   over TLS, and one that opens in plain HTTP is sent to the same address in https (308),
+//!   so that `http://10.0.0.2:8080` typed in a browser still arrives.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -89,8 +92,17 @@ pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: Limits,
+    tls: Option<Arc<rustls::ServerConfig>>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let tls = tls.map(|config| Tls {
+        acceptor: tokio_rustls::TlsAcceptor::from(config),
+        // What reaches the app over TLS says so, as a proxy's would: the session cookie is
+        // then Secure. A client's own header is overwritten.
+        router: router
+            .clone()
+            .layer(axum::middleware::map_request(over_tls)),
+    });
     let open = Arc::new(Mutex::new(Open::default()));
     // Dropped at shutdown: every connection's task sees it closed and finishes gracefully.
     let (closing, closed) = watch::channel(());
@@ -123,6 +135,7 @@ pub async fn serve(
             stream,
             remote,
             router.clone(),
+            tls.clone(),
             limits,
             closed.clone(),
             admitted,
@@ -142,51 +155,126 @@ pub async fn serve(
     Ok(())
 }
 
+/// The accept loop's TLS: the handshakes, and the app as it is served over them.
+#[derive(Clone)]
+struct Tls {
+    acceptor: tokio_rustls::TlsAcceptor,
+    router: Router,
+}
+
+/// The first byte of a TLS connection: a handshake record.
+const TLS_HANDSHAKE: u8 = 0x16;
+
 fn spawn_connection(
     stream: tokio::net::TcpStream,
     remote: SocketAddr,
     router: Router,
+    tls: Option<Tls>,
     limits: Limits,
-    mut closed: watch::Receiver<()>,
+    closed: watch::Receiver<()>,
     admitted: Admitted,
 ) {
     // Handlers that ask who is calling (sign-in throttling) find the address here.
-    let service = TowerToHyperService::new(router.layer(axum::Extension(ConnectInfo(remote))));
+    let with_address = move |router: Router| router.layer(axum::Extension(ConnectInfo(remote)));
     tokio::spawn(async move {
-        let mut builder = Builder::new(TokioExecutor::new());
-        builder
-            .http1()
-            .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_read)
-            // Larger than our own limits (`HEADERS_LIMIT`, `URI_LIMIT`), so that it is our
-            // middleware that refuses, with a JSON body; hyper's own refusals are bodiless.
-            .max_buf_size(256 * 1024)
-            .keep_alive(true);
-        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-        let mut connection = std::pin::pin!(connection);
-        // Mark the value seen, so that only the shutdown's change wakes us.
-        closed.borrow_and_update();
-        loop {
-            tokio::select! {
-                result = connection.as_mut() => {
-                    if let Err(e) = result {
-                        tracing::debug!(error = %e, "connection ended with an error");
+        match tls {
+            None => drive(stream, with_address(router), limits, closed).await,
+            Some(tls) => {
+                let mut first = [0u8; 1];
+                let peeked = tokio::time::timeout(limits.header_read, stream.peek(&mut first));
+                match peeked.await {
+                    Ok(Ok(1)) if first[0] == TLS_HANDSHAKE => {
+                        let handshake = tls.acceptor.accept(stream);
+                        match tokio::time::timeout(limits.header_read, handshake).await {
+                            Ok(Ok(stream)) => {
+                                drive(stream, with_address(tls.router), limits, closed).await;
+                            }
+                            Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                            Err(_) => tracing::debug!("TLS handshake timed out"),
+                        }
                     }
-                    break;
-                }
-                changed = closed.changed() => {
-                    connection.as_mut().graceful_shutdown();
-                    if changed.is_err() {
-                        // The server is gone: finish this request, then stop.
-                        let _ = connection.as_mut().await;
-                        break;
+                    Ok(Ok(1)) => {
+                        let redirect = Router::new().fallback(to_https);
+                        drive(stream, with_address(redirect), limits, closed).await;
                     }
+                    // Closed, or silent for the whole header time.
+                    _ => {}
                 }
             }
         }
         drop(admitted);
-        drop(closed);
     });
+}
+
+/// Serves one connection with `router` until it ends, or finishes its request in flight once
+/// the server shuts down.
+async fn drive<S>(stream: S, router: Router, limits: Limits, mut closed: watch::Receiver<()>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = TowerToHyperService::new(router);
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read)
+        // Larger than our own limits (`HEADERS_LIMIT`, `URI_LIMIT`), so that it is our
+        // middleware that refuses, with a JSON body; hyper's own refusals are bodiless.
+        .max_buf_size(256 * 1024)
+        .keep_alive(true);
+    let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+    let mut connection = std::pin::pin!(connection);
+    // Mark the value seen, so that only the shutdown's change wakes us.
+    closed.borrow_and_update();
+    loop {
+        tokio::select! {
+            result = connection.as_mut() => {
+                if let Err(e) = result {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+                break;
+            }
+            changed = closed.changed() => {
+                connection.as_mut().graceful_shutdown();
+                if changed.is_err() {
+                    // The server is gone: finish this request, then stop.
+                    let _ = connection.as_mut().await;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Marks a request that came over TLS.
+async fn over_tls(mut request: axum::extract::Request) -> axum::extract::Request {
+    request.headers_mut().insert(
+        "x-forwarded-proto",
+        axum::http::HeaderValue::from_static("https"),
+    );
+    request
+}
+
+/// A plain-HTTP request to a TLS server: the same address in https, method and body kept
+/// (308). Without a Host header there is no address to send it to.
+async fn to_https(
+    headers: axum::http::HeaderMap,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && !h.contains(['/', '\\', '@']));
+    let Some(host) = host else {
+        let body = serde_json::json!({
+            "error": "https_required",
+            "message": "this server speaks https only: use https:// and its address",
+        });
+        return (axum::http::StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+    };
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    axum::response::Redirect::permanent(&format!("https://{host}{path}")).into_response()
 }
 
 /// Waits a little after a failed accept: with descriptors used up, at once again would spin.

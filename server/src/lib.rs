@@ -11,7 +11,7 @@
 //! - [`config`]: the configuration file, validated.
 //! - [`calendar`]: the appointment book as iCalendar; [`import`]: bookings from CSV;
 //!   [`reminders`]: reminders through a site's gateway, sent by [`reminder_sender`].
-//! - [`auth`]: roles, tokens and who may do what.
+//! - [`auth`]: roles, tokens and who may do what; [`tls`]: the server's certificate.
 
 pub mod accept;
 pub mod auth;
@@ -36,6 +36,7 @@ pub mod state;
 pub mod stats;
 pub mod store;
 pub mod throttle;
+pub mod tls;
 pub mod token_cache;
 
 pub use server::run;

@@ -80,7 +80,8 @@ pub async fn run(
         state.clone(),
         app.reminders_every,
     ));
-    let result = crate::accept::serve(listener, router(state), app.limits, async move {
+    let tls = app.tls.as_ref().map(|t| t.config.clone());
+    let result = crate::accept::serve(listener, router(state), app.limits, tls, async move {
         shutdown.await;
         // Event streams end; then the connections finish what they were doing.
         let _ = stop_tx.send(true);

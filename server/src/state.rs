@@ -113,6 +113,8 @@ pub struct App {
     pub limits: crate::accept::Limits,
     /// How often the due appointment reminders are looked for.
     pub reminders_every: std::time::Duration,
+    /// TLS on the server's own port, when it has a certificate.
+    pub tls: Option<crate::tls::Tls>,
 }
 
 impl App {
@@ -151,7 +153,14 @@ impl App {
             clock: Arc::new(Timestamp::now),
             limits: crate::accept::Limits::default(),
             reminders_every: std::time::Duration::from_secs(15),
+            tls: None,
         })
+    }
+
+    /// The same, speaking TLS with `tls` (and sending plain HTTP to https).
+    pub fn with_tls(mut self, tls: crate::tls::Tls) -> App {
+        self.tls = Some(tls);
+        self
     }
 
     /// The same, looking for due reminders this often (tests, which move the clock).

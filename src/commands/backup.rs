@@ -9,13 +9,13 @@ use seira_server::store::backup::{self, PREFIX, ServerLock};
 
 #[derive(clap::Args)]
 pub struct BackupArgs {
-    #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+    #[arg(long, env = "SEIRA_DB", default_value_os_t = super::default_db())]
     pub db: PathBuf,
     /// The folder of the backups (default: `backups` beside the database).
     #[arg(long, env = "SEIRA_BACKUPS")]
     pub to: Option<PathBuf>,
     /// How many backups to keep (the oldest go).
-    #[arg(long, default_value_t = 14)]
+    #[arg(long, env = "SEIRA_BACKUP_KEEP", default_value_t = 14)]
     pub keep: usize,
 }
 
@@ -23,7 +23,7 @@ pub struct BackupArgs {
 pub struct RestoreArgs {
     /// The backup to put back (checked first).
     pub file: PathBuf,
-    #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+    #[arg(long, env = "SEIRA_DB", default_value_os_t = super::default_db())]
     pub db: PathBuf,
 }
 

@@ -1,4 +1,5 @@
-//! `seira display`: the lobby screen that shows and speaks the calls.
+//! `seira display` (and the `seira-display` binary of its package): the lobby screen that
+//! shows and speaks the calls.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -6,23 +7,26 @@ use std::process::ExitCode;
 use seira_display::Settings;
 use seira_display::speech::{self, Output};
 
+use super::device_file::{self, DisplayFile};
+
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     device: super::DeviceArgs,
-    /// The screen's languages, the main one first; the second is shown smaller under it.
-    #[arg(long, value_delimiter = ',', default_value = "el,en")]
-    languages: Vec<String>,
-    /// The languages each call is spoken in, in order (el, en).
-    #[arg(long, value_delimiter = ',', default_value = "el,en")]
-    speak: Vec<String>,
+    /// The screen's languages, the main one first; the second is shown smaller under it
+    /// (default: el,en).
+    #[arg(long, value_delimiter = ',')]
+    languages: Option<Vec<String>>,
+    /// The languages each call is spoken in, in order (default: el,en).
+    #[arg(long, value_delimiter = ',')]
+    speak: Option<Vec<String>>,
     /// Where the sound goes: device (the default sound card), none, or files:DIR (each call
     /// as a WAV file with its words beside it, to check a setup without speakers).
-    #[arg(long, default_value = "device")]
-    sound: Output,
-    /// The clock's time zone.
-    #[arg(long, default_value = "Europe/Athens")]
-    time_zone: String,
+    #[arg(long)]
+    sound: Option<Output>,
+    /// The clock's time zone (default: Europe/Athens).
+    #[arg(long)]
+    time_zone: Option<String>,
     /// A normal window instead of full screen (development).
     #[arg(long)]
     windowed: bool,
@@ -32,6 +36,9 @@ pub struct Args {
     /// Save a picture of the screen to this PNG file once the board is shown, then quit.
     #[arg(long)]
     screenshot: Option<PathBuf>,
+    /// Check the settings, say what the display would use, and quit without a window.
+    #[arg(long)]
+    check: bool,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -48,15 +55,30 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let file: DisplayFile = device_file::load(args.device.file())?;
+    let connection =
+        args.device
+            .connection(file.server, file.site, file.token, file.fingerprint)?;
+    let two = || vec!["el".to_owned(), "en".to_owned()];
+    let languages = args.languages.or(file.languages).unwrap_or_else(two);
+    let speak = args.speak.or(file.speak).unwrap_or_else(two);
+    let sound = match (args.sound, file.sound) {
+        (Some(sound), _) => sound,
+        (None, Some(sound)) => sound.parse().map_err(anyhow::Error::msg)?,
+        (None, None) => Output::Device,
+    };
+    let time_zone = args
+        .time_zone
+        .or(file.time_zone)
+        .unwrap_or_else(|| "Europe/Athens".to_owned());
     let shown = seira_display::view::languages();
-    if let Some(unknown) = args.languages.iter().find(|l| !shown.contains(l)) {
+    if let Some(unknown) = languages.iter().find(|l| !shown.contains(l)) {
         anyhow::bail!(
             "the display has no texts in `{unknown}`: use {}",
             shown.join(", ")
         );
     }
-    if let Some(unknown) = args
-        .speak
+    if let Some(unknown) = speak
         .iter()
         .find(|l| !speech::LANGUAGES.contains(&l.as_str()))
     {
@@ -65,18 +87,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             speech::LANGUAGES.join(", ")
         );
     }
-    if args.languages.is_empty() {
+    if languages.is_empty() {
         anyhow::bail!("give at least one language");
     }
-    let zone = jiff::tz::TimeZone::get(&args.time_zone)
-        .map_err(|e| anyhow::anyhow!("unknown time zone {:?}: {e}", args.time_zone))?;
+    let zone = jiff::tz::TimeZone::get(&time_zone)
+        .map_err(|e| anyhow::anyhow!("unknown time zone {time_zone:?}: {e}"))?;
+    if args.check {
+        println!("server    {}", connection.server);
+        println!("site      {}", connection.site);
+        println!("languages {}", languages.join(", "));
+        println!("speaks    {}", speak.join(", "));
+        println!("sound     {sound:?}");
+        println!("time zone {time_zone}");
+        return Ok(ExitCode::SUCCESS);
+    }
     seira_display::run(Settings {
-        server: args.device.server,
-        site: args.device.site,
-        token: args.device.token,
-        languages: args.languages,
-        speak: args.speak,
-        sound: args.sound,
+        pin: connection.pin,
+        server: connection.server,
+        site: connection.site,
+        token: connection.token,
+        languages,
+        speak,
+        sound,
         windowed: args.windowed,
         size: args.size,
         screenshot: args.screenshot,

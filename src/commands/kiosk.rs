@@ -1,4 +1,5 @@
-//! `seira kiosk`: the touch kiosk at the entrance.
+//! `seira kiosk` (and the `seira-kiosk` binary of its package): the touch kiosk at the
+//! entrance.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -6,23 +7,27 @@ use std::time::Duration;
 use seira_hardware::PrinterSpec;
 use seira_kiosk::{Settings, Setup};
 
+use super::device_file::{self, KioskFile};
+
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     device: super::DeviceArgs,
-    /// The ticket printer: serial:/dev/ttyUSB0[@baud], usb:VID:PID, tcp:HOST:PORT or file:PATH.
-    /// Without one the kiosk only shows (and speaks) the number.
+    /// The ticket printer: serial:/dev/ttyUSB0[@baud], usb:VID:PID, tcp:HOST:PORT or file:PATH
+    /// (file:/dev/usb/lp0 for a printer the kernel's usblp driver holds). Without one the
+    /// kiosk only shows (and speaks) the number.
     #[arg(long, env = "SEIRA_PRINTER")]
     printer: Option<String>,
-    /// Printer profile: epson-tm, epson-tm-58, generic-80, generic-58, star.
-    #[arg(long, default_value = "generic-80")]
-    profile: String,
+    /// Printer profile: epson-tm, epson-tm-58, generic-80 (the default), generic-58, star.
+    #[arg(long)]
+    profile: Option<String>,
     /// Greek code page, with `:N` when the model numbers it differently (see print-test).
     #[arg(long)]
     codepage: Option<String>,
-    /// The language row, in order, the first the default: any of el, en, ar, fa, uk, sq.
-    #[arg(long, value_delimiter = ',', default_value = "el,en,ar,fa,uk,sq")]
-    languages: Vec<String>,
+    /// The language row, in order, the first the default: any of el, en, ar, fa, uk, sq
+    /// (default: all six).
+    #[arg(long, value_delimiter = ',')]
+    languages: Option<Vec<String>>,
     /// Skip the priority step (disability, pregnancy, 65+).
     #[arg(long)]
     no_priority_step: bool,
@@ -35,16 +40,38 @@ pub struct Args {
     /// A normal window instead of full screen (development).
     #[arg(long)]
     windowed: bool,
+    /// Check the settings and the printer's address, say what the kiosk would use, and quit
+    /// without opening a window.
+    #[arg(long)]
+    check: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let profile = super::printer_profile(&args.profile, args.codepage.as_deref())?;
-    let printer = match &args.printer {
+    let file: KioskFile = device_file::load(args.device.file())?;
+    let connection =
+        args.device
+            .connection(file.server, file.site, file.token, file.fingerprint)?;
+    let profile_name = args
+        .profile
+        .or(file.profile)
+        .unwrap_or_else(|| "generic-80".to_owned());
+    let profile =
+        super::printer_profile(&profile_name, args.codepage.or(file.codepage).as_deref())?;
+    let printer = match args
+        .printer
+        .or(file.printer)
+        .filter(|p| !p.trim().is_empty())
+    {
         Some(spec) => Some(spec.parse::<PrinterSpec>().map_err(anyhow::Error::msg)?),
         None => None,
     };
-    if let Some(unknown) = args
-        .languages
+    let languages = args.languages.or(file.languages).unwrap_or_else(|| {
+        seira_kiosk::texts::LANGUAGES
+            .iter()
+            .map(|l| (*l).to_owned())
+            .collect()
+    });
+    if let Some(unknown) = languages
         .iter()
         .find(|l| !seira_kiosk::texts::LANGUAGES.contains(&l.as_str()))
     {
@@ -53,24 +80,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             seira_kiosk::texts::LANGUAGES.join(", ")
         );
     }
-    if args.languages.is_empty() {
+    if languages.is_empty() {
         anyhow::bail!("give at least one language");
     }
     let settings = Settings {
-        site: args.device.site.clone(),
-        languages: args.languages.clone(),
-        ask_priority: !args.no_priority_step,
-        show_closed: !args.hide_closed,
+        site: connection.site.clone(),
+        languages: languages.clone(),
+        ask_priority: !args.no_priority_step && file.priority_step.unwrap_or(true),
+        show_closed: !args.hide_closed && !file.hide_closed.unwrap_or(false),
         ..Settings::default()
     };
+    let speech = !args.silent && file.speech.unwrap_or(true);
+    if args.check {
+        println!("server    {}", connection.server);
+        println!("site      {}", connection.site);
+        println!("languages {}", languages.join(", "));
+        match &printer {
+            Some(p) => println!("printer   {p} ({profile_name})"),
+            None => println!("printer   none: the kiosk shows the number only"),
+        }
+        println!("speech    {}", if speech { "on" } else { "off" });
+        return Ok(ExitCode::SUCCESS);
+    }
     let setup = Setup {
-        server: args.device.server,
-        token: args.device.token,
-        site: args.device.site,
+        pin: connection.pin,
+        server: connection.server,
+        token: connection.token,
+        site: connection.site,
         printer,
         profile,
         printer_timeout: Duration::from_secs(2),
-        speech: !args.silent,
+        speech,
     };
     seira_kiosk::run(settings, setup, args.windowed)
         .map_err(|e| anyhow::anyhow!("the kiosk window failed: {e}"))?;

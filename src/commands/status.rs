@@ -12,7 +12,7 @@ use seira_server::store::{self, Store, StoreError};
 
 #[derive(clap::Args)]
 pub struct Args {
-    #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+    #[arg(long, env = "SEIRA_DB", default_value_os_t = super::default_db())]
     pub db: PathBuf,
     /// The folder of the backups (default: `backups` beside the database).
     #[arg(long, env = "SEIRA_BACKUPS")]

@@ -14,12 +14,12 @@ pub enum Command {
     Create(CreateArgs),
     /// Lists the tokens (never the tokens themselves: only their scope).
     List {
-        #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+        #[arg(long, env = "SEIRA_DB", default_value_os_t = super::default_db())]
         db: PathBuf,
     },
     /// Revokes a token by its number from `seira token list`; it stops working at once.
     Revoke {
-        #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+        #[arg(long, env = "SEIRA_DB", default_value_os_t = super::default_db())]
         db: PathBuf,
         /// The token's number.
         id: i64,
@@ -28,9 +28,10 @@ pub enum Command {
 
 #[derive(clap::Args)]
 pub struct CreateArgs {
-    #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+    #[arg(long, env = "SEIRA_DB", default_value_os_t = super::default_db())]
     db: PathBuf,
-    /// Configuration file the scope is checked against (default: the embedded one).
+    /// Configuration file the scope is checked against when the database holds none yet
+    /// (default: the embedded one); otherwise the database's is.
     #[arg(long, env = "SEIRA_CONFIG")]
     config: Option<PathBuf>,
     /// kiosk, display, staff, manager or admin.
@@ -78,7 +79,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Revoke { db, id } => {
             let store = super::open_store(&db)?;
-            let config = super::load_config(None)?;
+            let config = super::stored_config(&store, None)?;
             match super::as_operator(&store, &config, |ctx| ctx.revoke_token(id)) {
                 Ok(_) => {}
                 Err(seira_server::engine::EngineError::NotFound { .. }) => {
@@ -93,7 +94,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
 }
 
 fn create(args: CreateArgs) -> anyhow::Result<ExitCode> {
-    let config = super::load_config(args.config.as_deref())?;
+    let store = super::open_store(&args.db)?;
+    let config = super::stored_config(&store, args.config.as_deref())?;
     let account = match (&args.user, &args.device) {
         (Some(name), _) => config.users.iter().find(|u| u.name == *name),
         (_, Some(name)) => Some(
@@ -119,7 +121,6 @@ fn create(args: CreateArgs) -> anyhow::Result<ExitCode> {
         .or(args.device)
         .unwrap_or_else(|| default_label(role, site.as_deref(), desk.as_deref()));
     let caller = token_scope(&config, role, site, desk.into_iter().collect(), label)?;
-    let store = super::open_store(&args.db)?;
     let token = create_token(&store, &config, &caller)?;
     println!("{token}");
     Ok(ExitCode::SUCCESS)

@@ -24,7 +24,7 @@ pub enum Command {
         /// For staff: a desk they may work at (repeat for several; none: every desk of the site).
         #[arg(long)]
         desk: Vec<String>,
-        #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+        #[arg(long, env = "SEIRA_DB", default_value_os_t = super::default_db())]
         db: PathBuf,
         /// Configuration the site and desks are checked against (default: the embedded one).
         #[arg(long, env = "SEIRA_CONFIG")]
@@ -32,13 +32,13 @@ pub enum Command {
     },
     /// Lists the users and their scope.
     List {
-        #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+        #[arg(long, env = "SEIRA_DB", default_value_os_t = super::default_db())]
         db: PathBuf,
     },
     /// Sets a new password for a user and signs them out everywhere.
     Password {
         name: String,
-        #[arg(long, env = "SEIRA_DB", default_value = "seira.db")]
+        #[arg(long, env = "SEIRA_DB", default_value_os_t = super::default_db())]
         db: PathBuf,
     },
 }
@@ -53,14 +53,14 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             db,
             config,
         } => {
-            let config = super::load_config(config.as_deref())?;
+            let store = super::open_store(&db)?;
+            let config = super::stored_config(&store, config.as_deref())?;
             let role = match Role::parse(&role) {
                 Some(r @ (Role::Staff | Role::Manager | Role::Admin)) => r,
                 _ => bail!("`{role}` is not a role of people: use staff, manager or admin"),
             };
             let user = token_scope(&config, role, site, desk, name)?;
             let hash = hash_password(&read_password()?)?;
-            let store = super::open_store(&db)?;
             let added = add_user(&store, &config, &user, &hash)?;
             if !added {
                 bail!("there is a user `{}` already", user.label);
@@ -98,7 +98,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 .read(|tx| store::find_user(tx, &lookup).map_err(StoreError::from))?
                 .with_context(|| format!("there is no user `{name}`"))?;
             let hash = hash_password(&read_password()?)?;
-            let config = super::load_config(None)?;
+            let config = super::stored_config(&store, None)?;
             super::as_operator(&store, &config, |ctx| ctx.set_password(&name, &hash))
                 .context("cannot change the password")?;
             eprintln!("password of `{name}` changed; their sessions ended");
@@ -121,7 +121,7 @@ pub fn add_user(
     }
 }
 
-fn read_password() -> anyhow::Result<String> {
+pub fn read_password() -> anyhow::Result<String> {
     if std::io::stdin().is_terminal() {
         let first = rpassword::prompt_password("password (at least 12 characters): ")?;
         let again = rpassword::prompt_password("the same again: ")?;

@@ -57,6 +57,7 @@ pub async fn spawn_tweaked(
     db: Option<&Path>,
     tweak: impl FnOnce(seira_server::App) -> seira_server::App,
 ) -> TestApp {
+    seira_protocol::tls::install_crypto();
     let (dir, db_path) = match db {
         Some(p) => (None, p.to_owned()),
         None => {

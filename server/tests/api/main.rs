@@ -17,3 +17,4 @@ mod reminders;
 mod restart;
 mod signin;
 mod stats;
+mod tls;

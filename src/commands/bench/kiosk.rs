@@ -56,6 +56,7 @@ pub(super) fn kiosk_bench(touches: usize) -> anyhow::Result<ExitCode> {
         ..seira_kiosk::Settings::default()
     };
     let setup = seira_kiosk::Setup {
+        pin: None,
         server: format!("http://{}", server.addr),
         token,
         site: "bench".into(),
