@@ -70,8 +70,28 @@ impl Command {
     }
 }
 
+impl Command {
+    /// A tool that prints and ends (not a server or a window): piped into `head` or `grep -q`,
+    /// it should end quietly when the reader has gone, as Unix tools do, not panic.
+    fn prints_and_ends(&self) -> bool {
+        matches!(
+            self,
+            Command::Token(_)
+                | Command::User(_)
+                | Command::Config(_)
+                | Command::Status(_)
+                | Command::Setup(_)
+                | Command::Backup(_)
+                | Command::Restore(_)
+        )
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.command.prints_and_ends() {
+        commands::end_quietly_on_a_closed_pipe();
+    }
     #[cfg(any(feature = "kiosk", feature = "display"))]
     let _runtime_dir = cli
         .command
@@ -100,4 +120,43 @@ fn main() -> ExitCode {
         Command::Status(args) => commands::status::run(args),
     };
     commands::exit(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Command};
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn tls_is_asked_for_by_a_flag_or_a_pair_of_files() {
+        let lan = Cli::try_parse_from(["seira", "server", "--tls-lan"]).unwrap();
+        let Command::Server(args) = lan.command else {
+            panic!("not server")
+        };
+        assert!(args.tls_lan && args.tls_cert.is_none());
+        let plain = Cli::try_parse_from(["seira", "server"]).unwrap();
+        let Command::Server(args) = plain.command else {
+            panic!("not server")
+        };
+        assert!(!args.tls_lan);
+        assert!(Cli::try_parse_from(["seira", "server", "--tls-cert", "c.pem"]).is_err());
+        assert!(
+            Cli::try_parse_from([
+                "seira",
+                "server",
+                "--tls-lan",
+                "--tls-cert",
+                "c",
+                "--tls-key",
+                "k"
+            ])
+            .is_err()
+        );
+    }
 }

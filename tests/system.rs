@@ -1748,3 +1748,71 @@ fn tokens_are_scoped_by_the_databases_configuration() {
         "chania is not a site of this database"
     );
 }
+
+/// `seira server --tls-lan` makes its certificate beside the database and speaks https;
+/// `seira setup` gives each device the fingerprint, and a device that pins it is served.
+#[tokio::test]
+async fn a_server_with_its_lan_certificate_gives_the_devices_its_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seira.db");
+    let server = launch(Command::new(SEIRA), &db, &["--tls-lan".as_ref()]);
+    assert!(server.base.starts_with("https://"), "{}", server.base);
+    assert!(dir.path().join("tls/seira.crt").exists());
+    let setup = seira(&[
+        "setup",
+        "--db",
+        db.to_str().unwrap(),
+        "--address",
+        &server.base,
+    ]);
+    let said = String::from_utf8_lossy(&setup.stdout).to_string();
+    assert!(
+        setup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&setup.stderr)
+    );
+    let block = said.split("The kiosk of chania").nth(1).unwrap();
+    let line = |key: &str| {
+        block
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("{key} = \"")))
+            .map(|v| v.trim_end_matches('"').to_owned())
+            .unwrap_or_else(|| panic!("no {key} in {said}"))
+    };
+    let (token, fingerprint) = (line("token"), line("fingerprint"));
+    let pin = seira_protocol::fingerprint::Fingerprint::parse(&fingerprint).unwrap();
+    let kiosk =
+        seira_protocol::client::Client::pinned(&server.base, Some(token.clone()), Some(pin))
+            .unwrap();
+    assert_eq!(kiosk.services("chania").await.unwrap().site, "chania");
+    let check = seira(&[
+        "kiosk",
+        "--server",
+        &server.base,
+        "--token",
+        &token,
+        "--fingerprint",
+        &fingerprint,
+        "--check",
+    ]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let plain = server.base.replace("https://", "http://");
+    let refused = seira(&[
+        "kiosk",
+        "--server",
+        &plain,
+        "--token",
+        &token,
+        "--fingerprint",
+        &fingerprint,
+        "--check",
+    ]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("for an https:// server"));
+    // The status names the certificate IT compares with the browsers' warning.
+    let status = seira(&["status", "--db", db.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&status.stdout).contains(&fingerprint));
+}

@@ -681,6 +681,8 @@ pub enum ErrorCode {
     DiskFull,
     Forbidden,
     HeadersTooLarge,
+    /// Plain HTTP to a server that speaks https, without a Host to send it to.
+    HttpsRequired,
     Internal,
     InvalidBody,
     InvalidImport,
@@ -744,6 +746,7 @@ impl ErrorCode {
             Self::DiskFull => "disk_full",
             Self::Forbidden => "forbidden",
             Self::HeadersTooLarge => "headers_too_large",
+            Self::HttpsRequired => "https_required",
             Self::Internal => "internal",
             Self::InvalidBody => "invalid_body",
             Self::InvalidImport => "invalid_import",

@@ -267,10 +267,15 @@ async fn to_https(
         .and_then(|h| h.to_str().ok())
         .filter(|h| !h.is_empty() && !h.contains(['/', '\\', '@']));
     let Some(host) = host else {
-        let body = serde_json::json!({
-            "error": "https_required",
-            "message": "this server speaks https only: use https:// and its address",
-        });
+        // The wire's error body itself: this loop sits below the API's modules.
+        let body = seira_protocol::ApiError {
+            error: seira_protocol::ErrorCode::HttpsRequired.as_str().to_owned(),
+            message: "this server speaks https only: use https:// and its address".to_owned(),
+            message_el: Some(
+                "ο διακομιστής μιλά μόνο https: χρησιμοποιήστε https:// και τη διεύθυνσή του"
+                    .to_owned(),
+            ),
+        };
         return (axum::http::StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
     };
     let path = uri.path_and_query().map_or("/", |p| p.as_str());

@@ -41,6 +41,13 @@ pub struct SiteLabels {
     pub site: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PrinterLabels {
+    pub site: String,
+    pub device: String,
+    pub state: String,
+}
+
 /// The server's metrics.
 pub struct Metrics {
     registry: Registry,
@@ -51,6 +58,8 @@ pub struct Metrics {
     waiting: Family<ServiceLabels, Gauge>,
     devices_online: Family<SiteLabels, Gauge>,
     database_bytes: Gauge,
+    printers: Family<PrinterLabels, Gauge>,
+    last_backup: Gauge,
     /// The streams open now (kept apart from the gauge, which is set from it).
     open_streams: AtomicI64,
 }
@@ -93,8 +102,24 @@ impl Default for Metrics {
             "The database file with its WAL",
             database_bytes.clone(),
         );
+        let printers = Family::<PrinterLabels, Gauge>::default();
+        registry.register(
+            "printer",
+            "Each device's printer as it last reported (1 for its state)",
+            printers.clone(),
+        );
+        // A time rather than an age, as Prometheus has it: the age is `time() - this`, and an
+        // alert on it fires for a centre that has no backup at all (0) too.
+        let last_backup = Gauge::default();
+        registry.register(
+            "last_backup_timestamp_seconds",
+            "When the newest backup beside the database was made, in Unix seconds (0: none)",
+            last_backup.clone(),
+        );
         Metrics {
             registry,
+            printers,
+            last_backup,
             requests,
             latency,
             events,
@@ -156,6 +181,17 @@ impl Metrics {
                 .set(*count);
         }
         self.database_bytes.set(now.database_bytes);
+        self.printers.clear();
+        for (site, device, state) in &now.printers {
+            self.printers
+                .get_or_create(&PrinterLabels {
+                    site: site.clone(),
+                    device: device.clone(),
+                    state: state.clone(),
+                })
+                .set(1);
+        }
+        self.last_backup.set(now.last_backup.unwrap_or(0));
         let mut text = String::new();
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
         text
@@ -168,6 +204,10 @@ pub struct Snapshot {
     pub waiting: Vec<(String, String, i64)>,
     pub devices_online: Vec<(String, i64)>,
     pub database_bytes: i64,
+    /// (site, device, printer state) of each device that has reported.
+    pub printers: Vec<(String, String, String)>,
+    /// When the newest backup was made, in Unix seconds; `None` when there is none.
+    pub last_backup: Option<i64>,
 }
 
 /// Counts an open event stream until dropped.
@@ -194,6 +234,8 @@ mod tests {
             waiting: vec![("chania".into(), "benefits".into(), 4)],
             devices_online: vec![("chania".into(), 2)],
             database_bytes: 4096,
+            printers: vec![("chania".into(), "chania-kiosk".into(), "paper_out".into())],
+            last_backup: Some(1_790_000_000),
         });
         for expected in [
             r#"seira_http_requests_total{route="/api/v1/desks/{desk}/call-next",method="POST",status="200"} 1"#,
@@ -202,14 +244,18 @@ mod tests {
             r#"seira_waiting{site="chania",service="benefits"} 4"#,
             r#"seira_devices_online{site="chania"} 2"#,
             "seira_database_bytes 4096",
+            r#"seira_printer{site="chania",device="chania-kiosk",state="paper_out"} 1"#,
+            "seira_last_backup_timestamp_seconds 1790000000",
             "seira_http_request_duration_seconds_bucket",
         ] {
             assert!(text.contains(expected), "{expected} in\n{text}");
         }
         drop(guard);
+        let none = m.encode(&Snapshot::default());
+        assert!(none.contains("seira_event_streams 0"));
         assert!(
-            m.encode(&Snapshot::default())
-                .contains("seira_event_streams 0")
+            none.contains("seira_last_backup_timestamp_seconds 0"),
+            "{none}"
         );
     }
 }

@@ -215,6 +215,16 @@ pub fn this_machine_names() -> Vec<String> {
     names
 }
 
+/// Lets a closed stdout end the process by SIGPIPE, as Unix tools end, instead of a panic in
+/// `println!` (Rust ignores SIGPIPE). Only for tools: a server must survive a closed socket.
+pub fn end_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called at the start of `main`, before any thread; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Refuses root on a database another user owns: SQLite would make its journal files as
 /// root, and the server (running as its own user) could no longer write.
 fn refuse_foreign_owner(path: &Path) -> anyhow::Result<()> {

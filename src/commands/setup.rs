@@ -50,11 +50,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     });
     let seed = super::load_config(config_file.as_deref())?;
     let running = backup::server_running(&args.db);
-    // Stores the seed as the first configuration when the database has none (as the
-    // server's first start would), and gives every desk its row.
-    let app =
-        App::new(seed, super::open_store(&args.db)?).context("cannot prepare the database")?;
-    let store = &*app.store;
+    let store = super::open_store(&args.db)?;
+    let seeded = store
+        .read(|tx| {
+            seira_server::store::latest_config(tx).map_err(seira_server::store::StoreError::from)
+        })?
+        .is_some();
+    // A new database gets the seed as its first configuration and every desk its row, as at
+    // the server's first start; one that has a configuration keeps it.
+    let store = if seeded {
+        std::sync::Arc::new(store)
+    } else {
+        App::new(seed, store)
+            .context("cannot prepare the database")?
+            .store
+    };
+    let store = &*store;
     let mut config = super::stored_config(store, None)?;
     println!("seira setup: the database {}", args.db.display());
 

@@ -72,6 +72,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         mib(backup::database_bytes(&args.db)),
         config.sites.len()
     );
+    if let Some(fingerprint) = super::lan_fingerprint(&args.db) {
+        println!("tls:       the LAN certificate {fingerprint}");
+    }
     match backup::free_bytes(&args.db) {
         Some(free) if free < 100 * 1_048_576 => println!("disk:      {} free — LOW", mib(free)),
         Some(free) => println!("disk:      {} free", mib(free)),

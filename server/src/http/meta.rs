@@ -229,7 +229,8 @@ pub async fn measure(
 
 /// For the centre's monitoring, in the Prometheus text format: requests by route and status
 /// and their latencies, events by kind (`ticket_issued`, `ticket_called`…), event streams
-/// open, citizens waiting per service, devices online, the database's size. Counts only.
+/// open, citizens waiting per service, devices online, each kiosk's printer state, the
+/// database's size, when the newest backup beside it was made. Counts only.
 #[utoipa::path(
     get, path = "/metrics", tag = "meta",
     responses((status = 200, content_type = "application/openmetrics-text", body = String))
@@ -246,10 +247,15 @@ async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
                         .waiting
                         .push((site.id.clone(), service, i64::from(count)));
                 }
-                let online = crate::engine::devices(tx, config, &site.id, now)?
-                    .iter()
-                    .filter(|d| d.online)
-                    .count();
+                let devices = crate::engine::devices(tx, config, &site.id, now)?;
+                let online = devices.iter().filter(|d| d.online).count();
+                for d in &devices {
+                    snapshot.printers.push((
+                        site.id.clone(),
+                        d.name.clone(),
+                        d.printer.as_str().to_owned(),
+                    ));
+                }
                 snapshot
                     .devices_online
                     .push((site.id.clone(), online as i64));
@@ -258,8 +264,14 @@ async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
         })
         .await
         .unwrap_or_default();
+    let backups = crate::store::backup::default_dir(&db_path);
+    let last_backup = crate::store::backup::newest(&backups, crate::store::backup::PREFIX)
+        .and_then(|last| std::fs::metadata(last).ok()?.modified().ok())
+        .and_then(|made| made.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|since| since.as_secs() as i64);
     let snapshot = crate::metrics::Snapshot {
         database_bytes: crate::store::backup::database_bytes(&db_path) as i64,
+        last_backup,
         ..snapshot
     };
     (
