@@ -105,7 +105,7 @@ impl KioskApp {
             service,
             issued: issued.strftime("%d/%m/%Y %H:%M").to_string(),
             queue_line: queue_words(m, ticket).join(" · "),
-            track_url: format!("{}{}", self.server, ticket.track_url),
+            track_url: ticket.track_link(&self.server),
             footer: services
                 .map(|s| name_in(&s.ticket_footer, lang))
                 .unwrap_or_default(),
@@ -531,7 +531,7 @@ impl KioskApp {
             .and_then(|s| s.services.iter().find(|x| x.id == ticket.service))
             .map(|s| name_in(&s.names, &lang))
             .unwrap_or_default();
-        let url = format!("{}{}", self.server, ticket.track_url);
+        let url = ticket.track_link(&self.server);
         let texture = self.qr_texture(ui.ctx(), &url);
         // A 720p or laptop screen has less room: the number and the QR code shrink a little,
         // so the "Done" button stays on the screen.

@@ -38,6 +38,12 @@ pub struct SiteSettings {
     /// The line at the foot of every ticket; by default that the services are free.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_footer: Option<Names>,
+    /// The address phones reach the site's phone pages at from anywhere (a municipal reverse
+    /// proxy or a tunnel that passes on only `/t/`, `/assets/` and the ticket API), e.g.
+    /// `https://oura.chania.gr`. Tickets' QR codes and `track_url` use it; without it they
+    /// use the server's own address, which only the centre's LAN reaches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
     /// An HTTP gateway (an SMS provider's API, a mail relay) for appointment reminders to
     /// citizens who gave a contact; none when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

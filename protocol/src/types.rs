@@ -205,12 +205,53 @@ pub struct IssuedTicket {
     pub position: u32,
     /// Estimated wait in seconds, from recent service times and the desks open now.
     pub estimated_wait_s: u32,
-    /// Path of the page where the holder can follow the queue (for the QR code).
+    /// The page where the holder can follow the queue (for the QR code): the full address
+    /// under the site's `public_url` when it has one, else a path on this server.
     pub track_url: String,
     /// A checked-in appointment's start: the desk calls its holder first from then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub appointment_at: Option<Timestamp>,
+}
+
+#[cfg(test)]
+mod track_link_tests {
+    use super::*;
+
+    #[test]
+    fn a_public_address_is_kept_and_a_path_goes_after_the_server() {
+        let mut t = IssuedTicket {
+            id: "t1".into(),
+            number: "A001".into(),
+            service: "benefits".into(),
+            issued_at: Timestamp::UNIX_EPOCH,
+            position: 0,
+            estimated_wait_s: 0,
+            track_url: "/t/t1".into(),
+            appointment_at: None,
+        };
+        assert_eq!(
+            t.track_link("http://10.0.0.2:8080/"),
+            "http://10.0.0.2:8080/t/t1"
+        );
+        t.track_url = "https://oura.chania.gr/t/t1".into();
+        assert_eq!(
+            t.track_link("http://10.0.0.2:8080"),
+            "https://oura.chania.gr/t/t1"
+        );
+    }
+}
+
+impl IssuedTicket {
+    /// The tracking page's full address: `track_url` itself when it is one (the site's
+    /// public address), else after `server`, the address the device reaches the server at.
+    pub fn track_link(&self, server: &str) -> String {
+        if self.track_url.starts_with("https://") || self.track_url.starts_with("http://") {
+            self.track_url.clone()
+        } else {
+            format!("{}{}", server.trim_end_matches('/'), self.track_url)
+        }
+    }
 }
 
 /// Everything about one ticket that staff may see. It holds no personal data.

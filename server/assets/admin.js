@@ -184,7 +184,9 @@
     $("centre-fields").replaceChildren(
       el("fieldset", { class: "row site", "data-names": JSON.stringify(s.names) },
         el("legend", {}, t("admin-names")), namesFields(s.names, ""),
-        field(t("admin-address"), text(s.address, { id: "address" }))),
+        field(t("admin-address"), text(s.address, { id: "address" })),
+        field(t("admin-public-url"), text(s.public_url, { id: "public-url", type: "url", placeholder: "https://", "aria-describedby": "public-url-help" })),
+        el("p", { class: "muted small", id: "public-url-help" }, t("admin-public-url-help"))),
       el("fieldset", { class: "row" }, el("legend", {}, t("admin-hours")),
         el("p", { class: "muted small" }, t("admin-hours-help")),
         el("div", { class: "grid" }, DAYS.map((d) =>
@@ -255,6 +257,7 @@
       ...s,
       names: readNames(document.querySelector("fieldset.site"), s.names),
       address: $("address").value.trim(),
+      public_url: $("public-url").value.trim() || undefined,
       hours,
       closed_days: [...document.querySelectorAll("#closure-rows input[data-key=closed]")]
         .map((i) => i.value).filter(Boolean),

@@ -74,6 +74,9 @@ pub struct Site {
     pub ticket_footer: Names,
     /// Where appointment reminders go, if anywhere.
     pub reminders: Option<seira_protocol::admin::ReminderGateway>,
+    /// The address phones reach the phone pages at, without a trailing `/`; `None`: the
+    /// server's own (tickets then carry a path, which the kiosk puts after its server).
+    pub public_url: Option<String>,
     pub services: Vec<Service>,
     pub desks: Vec<Desk>,
 }
@@ -205,6 +208,7 @@ impl Config {
             news: site.news.clone(),
             ticket_footer: Some(site.ticket_footer.clone()),
             reminders: site.reminders.clone(),
+            public_url: site.public_url.clone(),
             services: site
                 .services
                 .iter()

@@ -47,6 +47,8 @@ pub(super) struct RawSite {
     pub(super) ticket_footer: Option<S<Names>>,
     #[serde(default)]
     pub(super) reminders: Option<S<seira_protocol::admin::ReminderGateway>>,
+    #[serde(default)]
+    pub(super) public_url: Option<S<String>>,
     pub(super) services: S<Vec<RawService>>,
     #[serde(default)]
     pub(super) desks: Vec<RawDesk>,

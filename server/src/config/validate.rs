@@ -307,6 +307,19 @@ impl Validator<'_> {
                 );
             }
         }
+        let public_url = raw.public_url.as_ref().and_then(|url| {
+            let checked = checked_public_url(url.get_ref());
+            if checked.is_none() {
+                self.error(
+                    url.span(),
+                    msg(
+                        "public_url is an address such as https://oura.chania.gr (http:// or https://, a host, an optional path; no query)",
+                        "το public_url είναι διεύθυνση όπως https://oura.chania.gr (http:// ή https://, όνομα, προαιρετική διαδρομή· χωρίς ερώτημα)",
+                    ),
+                );
+            }
+            checked
+        });
         let ticket_footer = match &raw.ticket_footer {
             Some(footer) => self.names(footer, FOOTER, &id),
             None => default_footer(),
@@ -331,6 +344,7 @@ impl Validator<'_> {
             news,
             ticket_footer,
             reminders: raw.reminders.as_ref().map(|g| g.get_ref().clone()),
+            public_url,
             services,
             desks,
         }
@@ -521,6 +535,51 @@ impl Validator<'_> {
             role,
             site,
             desk,
+        }
+    }
+}
+
+/// A site's public address, without its trailing `/`: http or https, a host of letters,
+/// digits, dots, dashes (and a port), an optional path; nothing a link could be bent with.
+fn checked_public_url(url: &str) -> Option<String> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    let path_ok = path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~'));
+    (host_ok && path_ok).then(|| url.to_owned())
+}
+
+#[cfg(test)]
+mod public_url_tests {
+    use super::checked_public_url;
+
+    #[test]
+    fn a_public_address_is_a_plain_http_or_https_address() {
+        for (given, kept) in [
+            ("https://oura.chania.gr", Some("https://oura.chania.gr")),
+            ("https://oura.chania.gr/", Some("https://oura.chania.gr")),
+            (
+                "https://www.chania.gr/seira/",
+                Some("https://www.chania.gr/seira"),
+            ),
+            ("http://10.0.0.2:8080", Some("http://10.0.0.2:8080")),
+            ("oura.chania.gr", None),
+            ("https://", None),
+            ("https://a.gr/t?x=1", None),
+            ("https://a.gr/#x", None),
+            ("https://user@a.gr", None),
+            ("javascript:alert(1)", None),
+            ("https://a gr", None),
+        ] {
+            assert_eq!(checked_public_url(given).as_deref(), kept, "{given}");
         }
     }
 }

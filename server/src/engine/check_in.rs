@@ -185,7 +185,7 @@ impl Ctx<'_, '_> {
                     .duration_since(self.now)
                     .max(SignedDuration::ZERO)
                     .as_secs() as u32,
-                track_url: format!("/t/{}", ticket.id),
+                track_url: super::tickets::track_url(site, &ticket.id),
                 appointment_at: Some(due_at),
             }),
             None => {

@@ -143,7 +143,7 @@ impl Ctx<'_, '_> {
             issued_at: t.issued_at,
             position: ahead,
             estimated_wait_s: estimate_wait(self.tx, site, service, ahead)?,
-            track_url: format!("/t/{}", t.id),
+            track_url: track_url(site, &t.id),
             appointment_at: None,
         })
     }
@@ -482,5 +482,14 @@ fn class_of(ticket: &Ticket) -> Class {
         Class::Priority
     } else {
         Class::Ordinary
+    }
+}
+
+/// Where a ticket's holder follows it: under the site's public address when it has one (a
+/// phone on mobile data reaches that), else a path the device puts after its server.
+pub(super) fn track_url(site: &Site, ticket: &str) -> String {
+    match &site.public_url {
+        Some(public) => format!("{public}/t/{ticket}"),
+        None => format!("/t/{ticket}"),
     }
 }

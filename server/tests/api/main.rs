@@ -13,6 +13,7 @@ mod events;
 mod flow;
 mod fuzz;
 mod helpers;
+mod phones;
 mod reminders;
 mod restart;
 mod signin;
