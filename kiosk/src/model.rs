@@ -695,6 +695,7 @@ mod tests {
                     waiting: 2,
                     estimated_wait_s: 600,
                     takes_appointments: false,
+                    phone_join: false,
                 },
                 ServiceStatus {
                     id: "children".into(),
@@ -706,6 +707,7 @@ mod tests {
                     waiting: 0,
                     estimated_wait_s: 0,
                     takes_appointments: true,
+                    phone_join: false,
                 },
             ],
             priorities: vec![PriorityCategory {

@@ -48,6 +48,9 @@ pub struct SiteSettings {
     /// citizens who gave a contact; none when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders: Option<ReminderGateway>,
+    /// When a waiting citizen is told that their turn is near, and how.
+    #[serde(default)]
+    pub near_turn: NearTurn,
     pub services: Vec<ServiceSettings>,
     #[serde(default)]
     pub desks: Vec<DeskSettings>,
@@ -120,6 +123,10 @@ pub struct ServiceSettings {
     /// fives); walk-ins only when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appointment_slot_min: Option<u32>,
+    /// Citizens may take a ticket for it on their phones, from the QR poster at the door
+    /// (`/join/{site}`), while it is open. Off unless chosen.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub phone_join: bool,
 }
 
 fn fifteen() -> u32 {
@@ -253,6 +260,57 @@ pub struct ReminderGateway {
     /// How long before the appointment (1–168 hours; 24 by default).
     #[serde(default = "day")]
     pub hours_before: u32,
+}
+
+/// When the phone page, and a text message if the holder asked for one, say that a waiting
+/// citizen's turn is near: at most `ahead` people before them, or an estimated wait of at
+/// most `minutes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NearTurn {
+    /// 1–20 people ahead (3 by default).
+    #[serde(default = "three")]
+    pub ahead: u32,
+    /// 0–120 minutes (10 by default; 0: by the people ahead only).
+    #[serde(default = "ten")]
+    pub minutes: u32,
+    /// Where the text message goes: the site's provider, as for reminders. In `url` and
+    /// `body`, `{contact}` (the number), `{text}` (the message, in the ticket's language),
+    /// `{number}`, `{ahead}`, `{service}` and `{place}` are replaced. None: no messages, the
+    /// page alone alerts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<MessageGateway>,
+}
+
+fn three() -> u32 {
+    3
+}
+
+impl Default for NearTurn {
+    fn default() -> Self {
+        NearTurn {
+            ahead: three(),
+            minutes: ten(),
+            gateway: None,
+        }
+    }
+}
+
+/// An HTTP request to a message provider, made from templates (see [`NearTurn::gateway`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageGateway {
+    /// `https://…` (or `http://` on the centre's own network).
+    pub url: String,
+    /// `POST` (the default) or `GET`.
+    #[serde(default = "post")]
+    pub method: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(default = "json_type")]
+    pub content_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<String>,
 }
 
 fn post() -> String {

@@ -3,11 +3,13 @@
 
 pub mod admin;
 pub mod appointments;
+pub mod citizens;
 pub mod client;
 pub mod fingerprint;
 pub mod tls;
 pub mod types;
 
 pub use appointments::*;
+pub use citizens::*;
 pub use client::{Client, ClientError};
 pub use types::*;

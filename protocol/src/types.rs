@@ -306,6 +306,9 @@ pub struct ServiceStatus {
     /// The service takes appointments: the kiosk offers check-in by code.
     #[serde(default)]
     pub takes_appointments: bool,
+    /// Citizens may take its tickets on their phones (`/join/{site}`).
+    #[serde(default)]
+    pub phone_join: bool,
 }
 
 /// The services of a site, and the priority categories a kiosk offers.
@@ -555,10 +558,15 @@ pub enum EventKind {
     /// A reminder went to the site's gateway, or was given up (`detail` says which; never
     /// the contact).
     AppointmentReminded,
+    /// A citizen rated a finished visit (`detail`: the score; nothing else is known of them).
+    TicketRated,
+    /// A near-turn text message went to the site's gateway, or was given up (`detail` says
+    /// which; never the number).
+    TicketAlerted,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 26] = [
+    pub const ALL: [EventKind; 28] = [
         Self::TicketIssued,
         Self::TicketCalled,
         Self::TicketRecalled,
@@ -585,6 +593,8 @@ impl EventKind {
         Self::AppointmentCheckedIn,
         Self::AppointmentNoShow,
         Self::AppointmentReminded,
+        Self::TicketRated,
+        Self::TicketAlerted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -615,6 +625,8 @@ impl EventKind {
             Self::AppointmentCheckedIn => "appointment_checked_in",
             Self::AppointmentNoShow => "appointment_no_show",
             Self::AppointmentReminded => "appointment_reminded",
+            Self::TicketRated => "ticket_rated",
+            Self::TicketAlerted => "ticket_alerted",
         }
     }
 
@@ -662,6 +674,24 @@ pub struct TrackView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub appointment_at: Option<Timestamp>,
+    /// The language the ticket was taken in (the phone page opens in it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// Where the estimate is uncertain, the range it likely falls in, `[low, high]` seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_range_s: Option<[u32; 2]>,
+    /// The holder's turn is near, by the site's rule (so many ahead, or so few minutes).
+    #[serde(default)]
+    pub near_turn: bool,
+    /// The visit is done and not rated yet: the page asks for a 1–5 rating.
+    #[serde(default)]
+    pub can_rate: bool,
+    /// The site sends a text message near the turn to a number the holder gives.
+    #[serde(default)]
+    pub text_offered: bool,
+    /// The holder gave a number for it (the number itself is never shown again).
+    #[serde(default)]
+    pub text_requested: bool,
 }
 
 /// What an account or a token may do.
@@ -768,6 +798,12 @@ pub enum ErrorCode {
     UnsupportedAction,
     UnsupportedMediaType,
     UriTooLong,
+    AlreadyRated,
+    InvalidPhone,
+    InvalidScore,
+    NotDone,
+    NotOffered,
+    TooManyJoins,
     WeakPassword,
 }
 
@@ -832,6 +868,12 @@ impl ErrorCode {
             Self::UnsupportedAction => "unsupported_action",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::UriTooLong => "uri_too_long",
+            Self::AlreadyRated => "already_rated",
+            Self::InvalidPhone => "invalid_phone",
+            Self::InvalidScore => "invalid_score",
+            Self::NotDone => "not_done",
+            Self::NotOffered => "not_offered",
+            Self::TooManyJoins => "too_many_joins",
             Self::WeakPassword => "weak_password",
         }
     }

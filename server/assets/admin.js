@@ -120,6 +120,9 @@
         field(t("admin-appointment-slot"), number(service.appointment_slot_min ?? "", 5, 240,
           { "data-key": "appointment_slot_min", step: "5", placeholder: t("admin-appointment-none") })),
       ),
+      el("label", { class: "inline" },
+        el("input", { type: "checkbox", "data-key": "phone_join", checked: !!service.phone_join }),
+        " " + t("admin-phone-join")),
       el("button", { type: "button", class: "stop small-button", onclick: () => { row.remove(); countMissing(); } }, t("admin-remove")),
     );
     row.dataset.hours = JSON.stringify(service.hours ?? null);
@@ -214,7 +217,12 @@
       field(t("admin-late-check-in"), el("select", { id: "late-check-in" },
         ["queue", "refuse"].map((v) => el("option", { value: v, selected: (s.calling.late_check_in || "queue") === v },
           t("admin-late-check-in-" + v))))),
-    ), el("label", { class: "inline" }, el("input", { type: "checkbox", id: "aging", checked: s.calling.aging }), " " + t("admin-aging")));
+    ), el("label", { class: "inline" }, el("input", { type: "checkbox", id: "aging", checked: s.calling.aging }), " " + t("admin-aging")),
+    el("fieldset", { class: "row" }, el("legend", {}, t("admin-near-turn")),
+      el("p", { class: "muted small" }, t("admin-near-turn-help")),
+      el("div", { class: "grid" },
+        field(t("admin-near-ahead"), number(s.near_turn?.ahead ?? 3, 1, 20, { id: "near-ahead" })),
+        field(t("admin-near-minutes"), number(s.near_turn?.minutes ?? 10, 0, 120, { id: "near-minutes" })))));
 
     const news = el("div", { id: "news-rows" }, (s.news || []).map(newsRow));
     $("news-list").replaceChildren(news,
@@ -240,6 +248,7 @@
       // Empty: walk-ins only.
       const slot = get("appointment_slot_min");
       if (slot) service.appointment_slot_min = Number(slot);
+      if (row.querySelector("[data-key=phone_join]").checked) service.phone_join = true;
       const hours = JSON.parse(row.dataset.hours);
       if (hours) service.hours = hours;
       return service;
@@ -258,6 +267,8 @@
       names: readNames(document.querySelector("fieldset.site"), s.names),
       address: $("address").value.trim(),
       public_url: $("public-url").value.trim() || undefined,
+      // The gateway of the text messages is the configuration file's (like the reminders').
+      near_turn: { ...s.near_turn, ahead: Number($("near-ahead").value), minutes: Number($("near-minutes").value) },
       hours,
       closed_days: [...document.querySelectorAll("#closure-rows input[data-key=closed]")]
         .map((i) => i.value).filter(Boolean),

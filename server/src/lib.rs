@@ -10,10 +10,13 @@
 //! - [`pages`]: the browser pages (sign-in, desk, phone, board), with [`i18n`] their texts.
 //! - [`config`]: the configuration file, validated.
 //! - [`calendar`]: the appointment book as iCalendar; [`import`]: bookings from CSV;
-//!   [`reminders`]: reminders through a site's gateway, sent by [`reminder_sender`].
+//!   [`reminders`]: reminders through a site's gateway ([`gateway`]), sent by
+//!   [`reminder_sender`]; [`alerts`]: near-turn messages, sent by [`alert_sender`].
 //! - [`auth`]: roles, tokens and who may do what; [`tls`]: the server's certificate.
 
 pub mod accept;
+pub mod alert_sender;
+pub mod alerts;
 pub mod auth;
 pub mod board_cache;
 pub mod calendar;
@@ -21,6 +24,7 @@ pub mod config;
 pub mod demo;
 pub mod engine;
 pub mod event_log;
+pub mod gateway;
 pub mod http;
 pub mod i18n;
 pub mod import;

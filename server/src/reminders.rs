@@ -1,13 +1,15 @@
 //! Appointment reminders through a site's HTTP gateway (an SMS provider's API, a mail relay):
 //! the request made from the site's templates ([`fill`]), when it is due ([`due_at`]) and
 //! when a failed one is tried again ([`backoff`]); pure. The loop that sends them is
-//! [`crate::reminder_sender`]. Each is claimed before it is sent (so two passes never send it
+//! [`crate::reminder_sender`], through [`crate::gateway`]. Each is claimed before it is sent (so two passes never send it
 //! twice), retried with a growing pause when the gateway fails, and given up after
 //! [`MAX_ATTEMPTS`]. The contact appears in the request to the gateway and nowhere else: not
 //! in the log, not in an event.
 
 use jiff::{SignedDuration, Timestamp};
 use seira_protocol::admin::ReminderGateway;
+
+use crate::gateway::{self, Filled};
 
 /// Tries before a reminder is given up.
 pub const MAX_ATTEMPTS: u32 = 6;
@@ -26,59 +28,23 @@ pub struct Words {
     pub place: String,
 }
 
-/// One request to the gateway.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Filled {
-    pub method: String,
-    pub url: String,
-    pub body: Option<String>,
-    pub content_type: String,
-    pub authorization: Option<String>,
-}
-
-/// Replaces the placeholders of `template`, each value encoded by `encode`.
-fn replace(template: &str, words: &Words, encode: impl Fn(&str) -> String) -> String {
-    [
-        ("{contact}", &words.contact),
-        ("{code}", &words.code),
-        ("{date}", &words.date),
-        ("{time}", &words.time),
-        ("{service}", &words.service),
-        ("{place}", &words.place),
-    ]
-    .into_iter()
-    .fold(template.to_owned(), |text, (key, value)| {
-        text.replace(key, &encode(value))
-    })
-}
-
-fn form_encode(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
-
-/// The request for these words: placeholders percent-encoded in the address, and in the body
-/// as the content type needs them (JSON string content, form-encoded, or as they are).
-pub fn fill(gateway: &ReminderGateway, words: &Words) -> Filled {
-    let content_type = gateway.content_type.to_ascii_lowercase();
-    let body = gateway.body.as_deref().map(|body| {
-        if content_type.contains("json") {
-            replace(body, words, |v| {
-                let quoted = serde_json::to_string(v).unwrap_or_default();
-                quoted[1..quoted.len().saturating_sub(1).max(1)].to_owned()
-            })
-        } else if content_type.contains("x-www-form-urlencoded") {
-            replace(body, words, form_encode)
-        } else {
-            replace(body, words, str::to_owned)
-        }
-    });
-    Filled {
-        method: gateway.method.clone(),
-        url: replace(&gateway.url, words, form_encode),
-        body,
-        content_type: gateway.content_type.clone(),
-        authorization: gateway.authorization.clone(),
+impl Words {
+    /// The placeholders of a reminder's templates and their values.
+    pub fn pairs(&self) -> [(&'static str, &str); 6] {
+        [
+            ("contact", &self.contact),
+            ("code", &self.code),
+            ("date", &self.date),
+            ("time", &self.time),
+            ("service", &self.service),
+            ("place", &self.place),
+        ]
     }
+}
+
+/// The request to the site's gateway for these words.
+pub fn fill(gateway: &ReminderGateway, words: &Words) -> Filled {
+    gateway::fill(gateway.into(), &words.pairs())
 }
 
 /// The pause before attempt `attempts + 1`: a minute, doubling, at most an hour.
@@ -126,8 +92,8 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_are_encoded_as_each_part_needs() {
-        let json = fill(
+    fn a_reminder_fills_every_placeholder() {
+        let filled = fill(
             &gateway(
                 "application/json",
                 r#"{"to":"{contact}","text":"{service} {date} {time}, {place}. {code}"}"#,
@@ -135,30 +101,15 @@ mod tests {
             &words(),
         );
         assert_eq!(
-            json.url,
+            filled.url,
             "https://sms.example/send?to=%2B30+6912+345678&ref=KX7PQ4"
         );
-        let body: serde_json::Value = serde_json::from_str(json.body.as_deref().unwrap()).unwrap();
-        assert_eq!(body["to"], "+30 6912 345678");
+        let body: serde_json::Value =
+            serde_json::from_str(filled.body.as_deref().unwrap()).unwrap();
         assert_eq!(
             body["text"],
             "Ψυχοκοινωνική \"στήριξη\" 07/12/2026 10:30, Κυδωνίας 29 & Γραφείο 3. KX7PQ4"
         );
-        let form = fill(
-            &gateway(
-                "application/x-www-form-urlencoded",
-                "to={contact}&text={place}",
-            ),
-            &words(),
-        );
-        assert_eq!(
-            form.body.as_deref(),
-            Some(
-                "to=%2B30+6912+345678&text=%CE%9A%CF%85%CE%B4%CF%89%CE%BD%CE%AF%CE%B1%CF%82+29+%26+%CE%93%CF%81%CE%B1%CF%86%CE%B5%CE%AF%CE%BF+3"
-            )
-        );
-        let plain = fill(&gateway("text/plain", "{code} {time}"), &words());
-        assert_eq!(plain.body.as_deref(), Some("KX7PQ4 10:30"));
     }
 
     #[test]

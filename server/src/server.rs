@@ -73,6 +73,7 @@ pub async fn run(
         clock: app.clock,
         throttle: Arc::default(),
         code_guesses: Arc::new(crate::throttle::Throttle::codes()),
+        phone_joins: Arc::new(crate::throttle::Throttle::joins()),
         metrics: Arc::default(),
     };
     let closer = tokio::spawn(auto_close_loop(state.clone()));
@@ -80,6 +81,7 @@ pub async fn run(
         state.clone(),
         app.reminders_every,
     ));
+    let alerts = tokio::spawn(crate::alert_sender::run(state.clone(), app.alerts_every));
     let tls = app.tls.as_ref().map(|t| t.config.clone());
     let result = crate::accept::serve(listener, router(state), app.limits, tls, async move {
         shutdown.await;
@@ -89,6 +91,7 @@ pub async fn run(
     .await;
     closer.abort();
     reminders.abort();
+    alerts.abort();
     result
 }
 

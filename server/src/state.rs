@@ -28,6 +28,8 @@ pub struct AppState {
     pub throttle: Arc<crate::throttle::Throttle>,
     /// Unknown booking codes typed at check-in.
     pub code_guesses: Arc<crate::throttle::Throttle>,
+    /// Tickets taken on phones, per phone and per address.
+    pub phone_joins: Arc<crate::throttle::Throttle>,
     /// What `/metrics` reports.
     pub metrics: Arc<crate::metrics::Metrics>,
 }
@@ -113,6 +115,8 @@ pub struct App {
     pub limits: crate::accept::Limits,
     /// How often the due appointment reminders are looked for.
     pub reminders_every: std::time::Duration,
+    /// How often holders waiting for a near-turn message are looked at.
+    pub alerts_every: std::time::Duration,
     /// TLS on the server's own port, when it has a certificate.
     pub tls: Option<crate::tls::Tls>,
 }
@@ -153,6 +157,7 @@ impl App {
             clock: Arc::new(Timestamp::now),
             limits: crate::accept::Limits::default(),
             reminders_every: std::time::Duration::from_secs(15),
+            alerts_every: std::time::Duration::from_secs(5),
             tls: None,
         })
     }
@@ -166,6 +171,12 @@ impl App {
     /// The same, looking for due reminders this often (tests, which move the clock).
     pub fn with_reminders_every(mut self, every: std::time::Duration) -> App {
         self.reminders_every = every;
+        self
+    }
+
+    /// The same, looking for holders near their turn this often (tests).
+    pub fn with_alerts_every(mut self, every: std::time::Duration) -> App {
+        self.alerts_every = every;
         self
     }
 

@@ -56,6 +56,19 @@ impl Throttle {
         }
     }
 
+    /// For tickets taken on phones (each one counts, not only failures): 3 an hour from one
+    /// phone (its cookie) on one address, 60 from one address. A centre's Wi-Fi, or the
+    /// municipal proxy in front of the phone pages, is one address for many phones: hence
+    /// the larger figure there.
+    pub fn joins() -> Self {
+        Throttle {
+            window: Duration::from_secs(60 * 60),
+            per_account: 3,
+            per_address: 60,
+            ..Throttle::default()
+        }
+    }
+
     /// How long until another attempt is allowed, if it is not now.
     pub fn wait(&self, account: &str, address: IpAddr, now: Instant) -> Option<Duration> {
         let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());

@@ -77,6 +77,8 @@ pub struct Site {
     /// The address phones reach the phone pages at, without a trailing `/`; `None`: the
     /// server's own (tickets then carry a path, which the kiosk puts after its server).
     pub public_url: Option<String>,
+    /// When a waiting citizen's turn is near, and the gateway of the text message, if any.
+    pub near_turn: seira_protocol::admin::NearTurn,
     pub services: Vec<Service>,
     pub desks: Vec<Desk>,
 }
@@ -94,6 +96,8 @@ pub struct Service {
     pub hours: Option<WeeklyHours>,
     /// Takes appointments, booked in steps of this long; walk-ins only when `None`.
     pub appointment_slot: Option<SignedDuration>,
+    /// Citizens may take its tickets on their phones (`/join/{site}`).
+    pub phone_join: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -209,6 +213,7 @@ impl Config {
             ticket_footer: Some(site.ticket_footer.clone()),
             reminders: site.reminders.clone(),
             public_url: site.public_url.clone(),
+            near_turn: site.near_turn.clone(),
             services: site
                 .services
                 .iter()
@@ -223,6 +228,7 @@ impl Config {
                     appointment_slot_min: s
                         .appointment_slot
                         .map(|slot| (slot.as_secs() / 60) as u32),
+                    phone_join: s.phone_join,
                 })
                 .collect(),
             desks: site

@@ -49,6 +49,8 @@ pub(super) struct RawSite {
     pub(super) reminders: Option<S<seira_protocol::admin::ReminderGateway>>,
     #[serde(default)]
     pub(super) public_url: Option<S<String>>,
+    #[serde(default)]
+    pub(super) near_turn: Option<S<seira_protocol::admin::NearTurn>>,
     pub(super) services: S<Vec<RawService>>,
     #[serde(default)]
     pub(super) desks: Vec<RawDesk>,
@@ -119,6 +121,8 @@ pub(super) struct RawService {
     pub(super) hours: Option<S<BTreeMap<String, Vec<S<String>>>>>,
     #[serde(default)]
     pub(super) appointment_slot_min: Option<S<u32>>,
+    #[serde(default)]
+    pub(super) phone_join: bool,
 }
 
 fn default_service_min() -> S<u32> {

@@ -320,6 +320,26 @@ impl Validator<'_> {
             }
             checked
         });
+        let near_turn = match &raw.near_turn {
+            Some(near) => {
+                let n = near.get_ref();
+                let gateway_ok = n.gateway.as_ref().is_none_or(|g| {
+                    (g.url.starts_with("https://") || g.url.starts_with("http://"))
+                        && matches!(g.method.as_str(), "GET" | "POST")
+                });
+                if !(1..=20).contains(&n.ahead) || n.minutes > 120 || !gateway_ok {
+                    self.error(
+                        near.span(),
+                        msg(
+                            "near_turn: ahead 1 to 20, minutes 0 to 120, and a gateway's url http:// or https://, method GET or POST",
+                            "κοντά στη σειρά: μπροστά 1 έως 20, λεπτά 0 έως 120, και η πύλη μηνυμάτων με διεύθυνση http:// ή https://, μέθοδο GET ή POST",
+                        ),
+                    );
+                }
+                n.clone()
+            }
+            None => seira_protocol::admin::NearTurn::default(),
+        };
         let ticket_footer = match &raw.ticket_footer {
             Some(footer) => self.names(footer, FOOTER, &id),
             None => default_footer(),
@@ -345,6 +365,7 @@ impl Validator<'_> {
             ticket_footer,
             reminders: raw.reminders.as_ref().map(|g| g.get_ref().clone()),
             public_url,
+            near_turn,
             services,
             desks,
         }
@@ -401,6 +422,7 @@ impl Validator<'_> {
         });
         Service {
             appointment_slot,
+            phone_join: raw.phone_join,
             names: self.names(&raw.names, SERVICE, &id),
             id,
             prefix,

@@ -13,18 +13,22 @@
 //! [`housekeeping`] (closing time, notes of ended visits) and [`views`] (the reads).
 
 mod accounts;
+mod alerts;
 mod appointments;
 mod check_in;
 mod desk_day;
 mod desks;
 mod devices;
+mod feedback;
 mod housekeeping;
 mod import;
+mod join;
 mod reminders;
 mod settings;
 mod tickets;
 mod views;
 
+pub use alerts::{ClaimedAlert, alerts_due};
 pub use appointments::{CODE_LEN, appointments_of_day, appointments_of_days, new_code};
 pub use check_in::normalise_code;
 pub use desk_day::desk_queue;

@@ -23,8 +23,18 @@ impl Ctx<'_, '_> {
         request: &IssueTicket,
         channel: Channel,
     ) -> Result<(IssuedTicket, bool)> {
-        let site = self.site(site_id)?;
         self.forbid_unless(|c| c.may_issue(site_id))?;
+        self.issue_unchecked(site_id, request, channel)
+    }
+
+    /// [`Ctx::issue`] once the caller may: also a phone's ticket (`join.rs`).
+    pub(super) fn issue_unchecked(
+        &mut self,
+        site_id: &str,
+        request: &IssueTicket,
+        channel: Channel,
+    ) -> Result<(IssuedTicket, bool)> {
+        let site = self.site(site_id)?;
         RequestId::parse(&request.request_id)
             .map_err(|rule| invalid(ErrorCode::InvalidRequestId, rule))?;
         let service = site

@@ -23,6 +23,16 @@ pub(super) fn estimate_wait(
     service: &Service,
     ahead: u32,
 ) -> Result<u32> {
+    Ok(estimate_with_range(tx, site, service, ahead)?.0)
+}
+
+/// The estimate in seconds, and its likely range where that is wide.
+fn estimate_with_range(
+    tx: &Transaction<'_>,
+    site: &Site,
+    service: &Service,
+    ahead: u32,
+) -> Result<(u32, Option<[u32; 2]>)> {
     let recent = store::recent_service_times(tx, &site.id, &service.id, estimate::RECENT_SERVICES)?;
     let typical = estimate::typical_service(&recent, service.typical_service);
     let open_now = store::open_desks(tx)?;
@@ -31,8 +41,11 @@ pub(super) fn estimate_wait(
         .iter()
         .filter(|d| d.services.contains(&service.id) && open_now.contains(&d.id))
         .count() as u32;
+    let secs = |d: SignedDuration| d.as_secs().clamp(0, u32::MAX as i64) as u32;
     let wait = estimate::estimate_wait(ahead, typical, open);
-    Ok(wait.as_secs().clamp(0, u32::MAX as i64) as u32)
+    let range = estimate::wait_range(&recent, service.typical_service, ahead, open)
+        .map(|(low, high)| [secs(low), secs(high)]);
+    Ok((secs(wait), range))
 }
 
 // ---- reads ---------------------------------------------------------------------------------
@@ -63,6 +76,7 @@ pub fn services(
                 waiting: count,
                 estimated_wait_s: estimate_wait(tx, site, s, count)?,
                 takes_appointments: s.appointment_slot.is_some(),
+                phone_join: s.phone_join,
             })
         })
         .collect::<Result<_>>()?;
@@ -259,21 +273,33 @@ pub fn track(
         .ok_or_else(|| not_found("service", &t.service))?;
     let place = store::place_of(tx, &t.id)?;
     let appointment_at = place.as_ref().and_then(|p| p.due_at);
-    let (position, estimated_wait_s) = match (t.state, appointment_at) {
+    let (position, estimated_wait_s, wait_range_s) = match (t.state, appointment_at) {
         // An appointment waits for its time, not for the walk-ins.
         (TicketState::Waiting, Some(due)) => (
             store::booked_ahead(tx, &site.id, &service.id, due)?,
             due.duration_since(now).max(SignedDuration::ZERO).as_secs() as u32,
+            None,
         ),
         (TicketState::Waiting, None) => {
             let line_at = place.map_or(t.queued_at, |p| p.line_at);
             let ahead = store::waiting_ahead(tx, &site.id, &service.id, line_at)?;
-            (ahead, estimate_wait(tx, site, service, ahead)?)
+            let (wait, range) = estimate_with_range(tx, site, service, ahead)?;
+            (ahead, wait, range)
         }
-        _ => (0, 0),
+        _ => (0, 0, None),
     };
     let desk = t.desk.clone().filter(|_| lifecycle::holds_desk(t.state));
+    let waiting = t.state == TicketState::Waiting;
+    let visit = store::visit_id_of(tx, ticket_id)?.unwrap_or_else(|| ticket_id.to_owned());
+    let text_requested = store::alert_state(tx, &visit)?.is_some();
+    let can_rate = t.state == TicketState::Done && !store::visit_rated(tx, ticket_id)?;
     Ok(TrackView {
+        lang: t.lang.clone(),
+        wait_range_s,
+        near_turn: waiting && crate::alerts::is_near(&site.near_turn, position, estimated_wait_s),
+        can_rate,
+        text_offered: waiting && site.near_turn.gateway.is_some(),
+        text_requested,
         number: t.number,
         site: t.site,
         service: t.service,

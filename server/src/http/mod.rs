@@ -5,6 +5,7 @@
 
 mod admin;
 mod appointments;
+pub mod citizens;
 mod desks;
 pub mod error;
 pub(crate) mod extract;
@@ -70,6 +71,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(sites::routes())
         .merge(desks::routes())
         .merge(tickets::routes())
+        .merge(citizens::routes())
         .merge(appointments::routes())
         .merge(meta::routes())
         .merge(admin::routes())

@@ -54,6 +54,7 @@ pub async fn page(
             script: None,
             context: None,
             body_class: "staff",
+            languages: &crate::i18n::LANGUAGES,
             path: "/admin".into(),
         }
         .render();
@@ -155,6 +156,7 @@ pub async fn page(
         script: Some("admin.js"),
         context: Some(json_block(&context)),
         body_class: "staff admin",
+        languages: &crate::i18n::LANGUAGES,
         path: format!("/admin?site={site}"),
     };
     (jar, page.render()).into_response()

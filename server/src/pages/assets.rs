@@ -28,6 +28,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/track.js"),
     ),
     (
+        "join.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/join.js"),
+    ),
+    (
         "admin.js",
         "text/javascript; charset=utf-8",
         include_str!("../../assets/admin.js"),

@@ -202,6 +202,7 @@ pub async fn page(
         script: Some("book.js"),
         context: Some(json_block(&context)),
         body_class: "staff",
+        languages: &crate::i18n::LANGUAGES,
         path: match &query.site {
             Some(s) => format!("/appointments?site={s}"),
             None => "/appointments".into(),

@@ -211,6 +211,7 @@ pub async fn page(
         script: Some("desk.js"),
         context: Some(json_block(&context)),
         body_class: "staff",
+        languages: &crate::i18n::LANGUAGES,
         path: match &query.site {
             Some(s) => format!("/desk?site={s}"),
             None => "/desk".into(),

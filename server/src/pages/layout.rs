@@ -38,6 +38,8 @@ pub struct Page<'a> {
     pub context: Option<String>,
     /// Extra class on `<body>` (e.g. the lobby board's dark theme).
     pub body_class: &'a str,
+    /// The languages the switch offers (the staff's two, or the phone pages' six).
+    pub languages: &'a [&'a str],
     /// The language switch keeps the page's own path.
     pub path: String,
 }
@@ -58,9 +60,31 @@ impl Page<'_> {
             })
             .unwrap_or_default();
         let separator = if self.path.contains('?') { '&' } else { '?' };
+        // Each language by its own name, in its own script and direction.
+        let switch: String = self
+            .languages
+            .iter()
+            .map(|&lang| {
+                let name = esc(&crate::i18n::public_messages(lang).get("language"));
+                let dir = if crate::i18n::right_to_left(lang) { "rtl" } else { "ltr" };
+                if lang == m.lang {
+                    format!(r#"<span lang="{lang}" dir="{dir}" aria-current="true">{name}</span>"#)
+                } else {
+                    format!(
+                        r#"<a href="{path}{separator}lang={lang}" hreflang="{lang}" lang="{lang}" dir="{dir}">{name}</a>"#,
+                        path = esc(&self.path),
+                    )
+                }
+            })
+            .collect();
+        let dir = if crate::i18n::right_to_left(&m.lang) {
+            "rtl"
+        } else {
+            "ltr"
+        };
         let html = format!(
             r##"<!doctype html>
-<html lang="{lang}">
+<html lang="{lang}" dir="{dir}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -70,7 +94,7 @@ impl Page<'_> {
 </head>
 <body class="{body_class}">
 <a class="skip" href="#main">{skip}</a>
-<nav class="lang"><a href="{path}{separator}lang={other}" hreflang="{other}" lang="{other}">{other_name}</a></nav>
+<nav class="lang" aria-label="{languages}">{switch}</nav>
 <main id="main">
 {body}
 </main>
@@ -81,9 +105,7 @@ impl Page<'_> {
             app = esc(&m.get("app-name")),
             body_class = esc(self.body_class),
             skip = esc(&m.get("skip-to-content")),
-            path = esc(&self.path),
-            other = esc(&m.get("other-lang")),
-            other_name = esc(&m.get("other-lang-name")),
+            languages = esc(&m.get("choose-language")),
             body = self.body,
         );
         (

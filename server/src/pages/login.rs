@@ -70,6 +70,7 @@ fn login_page(m: &Messages, name: &str, error: Option<String>, status: StatusCod
         script: None,
         context: None,
         body_class: "",
+        languages: &crate::i18n::LANGUAGES,
         path: "/login".into(),
     }
     .render();

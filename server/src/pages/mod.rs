@@ -7,6 +7,7 @@ mod admin;
 mod assets;
 mod book;
 mod desk;
+mod join;
 mod layout;
 mod login;
 mod public;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/appointments", get(book::page))
         .route("/t/{id}", get(public::track))
         .route("/board/{site}", get(public::board))
+        .route("/join/{site}", get(join::page))
         .route("/assets/{name}", get(assets::serve))
 }
 

@@ -2,6 +2,7 @@
 //! and the lobby board for a browser (a smart TV, or a fallback screen).
 
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use seira_protocol::{Board, Names, TicketState, TrackView};
@@ -15,7 +16,7 @@ use crate::http::extract::Path;
 use crate::i18n::Messages;
 use crate::state::AppState;
 
-fn name_in<'a>(names: &'a Names, lang: &str) -> &'a str {
+pub(super) fn name_in<'a>(names: &'a Names, lang: &str) -> &'a str {
     seira_protocol::InLang::in_lang(names, lang)
 }
 
@@ -26,14 +27,15 @@ struct TrackContext<'a> {
     ticket: &'a str,
 }
 
-/// The phone page of a ticket: `/t/{id}`, the address in the ticket's QR code.
+/// The phone page of a ticket: `/t/{id}`, the address in the ticket's QR code. It opens in
+/// the language the ticket was taken in (or `?lang=`, or the phone's own), in any of the
+/// kiosk's six.
 pub async fn track(
     State(app): State<AppState>,
     Path(id): Path<String>,
     Query(query): Query<LangQuery>,
-    jar: CookieJar,
+    headers: HeaderMap,
 ) -> Response {
-    let (m, jar) = language(&query, jar);
     let lookup = id.clone();
     let now = app.now();
     let view = match app
@@ -43,6 +45,7 @@ pub async fn track(
         Ok(view) => view,
         // A citizen who mistyped the link, or kept an old ticket, gets a page, not JSON.
         Err(crate::engine::EngineError::NotFound { .. }) => {
+            let m = public_language(&query, None, &headers);
             let body = format!(
                 r#"<section class="card narrow center phone">
 <h1>{title}</h1>
@@ -60,33 +63,84 @@ pub async fn track(
                 script: None,
                 context: None,
                 body_class: "public",
+                languages: &crate::i18n::PUBLIC_LANGUAGES,
                 path: format!("/t/{id}"),
             };
             let mut response = page.render();
             *response.status_mut() = axum::http::StatusCode::NOT_FOUND;
-            return (jar, response).into_response();
+            return response;
         }
         Err(e) => return ApiError::from(e).into_response(),
     };
+    let m = public_language(&query, view.lang.as_deref(), &headers);
     let context = TrackContext {
         lang: &m.lang,
         messages: &m.table,
         ticket: &id,
     };
+    let t = |key: &str| esc(&m.get(key));
+    let scores: String = (1..=5)
+        .map(|score| {
+            format!(
+                r#"<button type="button" class="score" data-score="{score}"><span class="digit">{score}</span><span class="word">{word}</span></button>"#,
+                word = t(&format!("feedback-{score}")),
+            )
+        })
+        .collect();
+    let hidden = |show: bool| if show { "" } else { " hidden" };
     let body = format!(
         r#"<section class="card narrow center phone">
 <h1>{title}</h1>
-<p class="number" id="number">{number}</p>
+<p class="number" id="number" dir="ltr">{number}</p>
 <p class="service" id="service">{service}</p>
 <div id="status" role="status" aria-live="assertive">{status}</div>
-<p class="muted small">{updated} {free}</p>
-</section>"#,
-        title = esc(&m.get("track-title")),
+<p id="offline" class="alert error" role="alert" hidden>{offline}</p>
+<p id="missed-help" class="muted small"{missed_hidden}>{missed_help}</p>
+</section>
+<section id="alerts" class="card narrow phone-box" aria-labelledby="alerts-h"{alerts_hidden}>
+<h2 id="alerts-h">{alert_heading}</h2>
+<button type="button" id="sound">{sound}</button>
+<p id="sound-on" class="small" hidden>{sound_on}</p>
+<form id="text-form"{text_form_hidden}>
+<label for="phone">{text_label}</label>
+<input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" dir="ltr" maxlength="32" required>
+<button type="submit" class="primary">{text_send}</button>
+<p class="muted small">{text_privacy}</p>
+</form>
+<div id="text-saved"{text_saved_hidden}><p>{text_saved}</p><button type="button" id="text-remove">{text_remove}</button></div>
+<p id="text-message" role="status" class="small"></p>
+</section>
+<section id="feedback" class="card narrow center phone-box" aria-labelledby="feedback-h"{feedback_hidden}>
+<h2 id="feedback-h">{question}</h2>
+<div class="scores" dir="ltr">{scores}</div>
+<p class="muted small">{anonymous}</p>
+</section>
+<p id="thanks" class="card narrow center big" role="status" hidden>{thanks}</p>
+<p class="narrow center muted small">{updated} {free}</p>"#,
+        title = t("track-title"),
         number = esc(&view.number),
         service = esc(name_in(&view.service_names, &m.lang)),
         status = track_status(m, &view),
-        updated = esc(&m.get("track-updated")),
-        free = esc(&m.get("track-free")),
+        offline = t("track-offline"),
+        missed_hidden = hidden(view.state == TicketState::Waiting),
+        missed_help = t("track-missed-help"),
+        alerts_hidden = hidden(view.state == TicketState::Waiting),
+        alert_heading = t("alert-heading"),
+        sound = t("alert-sound"),
+        sound_on = t("alert-sound-on"),
+        text_form_hidden = hidden(view.text_offered && !view.text_requested),
+        text_label = t("alert-text-label"),
+        text_send = t("alert-text-send"),
+        text_privacy = t("alert-text-privacy"),
+        text_saved_hidden = hidden(view.text_offered && view.text_requested),
+        text_saved = t("alert-text-saved"),
+        text_remove = t("alert-text-remove"),
+        feedback_hidden = hidden(view.can_rate),
+        question = t("feedback-question"),
+        anonymous = t("feedback-anonymous"),
+        thanks = t("feedback-thanks"),
+        updated = t("track-updated"),
+        free = t("track-free"),
     );
     let page = Page {
         messages: m,
@@ -95,9 +149,38 @@ pub async fn track(
         script: Some("track.js"),
         context: Some(json_block(&context)),
         body_class: "public",
+        languages: &crate::i18n::PUBLIC_LANGUAGES,
         path: format!("/t/{id}"),
     };
-    (jar, page.render()).into_response()
+    page.render()
+}
+
+/// The phone pages' language: `?lang=`, else the ticket's, else the first of the phone's
+/// own (`Accept-Language`) that the pages have, else Greek. Nothing is remembered: the link
+/// on the paper always opens in the language the citizen chose at the kiosk.
+pub(super) fn public_language(
+    query: &LangQuery,
+    ticket: Option<&str>,
+    headers: &HeaderMap,
+) -> &'static Messages {
+    let known = |l: &str| crate::i18n::PUBLIC_LANGUAGES.contains(&l);
+    let asked = query.lang.as_deref().filter(|l| known(l));
+    let phone = || {
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .into_iter()
+            .flat_map(|v| v.split(','))
+            .map(|part| part.split(';').next().unwrap_or("").trim())
+            .map(|tag| tag.split('-').next().unwrap_or("").to_ascii_lowercase())
+            .find(|l| known(l))
+    };
+    let lang = asked
+        .map(str::to_owned)
+        .or_else(|| ticket.filter(|l| known(l)).map(str::to_owned))
+        .or_else(phone)
+        .unwrap_or_else(|| "el".to_owned());
+    crate::i18n::public_messages(&lang)
 }
 
 /// The status block of the phone page (the script redraws the same from the API).
@@ -108,15 +191,19 @@ fn track_status(m: &Messages, view: &TrackView) -> String {
         .map(|n| name_in(n, &m.lang))
         .unwrap_or_default();
     let line = |class: &str, text: String| format!(r#"<p class="{class}">{}</p>"#, esc(&text));
+    let near = if view.near_turn {
+        line("alert near", m.get("track-near"))
+    } else {
+        String::new()
+    };
     if let (TicketState::Waiting, Some(at)) = (view.state, view.appointment_at) {
         let athens = jiff::tz::TimeZone::get("Europe/Athens").unwrap_or(jiff::tz::TimeZone::UTC);
         let time = at.to_zoned_datetime(athens).strftime("%H:%M").to_string();
-        return line("big", m.get_with("track-appointment", &[("time", &time)]));
+        return line("big", m.get_with("track-appointment", &[("time", &time)])) + &near;
     }
     match view.state {
-        TicketState::Waiting if view.position == 0 => line("big", m.get("track-next")),
+        TicketState::Waiting if view.position == 0 => line("big", m.get("track-next")) + &near,
         TicketState::Waiting => {
-            let minutes = view.estimated_wait_s.div_ceil(60);
             let ahead = line(
                 "big",
                 m.get_with(
@@ -124,20 +211,30 @@ fn track_status(m: &Messages, view: &TrackView) -> String {
                     &[("position", &view.position.to_string())],
                 ),
             );
-            if minutes == 0 {
-                ahead
-            } else {
-                ahead
-                    + &line(
-                        "",
-                        m.get_with("track-wait", &[("minutes", &minutes.to_string())]),
-                    )
-            }
+            let wait = match (view.wait_range_s, view.estimated_wait_s.div_ceil(60)) {
+                (Some([low, high]), _) => line(
+                    "",
+                    m.get_with(
+                        "track-wait-range",
+                        &[
+                            ("low", &(low / 60).to_string()),
+                            ("high", &high.div_ceil(60).to_string()),
+                        ],
+                    ),
+                ),
+                (None, 0) => String::new(),
+                (None, minutes) => line(
+                    "",
+                    m.get_with("track-wait", &[("minutes", &minutes.to_string())]),
+                ),
+            };
+            ahead + &wait + &near
         }
         TicketState::Called => line("big called", m.get_with("track-called", &[("desk", desk)])),
         TicketState::Serving => line("big", m.get_with("track-serving", &[("desk", desk)])),
         TicketState::Parked => line("big", m.get("track-parked")),
         TicketState::Done => line("big", m.get("track-done")),
+        TicketState::NoShow => line("big missed", m.get("track-missed")),
         _ => line("big", m.get("track-ended")),
     }
 }
@@ -178,6 +275,7 @@ pub async fn board(
         script: Some("board.js"),
         context: Some(json_block(&context)),
         body_class: "board",
+        languages: &crate::i18n::LANGUAGES,
         path: format!("/board/{site}"),
     };
     (jar, page.render()).into_response()

@@ -205,6 +205,7 @@ pub async fn page(
             "minutes": m.get("stats-minutes"),
         }))),
         body_class: "staff stats",
+        languages: &crate::i18n::LANGUAGES,
         path: format!("/stats?site={site_id}&from={from}&to={to}"),
     };
     (jar, page.render()).into_response()
@@ -226,6 +227,12 @@ fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "–".to_owned(), |s| format!("{:.0}%", s * 100.0))
 }
 
+/// The mean rating with how many gave it, `4.3 (12)`.
+fn rating(g: &Group) -> String {
+    g.rating_mean
+        .map_or_else(|| "–".to_owned(), |r| format!("{r:.1} ({})", g.rated))
+}
+
 fn kpis(m: &Messages, f: &Figures) -> String {
     let t = &f.totals;
     let cards = [
@@ -237,6 +244,8 @@ fn kpis(m: &Messages, f: &Figures) -> String {
         ("stats-p90-wait", minutes(m, t.wait.p90_s.map(|s| s as f64))),
         ("stats-within-target", percent(t.within_target)),
         ("stats-mean-service", minutes(m, t.service.mean_s)),
+        ("stats-rating", rating(t)),
+        ("stats-rating-response", percent(t.rating_response)),
     ];
     let cards: String = cards
         .iter()
@@ -347,7 +356,7 @@ fn tables(m: &Messages, f: &Figures, name: &dyn Fn(Section, &str) -> String) -> 
             .filter(|g| g.arrivals > 0)
             .map(|g| {
                 format!(
-                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                     esc(&name(section, &g.key)),
                     g.arrivals,
                     g.served,
@@ -357,6 +366,7 @@ fn tables(m: &Messages, f: &Figures, name: &dyn Fn(Section, &str) -> String) -> 
                     esc(&minutes(m, g.wait.p90_s.map(|s| s as f64))),
                     esc(&percent(g.within_target)),
                     esc(&minutes(m, g.service.mean_s)),
+                    esc(&rating(g)),
                 )
             })
             .collect();
@@ -372,6 +382,7 @@ fn tables(m: &Messages, f: &Figures, name: &dyn Fn(Section, &str) -> String) -> 
                 "stats-p90-wait",
                 "stats-within-target",
                 "stats-mean-service",
+                "stats-rating",
             ],
         );
         format!(

@@ -33,6 +33,35 @@ pub fn estimate_wait(ahead: u32, typical: SignedDuration, open_desks: u32) -> Si
     SignedDuration::from_secs((total + desks - 1) / desks)
 }
 
+/// How wide an estimate may be before it is shown as a range: five minutes.
+const RANGE_FROM: SignedDuration = SignedDuration::from_mins(5);
+
+/// The likely range of the wait: the same sum with the quicker and the slower quarter of
+/// the recent services (their quartiles). With fewer than four recent services there is
+/// nothing to measure a spread by, and the range is half to one and a half of the estimate.
+/// `None` when the range is narrower than five minutes (then one figure says it).
+pub fn wait_range(
+    recent: &[SignedDuration],
+    default: SignedDuration,
+    ahead: u32,
+    open_desks: u32,
+) -> Option<(SignedDuration, SignedDuration)> {
+    if ahead == 0 {
+        return None;
+    }
+    let (quick, slow) = if recent.len() < 4 {
+        let typical = typical_service(recent, default);
+        (typical / 2, typical * 3 / 2)
+    } else {
+        let mut sorted = recent.to_vec();
+        sorted.sort();
+        (sorted[sorted.len() / 4], sorted[(sorted.len() * 3) / 4])
+    };
+    let low = estimate_wait(ahead, quick, open_desks);
+    let high = estimate_wait(ahead, slow, open_desks);
+    (high - low >= RANGE_FROM).then_some((low, high))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +87,27 @@ mod tests {
                 "{recent:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_wide_estimate_is_a_range_and_a_narrow_one_is_not() {
+        let steady: Vec<_> = [10, 10, 11, 10, 9, 10].iter().map(|&m| mins(m)).collect();
+        assert_eq!(wait_range(&steady, mins(15), 2, 1), None, "20 ± 1 minutes");
+        let spread: Vec<_> = [4, 6, 8, 10, 12, 20, 30, 9]
+            .iter()
+            .map(|&m| mins(m))
+            .collect();
+        assert_eq!(
+            wait_range(&spread, mins(15), 3, 1),
+            Some((mins(24), mins(60))),
+            "quartiles 8 and 20 minutes, three ahead"
+        );
+        assert_eq!(
+            wait_range(&[], mins(12), 2, 1),
+            Some((mins(12), mins(36))),
+            "no history: half to one and a half of the default"
+        );
+        assert_eq!(wait_range(&spread, mins(15), 0, 1), None, "nobody ahead");
     }
 
     #[test]

@@ -147,8 +147,10 @@ impl Section {
     }
 }
 
-/// The columns after the section, key and name.
-fn headers(lang: &str) -> [&'static str; 18] {
+/// The ticket columns after the section, key and name.
+const COLUMNS: usize = 21;
+
+fn headers(lang: &str) -> [&'static str; COLUMNS] {
     if lang == "en" {
         [
             "issued",
@@ -169,6 +171,9 @@ fn headers(lang: &str) -> [&'static str; 18] {
             "median service (min)",
             "90th percentile service (min)",
             "within target (%)",
+            "rated",
+            "mean rating (1-5)",
+            "response rate (%)",
         ]
     } else {
         [
@@ -190,6 +195,9 @@ fn headers(lang: &str) -> [&'static str; 18] {
             "διάμεση εξυπηρέτηση (λεπτά)",
             "εξυπηρέτηση 90ού εκατοστημορίου (λεπτά)",
             "εντός στόχου (%)",
+            "αξιολογήσεις",
+            "μέση αξιολόγηση (1-5)",
+            "ποσοστό απάντησης (%)",
         ]
     }
 }
@@ -206,7 +214,7 @@ fn minutes(seconds: Option<f64>) -> Cell {
     seconds.map_or(Cell::Empty, |s| Cell::Number((s / 6.0).round() / 10.0))
 }
 
-fn cells(g: &Group) -> [Cell; 18] {
+fn cells(g: &Group) -> [Cell; COLUMNS] {
     [
         Cell::Count(g.issued),
         Cell::Count(g.arrivals),
@@ -226,6 +234,10 @@ fn cells(g: &Group) -> [Cell; 18] {
         minutes(g.service.median_s),
         minutes(g.service.p90_s.map(|s| s as f64)),
         percent(g.within_target),
+        Cell::Count(g.rated),
+        g.rating_mean
+            .map_or(Cell::Empty, |r| Cell::Number((r * 10.0).round() / 10.0)),
+        percent(g.rating_response),
     ]
 }
 
@@ -376,7 +388,7 @@ pub fn csv(
             neutralise(&group.key),
             neutralise(&name(appointment_section(group), &group.key)),
         ];
-        record.extend([Cell::Empty; 18].iter().map(text));
+        record.extend([Cell::Empty; COLUMNS].iter().map(text));
         record.extend(appointment_cells(group).iter().map(text));
         out.write_record(&record)?;
     }

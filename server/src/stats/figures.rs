@@ -13,6 +13,10 @@
 //! - Mean; median (the middle value, or the mean of the two middle ones); 90th percentile by
 //!   nearest rank (the smallest time that at least 90 % of the times do not exceed); maximum.
 //! - *Within target*: the share of measured waits no longer than the service's target wait.
+//! - *Rating*: citizens' anonymous 1–5 rating of a finished visit (on the phone page), kept on
+//!   the step that ended it; *rated* counts them, the *mean rating* averages them, and the
+//!   *response rate* is rated ÷ served. Not shown per staff member: the rating is of the
+//!   visit, and a person's own figures are not a league table.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -41,6 +45,8 @@ pub struct StepRow {
     pub inaccurate_time: bool,
     /// A checked-in appointment's visit (else a walk-in: kiosk, phone or staff).
     pub appointment: bool,
+    /// The citizen's rating of the visit this step ended (1–5).
+    pub rating: Option<u8>,
 }
 
 /// A time distribution, in seconds.
@@ -106,6 +112,13 @@ pub struct Group {
     pub service: Times,
     /// Share (0–1) of the measured waits within the service's target.
     pub within_target: Option<f64>,
+    /// Visits rated by their citizens.
+    #[serde(default)]
+    pub rated: u64,
+    /// The mean of those ratings (1–5).
+    pub rating_mean: Option<f64>,
+    /// Share (0–1) of the served visits that were rated.
+    pub rating_response: Option<f64>,
 }
 
 /// A bar of the waiting-time distribution: waits of at least `from_min` and under `to_min`.
@@ -175,6 +188,7 @@ struct Tally {
     waits: Vec<i64>,
     services: Vec<i64>,
     within: u64,
+    rating_sum: u64,
 }
 
 impl Tally {
@@ -207,13 +221,20 @@ impl Tally {
         if let Some(service) = service {
             self.services.push(service);
         }
+        if let Some(score) = row.rating {
+            g.rated += 1;
+            self.rating_sum += u64::from(score);
+        }
     }
 
     fn finish(self, key: String) -> Group {
         let measured = self.waits.len();
+        let (rated, served) = (self.group.rated, self.group.served);
         Group {
             key,
             within_target: (measured > 0).then(|| self.within as f64 / measured as f64),
+            rating_mean: (rated > 0).then(|| self.rating_sum as f64 / rated as f64),
+            rating_response: (served > 0).then(|| rated as f64 / served as f64),
             wait: Times::of(self.waits),
             service: Times::of(self.services),
             ..self.group
@@ -324,7 +345,15 @@ pub fn compute(
         totals: totals.finish("total".into()),
         by_service: groups(services),
         by_desk: groups(desks),
-        by_staff: groups(staff),
+        by_staff: groups(staff)
+            .into_iter()
+            .map(|g| Group {
+                rated: 0,
+                rating_mean: None,
+                rating_response: None,
+                ..g
+            })
+            .collect(),
         staff_tokens: Vec::new(),
         by_hour: hours
             .into_iter()
@@ -405,6 +434,7 @@ mod tests {
             finished_at: Some(started_at + SignedDuration::from_mins(served.unwrap_or(2))),
             inaccurate_time: false,
             appointment: false,
+            rating: None,
         }
     }
 

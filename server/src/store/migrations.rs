@@ -257,6 +257,31 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_stats ON tickets (site, queued_at, service, state, step, desk,
         served_by, called_at, started_at, finished_at, inaccurate_time, channel);
     "#,
+    // 10: reaching citizens. A finished visit's anonymous rating sits on its last step
+    // (`rating`, once). A near-turn text message waits in `ticket_alerts` with the number
+    // the holder gave; the number is cleared once the message is sent or given up, and the
+    // row goes when the visit ends (the trigger, whatever ended it). The statistics'
+    // covering index gains the rating.
+    r#"
+    ALTER TABLE tickets ADD COLUMN rating INTEGER CHECK (rating BETWEEN 1 AND 5);
+    ALTER TABLE tickets ADD COLUMN rated_at INTEGER;
+    DROP INDEX tickets_stats;
+    CREATE INDEX tickets_stats ON tickets (site, queued_at, service, state, step, desk,
+        served_by, called_at, started_at, finished_at, inaccurate_time, channel, rating);
+    CREATE TABLE ticket_alerts (
+        visit_id  TEXT PRIMARY KEY,
+        site      TEXT NOT NULL,
+        contact   TEXT,
+        state     TEXT NOT NULL CHECK (state IN ('waiting', 'sent', 'failed')),
+        attempts  INTEGER NOT NULL DEFAULT 0,
+        next_at   INTEGER NOT NULL,
+        CHECK (state = 'waiting' OR contact IS NULL)
+    );
+    CREATE INDEX ticket_alerts_due ON ticket_alerts (next_at) WHERE state = 'waiting';
+    CREATE TRIGGER ticket_alerts_visit_ended AFTER UPDATE OF state ON tickets
+        WHEN NEW.state IN ('done', 'no_show', 'cancelled', 'voided')
+        BEGIN DELETE FROM ticket_alerts WHERE visit_id = NEW.visit_id; END;
+    "#,
 ];
 
 /// The schema this seira writes.

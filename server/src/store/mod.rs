@@ -10,6 +10,7 @@
 //!   writer thread, which commits the requests that queued during the previous fsync together
 //!   (group commit, [`writer`]); its reads run on tokio's blocking threads.
 
+mod alerts;
 mod appointments;
 pub mod backup;
 mod config;
@@ -30,6 +31,10 @@ use std::time::Duration;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use alerts::{
+    AlertState, PendingAlert, alert_attempts, alert_finished, alert_has_contact, alert_later,
+    alert_state, next_alert_at, pending_alerts, remove_alert, set_alert,
+};
 pub use appointments::{
     DueReminder, SLOT_MS, appointment_by_code, appointment_by_request, appointment_stat_rows,
     appointments_between, booked_before, check_in_appointment, code_taken, desk_time_taken,
@@ -44,9 +49,9 @@ pub use events::{EventRow, append_event, events_after, last_event_id};
 pub use tickets::{
     NewTicket, Place, Waiting, booked_ahead, call_ticket, find_by_request, first_in_line,
     forget_notes, insert_ticket, last_calls, latest_step, load_ticket, next_seq,
-    open_tickets_before, place_of, recent_service_times, set_state, stat_rows, ticket_in_hand,
-    tickets_in_state, visit_of, waiting_ahead, waiting_ahead_from_back, waiting_counts,
-    waiting_lanes, waiting_now,
+    open_tickets_before, place_of, rate_step, recent_service_times, set_state, stat_rows,
+    ticket_in_hand, tickets_in_state, visit_id_of, visit_of, visit_rated, waiting_ahead,
+    waiting_ahead_from_back, waiting_counts, waiting_lanes, waiting_now,
 };
 pub use tokens::{
     TokenRow, find_token, insert_token, list_tokens, revoke_labelled_except, revoke_token,

@@ -344,7 +344,7 @@ pub fn stat_rows(
 ) -> rusqlite::Result<Vec<crate::stats::StepRow>> {
     let mut stmt = tx.prepare_cached(
         "SELECT service, state, step, desk, served_by, queued_at, called_at, started_at, \
-         finished_at, inaccurate_time, channel FROM tickets \
+         finished_at, inaccurate_time, channel, rating FROM tickets \
          WHERE site = ?1 AND queued_at >= ?2 AND queued_at < ?3",
     )?;
     let mut rows = stmt.query(params![site, to_ms(from), to_ms(to)])?;
@@ -394,6 +394,7 @@ pub fn stat_rows(
             finished_at: row.get::<_, Option<i64>>(8)?.map(from_ms),
             inaccurate_time: row.get(9)?,
             appointment: row.get_ref(10)?.as_str().is_ok_and(|c| c == "appointment"),
+            rating: row.get(11)?,
         });
     }
     Ok(out)
@@ -524,6 +525,34 @@ pub fn latest_step(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Ti
     ))?
     .query_row(params![id], ticket)
     .optional()
+}
+
+/// Whether any step of a ticket's visit has been rated.
+pub fn visit_rated(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<bool> {
+    tx.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM tickets WHERE rating IS NOT NULL AND visit_id = \
+         (SELECT visit_id FROM tickets WHERE id = ?1))",
+    )?
+    .query_row(params![id], |r| r.get(0))
+}
+
+/// Keeps a visit's rating on the step that ended it (`step_id`).
+pub fn rate_step(
+    tx: &Transaction<'_>,
+    step_id: &str,
+    score: u8,
+    at: Timestamp,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE tickets SET rating = ?2, rated_at = ?3 WHERE id = ?1")?
+        .execute(params![step_id, score, to_ms(at)])?;
+    Ok(())
+}
+
+/// The id of a ticket's visit (its first step's id, the one on the paper).
+pub fn visit_id_of(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<String>> {
+    tx.prepare_cached("SELECT visit_id FROM tickets WHERE id = ?1")?
+        .query_row(params![id], |r| r.get(0))
+        .optional()
 }
 
 /// A site's tickets in one state, in queue order (at most `limit`).

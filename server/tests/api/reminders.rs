@@ -2,66 +2,15 @@
 //! that refuses the first attempt: the reminder is retried after its pause, delivered once,
 //! says the code, the time and the place, and its contact is in no event and no answer.
 
-use std::sync::{Arc, Mutex};
-
-use axum::http::{HeaderMap, StatusCode as Status};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::fake_gateway::{self, wait_for};
 use crate::helpers::{TestApp, spawn_tweaked};
-
-/// What the gateway received: the address, the authorization and the body.
-type Received = Arc<Mutex<Vec<(String, Option<String>, String)>>>;
-
-/// A gateway that answers 503 to the first request and 200 after.
-async fn fake_gateway() -> (String, Received) {
-    let received: Received = Arc::default();
-    let log = received.clone();
-    let app = axum::Router::new().route(
-        "/sms",
-        axum::routing::post(
-            move |uri: axum::http::Uri, headers: HeaderMap, body: String| {
-                let log = log.clone();
-                async move {
-                    let mut log = log.lock().unwrap();
-                    log.push((
-                        uri.to_string(),
-                        headers
-                            .get("authorization")
-                            .map(|v| v.to_str().unwrap().to_owned()),
-                        body,
-                    ));
-                    if log.len() == 1 {
-                        Status::SERVICE_UNAVAILABLE
-                    } else {
-                        Status::OK
-                    }
-                }
-            },
-        ),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}/sms"), received)
-}
-
-async fn wait_for(received: &Received, count: usize) {
-    for _ in 0..200 {
-        if received.lock().unwrap().len() >= count {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!(
-        "the gateway got {} requests, not {count}",
-        received.lock().unwrap().len()
-    );
-}
 
 #[tokio::test]
 async fn a_reminder_is_retried_then_delivered_once_with_the_code_and_time() {
-    let (url, received) = fake_gateway().await;
+    let (url, received) = fake_gateway::start(1).await;
     let config = seira_server::config::Config::embedded();
     let mut chania = config.site_settings(config.site("chania").unwrap());
     chania.reminders = Some(seira_protocol::admin::ReminderGateway {

@@ -1,0 +1,34 @@
+//! What citizens send from their own phones, with no sign-in: a rating of a finished visit, a
+//! number for a near-turn text message, and a ticket taken from a poster's QR code.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Body of `POST /api/v1/tickets/{id}/feedback`: an anonymous rating of a finished visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    /// 1 (very bad) to 5 (very good).
+    pub score: u8,
+}
+
+/// Body of `PUT /api/v1/tickets/{id}/text-alert`: where to send the near-turn message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TextAlert {
+    /// A mobile number with its country code (`+30 69…`); a Greek mobile may omit it. It is
+    /// used for this one message and deleted when the visit ends; it is never logged.
+    pub phone: String,
+}
+
+/// Body of `POST /api/v1/sites/{site}/join`: a ticket taken on a phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinRequest {
+    pub service: String,
+    /// The phone page's language (`el`, `en`, `ar`, `fa`, `uk`, `sq`).
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// A fresh id per tap: the same request twice is the same ticket.
+    pub request_id: String,
+}

@@ -1,0 +1,192 @@
+//! Near-turn text messages through the door: a holder asks for one (or takes it back) on the
+//! phone page; the sender claims those whose turn has come near and records what came of
+//! each attempt, as an event without the number.
+
+use jiff::SignedDuration;
+use seira_protocol::{ErrorCode, EventKind, InLang, TicketState, TrackView};
+
+use super::{Ctx, EngineError, Result, conflict, invalid, not_found, views};
+use crate::alerts::{self, PhoneNumber};
+use crate::gateway::{self, Filled};
+use crate::store;
+
+/// How long a claimed message is left to its attempt before another pass may try it.
+const CLAIM: SignedDuration = SignedDuration::from_mins(2);
+
+/// A message claimed for sending.
+#[derive(Debug, Clone)]
+pub struct ClaimedAlert {
+    pub visit_id: String,
+    pub request: Filled,
+}
+
+impl Ctx<'_, '_> {
+    /// A text message near the turn of the visit of ticket `id`, to `phone`.
+    pub fn ask_text_alert(&mut self, id: &str, phone: &str) -> Result<()> {
+        let t = store::latest_step(self.tx, id)?.ok_or_else(|| not_found("ticket", id))?;
+        let site = self.site(&t.site)?;
+        if site.near_turn.gateway.is_none() {
+            return Err(conflict(
+                ErrorCode::NotOffered,
+                "this centre sends no text messages",
+            ));
+        }
+        if t.state != TicketState::Waiting {
+            return Err(conflict(
+                ErrorCode::InvalidState,
+                "the ticket is no longer waiting",
+            ));
+        }
+        let number = PhoneNumber::parse(phone).ok_or_else(|| {
+            invalid(
+                ErrorCode::InvalidPhone,
+                "not a mobile number: digits with the country code, e.g. +30 69…",
+            )
+        })?;
+        let visit = store::visit_id_of(self.tx, id)?.unwrap_or_else(|| id.to_owned());
+        store::set_alert(self.tx, &visit, &t.site, number.as_str(), self.now)?;
+        Ok(())
+    }
+
+    /// Takes the request back: the number is deleted.
+    pub fn drop_text_alert(&mut self, id: &str) -> Result<()> {
+        let visit = store::visit_id_of(self.tx, id)?.ok_or_else(|| not_found("ticket", id))?;
+        store::remove_alert(self.tx, &visit)?;
+        Ok(())
+    }
+
+    /// The messages whose holders' turn is near or has come (at most `limit`), each moved on
+    /// by [`CLAIM`] while it is sent.
+    pub fn claim_alerts(&mut self, limit: usize) -> Result<Vec<ClaimedAlert>> {
+        let mut claimed = Vec::new();
+        for pending in store::pending_alerts(self.tx, self.now, limit)? {
+            let Some(request) = message(self, &pending)? else {
+                continue;
+            };
+            store::alert_later(
+                self.tx,
+                &pending.visit_id,
+                self.now + CLAIM,
+                pending.attempts,
+            )?;
+            claimed.push(ClaimedAlert {
+                visit_id: pending.visit_id,
+                request,
+            });
+        }
+        Ok(claimed)
+    }
+
+    /// An attempt's outcome: sent (the number forgotten), or tried again after a short
+    /// pause, or given up after [`alerts::MAX_ATTEMPTS`] (the number forgotten too).
+    pub fn alert_result(&mut self, visit_id: &str, delivered: bool) -> Result<()> {
+        let Some(t) = store::latest_step(self.tx, visit_id)? else {
+            return Ok(());
+        };
+        if store::alert_state(self.tx, visit_id)? != Some(store::AlertState::Waiting) {
+            // The visit ended meanwhile, or the holder took the request back.
+            return Ok(());
+        }
+        let attempts = store::alert_attempts(self.tx, visit_id)? + 1;
+        let detail = if delivered {
+            store::alert_finished(self.tx, visit_id, true, attempts)?;
+            format!("near-turn message sent (attempt {attempts})")
+        } else if attempts >= alerts::MAX_ATTEMPTS {
+            store::alert_finished(self.tx, visit_id, false, attempts)?;
+            format!("near-turn message not delivered after {attempts} attempts")
+        } else {
+            let next = self.now + alerts::backoff(attempts - 1);
+            store::alert_later(self.tx, visit_id, next, attempts)?;
+            return Ok(());
+        };
+        let (site, desk) = (t.site.clone(), t.desk.clone());
+        self.record_detail(
+            &site,
+            EventKind::TicketAlerted,
+            Some(&t),
+            desk.as_deref(),
+            Some(detail),
+        )
+    }
+}
+
+/// Where the holder of a pending message is, when their turn is near or has come.
+fn due_view(
+    tx: &rusqlite::Transaction<'_>,
+    config: &crate::config::Config,
+    pending: &store::PendingAlert,
+    now: jiff::Timestamp,
+) -> Result<Option<TrackView>> {
+    let view = match views::track(tx, config, &pending.visit_id, now) {
+        Ok(view) => view,
+        Err(EngineError::NotFound { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let called = matches!(view.state, TicketState::Called | TicketState::Serving);
+    Ok((view.near_turn || called).then_some(view))
+}
+
+/// The message for a pending alert, when its holder's turn is near or has come.
+fn message(ctx: &Ctx<'_, '_>, pending: &store::PendingAlert) -> Result<Option<Filled>> {
+    let Some(view) = due_view(ctx.tx, ctx.config, pending, ctx.now)? else {
+        return Ok(None);
+    };
+    let called = matches!(view.state, TicketState::Called | TicketState::Serving);
+    let Some(site) = ctx.config.site(&view.site) else {
+        return Ok(None);
+    };
+    let Some(gateway) = &site.near_turn.gateway else {
+        return Ok(None);
+    };
+    let lang = view.lang.as_deref().unwrap_or("el");
+    let m = crate::i18n::public_messages(lang);
+    let service = view.service_names.in_lang(lang).to_owned();
+    let place = site.names.in_lang(lang).to_owned();
+    let desk = view
+        .desk_names
+        .as_ref()
+        .map(|n| n.in_lang(lang).to_owned())
+        .unwrap_or_default();
+    let ahead = view.position.to_string();
+    let text = if called {
+        m.get_with(
+            "text-called",
+            &[("number", &view.number), ("desk", &desk), ("place", &place)],
+        )
+    } else {
+        m.get_with(
+            "text-near",
+            &[
+                ("number", &view.number),
+                ("ahead", &ahead),
+                ("place", &place),
+            ],
+        )
+    };
+    let request = gateway::fill(
+        gateway.into(),
+        &[
+            ("contact", &pending.contact),
+            ("text", &text),
+            ("number", &view.number),
+            ("ahead", &ahead),
+            ("service", &service),
+            ("place", &place),
+        ],
+    );
+    Ok(Some(request))
+}
+
+/// Whether any message's holder is near their turn now (the sender looks before it writes).
+pub fn alerts_due(
+    tx: &rusqlite::Transaction<'_>,
+    config: &crate::config::Config,
+    now: jiff::Timestamp,
+) -> Result<bool> {
+    for pending in store::pending_alerts(tx, now, 50)? {
+        if due_view(tx, config, &pending, now)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

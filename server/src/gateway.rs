@@ -1,0 +1,231 @@
+//! A site's HTTP message gateway (an SMS provider's API, a mail relay): the request made
+//! from the site's templates ([`fill`]), and sending it ([`Gateways::send`]). Appointment
+//! reminders ([`crate::reminders`]) and near-turn messages ([`crate::alerts`]) both go
+//! through it. The contact is in the request and nowhere else: only the answer's status is
+//! ever logged.
+
+use std::time::Duration;
+
+/// The parts of a gateway a request is made from (the same in every kind of message).
+#[derive(Debug, Clone, Copy)]
+pub struct Templates<'a> {
+    pub url: &'a str,
+    pub method: &'a str,
+    pub body: Option<&'a str>,
+    pub content_type: &'a str,
+    pub authorization: Option<&'a str>,
+}
+
+impl<'a> From<&'a seira_protocol::admin::ReminderGateway> for Templates<'a> {
+    fn from(g: &'a seira_protocol::admin::ReminderGateway) -> Self {
+        Templates {
+            url: &g.url,
+            method: &g.method,
+            body: g.body.as_deref(),
+            content_type: &g.content_type,
+            authorization: g.authorization.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a seira_protocol::admin::MessageGateway> for Templates<'a> {
+    fn from(g: &'a seira_protocol::admin::MessageGateway) -> Self {
+        Templates {
+            url: &g.url,
+            method: &g.method,
+            body: g.body.as_deref(),
+            content_type: &g.content_type,
+            authorization: g.authorization.as_deref(),
+        }
+    }
+}
+
+/// One request to the gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filled {
+    pub method: String,
+    pub url: String,
+    pub body: Option<String>,
+    pub content_type: String,
+    pub authorization: Option<String>,
+}
+
+/// Replaces each `{name}` of `template` by its value, encoded by `encode`.
+fn replace(template: &str, words: &[(&str, &str)], encode: impl Fn(&str) -> String) -> String {
+    words
+        .iter()
+        .fold(template.to_owned(), |text, (key, value)| {
+            text.replace(&format!("{{{key}}}"), &encode(value))
+        })
+}
+
+fn form_encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// The request for these words (`name → value`): placeholders percent-encoded in the
+/// address, and in the body as the content type needs them (JSON string content,
+/// form-encoded, or as they are).
+pub fn fill(templates: Templates<'_>, words: &[(&str, &str)]) -> Filled {
+    let content_type = templates.content_type.to_ascii_lowercase();
+    let body = templates.body.map(|body| {
+        if content_type.contains("json") {
+            replace(body, words, |v| {
+                let quoted = serde_json::to_string(v).unwrap_or_default();
+                quoted[1..quoted.len().saturating_sub(1).max(1)].to_owned()
+            })
+        } else if content_type.contains("x-www-form-urlencoded") {
+            replace(body, words, form_encode)
+        } else {
+            replace(body, words, str::to_owned)
+        }
+    });
+    Filled {
+        method: templates.method.to_owned(),
+        url: replace(templates.url, words, form_encode),
+        body,
+        content_type: templates.content_type.to_owned(),
+        authorization: templates.authorization.map(str::to_owned),
+    }
+}
+
+/// How long one attempt may take.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+type Https = hyper_util::client::legacy::Client<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    http_body_util::Full<axum::body::Bytes>,
+>;
+
+/// The client of the gateways: HTTPS through rustls with ring (its own provider: nothing
+/// global that other clients of the process would meet) and the system's trusted
+/// certificates, or plain HTTP on the centre's own network.
+#[derive(Clone)]
+pub struct Gateways {
+    client: Https,
+    /// What the log calls the messages (`reminder`, `near-turn message`).
+    what: &'static str,
+}
+
+impl Gateways {
+    pub fn new(what: &'static str) -> Result<Gateways, std::io::Error> {
+        // ring has no post-quantum key exchange (hence the deprecation); aws-lc-rs, which
+        // has, needs cmake and a far longer build, for a message that says a time and a code.
+        #[allow(deprecated)]
+        let provider = rustls::crypto::ring::default_provider();
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_native_roots(provider)?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let client =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build(connector);
+        Ok(Gateways { client, what })
+    }
+
+    /// One attempt; whether the gateway took it (a 2xx answer). Only the status is logged:
+    /// the address and the body hold the contact.
+    pub async fn send(&self, request: &Filled) -> bool {
+        let what = self.what;
+        let method = if request.method == "GET" {
+            axum::http::Method::GET
+        } else {
+            axum::http::Method::POST
+        };
+        let mut builder = axum::http::Request::builder()
+            .method(method)
+            .uri(&request.url)
+            .header(axum::http::header::USER_AGENT, "seira");
+        if request.body.is_some() {
+            builder = builder.header(axum::http::header::CONTENT_TYPE, &request.content_type);
+        }
+        if let Some(authorization) = &request.authorization {
+            builder = builder.header(axum::http::header::AUTHORIZATION, authorization);
+        }
+        let body = request.body.clone().unwrap_or_default();
+        let Ok(http_request) =
+            builder.body(http_body_util::Full::new(axum::body::Bytes::from(body)))
+        else {
+            tracing::warn!("{what} gateway: the site's address is not a valid URL");
+            return false;
+        };
+        match tokio::time::timeout(TIMEOUT, self.client.request(http_request)).await {
+            Ok(Ok(response)) if response.status().is_success() => true,
+            Ok(Ok(response)) => {
+                tracing::warn!(
+                    status = response.status().as_u16(),
+                    "{what} gateway refused"
+                );
+                false
+            }
+            Ok(Err(_)) => {
+                tracing::warn!("{what} gateway not reached");
+                false
+            }
+            Err(_) => {
+                tracing::warn!("{what} gateway did not answer in time");
+                false
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WORDS: &[(&str, &str)] = &[
+        ("contact", "+30 6912 345678"),
+        ("code", "KX7PQ4"),
+        ("service", "Ψυχοκοινωνική \"στήριξη\""),
+        ("place", "Κυδωνίας 29 & Γραφείο 3"),
+    ];
+
+    fn templates<'a>(content_type: &'a str, body: &'a str) -> Templates<'a> {
+        Templates {
+            url: "https://sms.example/send?to={contact}&ref={code}",
+            method: "POST",
+            body: Some(body),
+            content_type,
+            authorization: Some("Bearer k"),
+        }
+    }
+
+    #[test]
+    fn placeholders_are_encoded_as_each_part_needs() {
+        let json = fill(
+            templates(
+                "application/json",
+                r#"{"to":"{contact}","text":"{service}, {place}. {code}"}"#,
+            ),
+            WORDS,
+        );
+        assert_eq!(
+            json.url,
+            "https://sms.example/send?to=%2B30+6912+345678&ref=KX7PQ4"
+        );
+        let body: serde_json::Value = serde_json::from_str(json.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["to"], "+30 6912 345678");
+        assert_eq!(
+            body["text"],
+            "Ψυχοκοινωνική \"στήριξη\", Κυδωνίας 29 & Γραφείο 3. KX7PQ4"
+        );
+        let form = fill(
+            templates(
+                "application/x-www-form-urlencoded",
+                "to={contact}&text={place}",
+            ),
+            WORDS,
+        );
+        assert_eq!(
+            form.body.as_deref(),
+            Some(
+                "to=%2B30+6912+345678&text=%CE%9A%CF%85%CE%B4%CF%89%CE%BD%CE%AF%CE%B1%CF%82+29+%26+%CE%93%CF%81%CE%B1%CF%86%CE%B5%CE%AF%CE%BF+3"
+            )
+        );
+        let plain = fill(templates("text/plain", "{code} {unknown}"), WORDS);
+        assert_eq!(plain.body.as_deref(), Some("KX7PQ4 {unknown}"));
+        assert_eq!(plain.authorization.as_deref(), Some("Bearer k"));
+    }
+}

@@ -1,0 +1,142 @@
+//! What citizens send from their own phones, with no token: the ticket's id (unguessable, from
+//! the QR code) is the key. A rating of the finished visit, a number for a near-turn text
+//! message (and taking it back), and a ticket taken from the QR poster at the door.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum_extra::extract::CookieJar;
+use seira_protocol::{
+    ApiError as ErrorBody, ErrorCode, Feedback, IssuedTicket, JoinRequest, TextAlert,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{Json, Path};
+use crate::state::AppState;
+
+/// The cookie that tells one phone from another for the join throttle (random, nothing else).
+pub const PHONE_COOKIE: &str = "seira_phone";
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(feedback))
+        .routes(routes!(ask_text_alert, drop_text_alert))
+        .routes(routes!(join))
+}
+
+/// Rates a finished visit, anonymously, 1 to 5: once per visit. For the ticket holder's
+/// phone (and the kiosk's next screen); no token is needed.
+#[utoipa::path(
+    post, path = "/api/v1/tickets/{id}/feedback", tag = "tickets",
+    params(("id" = String, Path, description = "Ticket id (from the QR code)")),
+    request_body = Feedback,
+    responses(
+        (status = 204, description = "Kept"),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Rated already (`already_rated`), or not done yet (`not_done`)", body = ErrorBody),
+        (status = 422, description = "A score outside 1–5 (`invalid_score`)", body = ErrorBody),
+    )
+)]
+async fn feedback(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<Feedback>,
+) -> ApiResult<StatusCode> {
+    app.write(None, move |ctx| ctx.rate(&id, body.score))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Asks for a text message when the holder's turn is near, to this number (replacing one
+/// given before). The number is used for that one message and deleted when it is sent or
+/// the visit ends; it is never logged.
+#[utoipa::path(
+    put, path = "/api/v1/tickets/{id}/text-alert", tag = "tickets",
+    params(("id" = String, Path, description = "Ticket id (from the QR code)")),
+    request_body = TextAlert,
+    responses(
+        (status = 204, description = "Kept until the message goes"),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "The centre sends no messages (`not_offered`), or the ticket no longer waits (`invalid_state`)", body = ErrorBody),
+        (status = 422, description = "Not a mobile number (`invalid_phone`)", body = ErrorBody),
+    )
+)]
+async fn ask_text_alert(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<TextAlert>,
+) -> ApiResult<StatusCode> {
+    app.write(None, move |ctx| ctx.ask_text_alert(&id, &body.phone))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Takes the request for a text message back: the number is deleted at once.
+#[utoipa::path(
+    delete, path = "/api/v1/tickets/{id}/text-alert", tag = "tickets",
+    params(("id" = String, Path, description = "Ticket id (from the QR code)")),
+    responses((status = 204, description = "No number is kept"), (status = 404, body = ErrorBody))
+)]
+async fn drop_text_alert(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.write(None, move |ctx| ctx.drop_text_alert(&id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Takes a ticket on a phone, for a service the site opened to it (the QR poster at the
+/// door, `/join/{site}`): the same ticket as the kiosk's. A few per phone and per address an
+/// hour; the same `request_id` again returns the same ticket (200).
+#[utoipa::path(
+    post, path = "/api/v1/sites/{site}/join", tag = "sites",
+    params(("site" = String, Path, description = "Site id")),
+    request_body = JoinRequest,
+    responses(
+        (status = 201, description = "A new ticket; its `track_url` is its page", body = IssuedTicket),
+        (status = 200, description = "The ticket this request_id issued before", body = IssuedTicket),
+        (status = 404, description = "No such site or service", body = ErrorBody),
+        (status = 409, description = "The service is closed now (`closed`) or not taken on phones (`not_offered`)", body = ErrorBody),
+        (status = 422, description = "A bad request_id", body = ErrorBody),
+        (status = 429, description = "Too many tickets from this phone or address (`too_many_joins`)", body = ErrorBody),
+    )
+)]
+async fn join(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Json(body): Json<JoinRequest>,
+) -> ApiResult<(StatusCode, axum::Json<IssuedTicket>)> {
+    let jar = CookieJar::from_headers(&headers);
+    let phone = jar
+        .get(PHONE_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let address = peer.ip();
+    if let Some(wait) = app.phone_joins.wait(&phone, address, Instant::now()) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::TooManyJoins,
+            format!(
+                "too many tickets from this phone: try again in {} minutes, or use the kiosk",
+                wait.as_secs().div_ceil(60).max(1)
+            ),
+        ));
+    }
+    let (ticket, created) = app
+        .write(None, move |ctx| ctx.join_by_phone(&site, &body))
+        .await?;
+    if created {
+        app.phone_joins.failed(&phone, address, Instant::now());
+    }
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, axum::Json(ticket)))
+}
