@@ -138,6 +138,26 @@ const ROUTES: &[Route] = &[
         Some(|| json!({"service": "referrals"})),
     ),
     route("get", "/api/v1/tickets/{id}/track", EVERYONE, None),
+    // A citizen's phone: the ticket's id is the key, no token is needed.
+    route(
+        "post",
+        "/api/v1/tickets/{id}/feedback",
+        EVERYONE,
+        Some(|| json!({"score": 4})),
+    ),
+    route(
+        "put",
+        "/api/v1/tickets/{id}/text-alert",
+        EVERYONE,
+        Some(|| json!({"phone": "+30 6912345678"})),
+    ),
+    route("delete", "/api/v1/tickets/{id}/text-alert", EVERYONE, None),
+    route(
+        "post",
+        "/api/v1/sites/{site}/join",
+        EVERYONE,
+        Some(|| json!({"service": "benefits", "request_id": seira_server::auth::new_ticket_id()})),
+    ),
     route(
         "post",
         "/api/v1/sites/{site}/appointments",

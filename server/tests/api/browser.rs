@@ -13,8 +13,8 @@ use serde_json::json;
 use crate::helpers::{PASSWORD, TestApp, spawn_app};
 
 /// A headless Chromium behind its own chromedriver; both end when dropped.
-struct Browser {
-    client: Client,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
     driver: Child,
     _profile: tempfile::TempDir,
 }
@@ -26,7 +26,7 @@ impl Drop for Browser {
     }
 }
 
-async fn browser() -> Browser {
+pub(crate) async fn browser() -> Browser {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -80,7 +80,7 @@ async fn browser() -> Browser {
 
 /// Runs axe-core (npm, pinned in tests/a11y) on the page as it is now, and fails on any
 /// critical or serious violation of WCAG 2.x A and AA or of axe's best practices.
-async fn accessible(client: &Client, name: &str) {
+pub(crate) async fn accessible(client: &Client, name: &str) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let axe = std::fs::read_to_string(root.join("tests/a11y/node_modules/axe-core/axe.min.js"))
         .expect("axe-core is installed (scripts/setup runs npm ci in tests/a11y)");
@@ -109,7 +109,7 @@ async fn accessible(client: &Client, name: &str) {
 /// Where screenshots go: `target/screenshots`, and with `SEIRA_UPDATE_SCREENSHOTS=1` also
 /// `docs/screenshots` (kept in the repository for the README). Every page pictured is also
 /// checked with axe-core.
-async fn screenshot(client: &Client, name: &str) {
+pub(crate) async fn screenshot(client: &Client, name: &str) {
     accessible(client, name).await;
     client
         .execute("window.scrollTo(0, 0)", vec![])
@@ -129,7 +129,7 @@ async fn screenshot(client: &Client, name: &str) {
 
 /// Waits until the element's text contains `text` (30 s at most: the machine may be busy with
 /// other tests, the fuzzer among them).
-async fn wait_text(client: &Client, css: &str, text: &str) {
+pub(crate) async fn wait_text(client: &Client, css: &str, text: &str) {
     let mut seen = String::new();
     for _ in 0..300 {
         if let Ok(element) = client.find(Locator::Css(css)).await {
@@ -150,7 +150,7 @@ async fn wait_text(client: &Client, css: &str, text: &str) {
 }
 
 /// Clicks the first button whose text is `label` (once it is enabled).
-async fn click(client: &Client, label: &str) {
+pub(crate) async fn click(client: &Client, label: &str) {
     let xpath = format!("//button[normalize-space(.)='{label}' and not(@disabled)]");
     for _ in 0..300 {
         if let Ok(button) = client.find(Locator::XPath(&xpath)).await
@@ -169,7 +169,7 @@ async fn sign_in(client: &Client, app: &TestApp, name: &str) {
 }
 
 /// Signs in and waits for the page the account lands on (its heading).
-async fn sign_in_to(client: &Client, app: &TestApp, name: &str, heading: &str) {
+pub(crate) async fn sign_in_to(client: &Client, app: &TestApp, name: &str, heading: &str) {
     client.goto(&format!("{}/login", app.base)).await.unwrap();
     client
         .find(Locator::Id("username"))
@@ -209,8 +209,16 @@ async fn a_morning_at_the_desk_in_the_browser() {
     sign_in(&maria.client, &app, "maria").await;
     sign_in(&nikos.client, &app, "nikos").await;
 
-    // Citizens take tickets at the kiosk.
-    let first = app.issue("benefits", None).await;
+    // Citizens take tickets at the kiosk; the first in Greek (its phone page is in Greek).
+    let (status, first) = app
+        .post(
+            "/api/v1/sites/chania/tickets",
+            "kiosk",
+            Some(json!({"service": "benefits", "lang": "el", "request_id": "greek-1"})),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{first}");
+    let first: seira_protocol::IssuedTicket = serde_json::from_value(first).unwrap();
     app.issue("benefits", Some("elderly")).await;
     app.issue("psychosocial", None).await;
     // Nikos's page counts them without reloading.
@@ -257,6 +265,7 @@ async fn a_morning_at_the_desk_in_the_browser() {
         .await
         .unwrap();
     wait_text(&phone.client, "#status", "Είστε ο επόμενος").await;
+    wait_text(&phone.client, "#status", "Πλησιάζει η σειρά σας").await;
     click(&maria.client, "Επόμενος").await;
     wait_text(&maria.client, "#ticket-number", "A001").await;
     wait_text(&phone.client, "#status", "Σας καλούν στο: Γραφείο 1").await;
@@ -353,7 +362,7 @@ async fn a_morning_at_the_desk_in_the_browser() {
     }
 }
 
-async fn fill(client: &Client, css: &str, value: &str) {
+pub(crate) async fn fill(client: &Client, css: &str, value: &str) {
     let input = client.find(Locator::Css(css)).await.unwrap();
     input.clear().await.unwrap();
     input.send_keys(value).await.unwrap();

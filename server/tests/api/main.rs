@@ -15,6 +15,7 @@ mod fake_gateway;
 mod flow;
 mod fuzz;
 mod helpers;
+mod phone_pages;
 mod phones;
 mod reminders;
 mod restart;
