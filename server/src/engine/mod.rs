@@ -35,8 +35,8 @@ pub use desk_day::desk_queue;
 pub use reminders::reminders_due;
 use tickets::candidates;
 pub use views::{
-    DEVICE_ONLINE, LIST_LIMIT, board, desks, devices, figures, live_today, services, tickets,
-    track, waiting,
+    DEVICE_ONLINE, LIST_LIMIT, board, desks, devices, estimate_errors, figures, live_today,
+    services, tickets, track, waiting,
 };
 
 use jiff::Timestamp;

@@ -152,7 +152,7 @@ impl Ctx<'_, '_> {
             service: t.service.clone(),
             issued_at: t.issued_at,
             position: ahead,
-            estimated_wait_s: estimate_wait(self.tx, site, service, ahead)?,
+            estimated_wait_s: estimate_wait(self.tx, site, service, ahead, self.now)?,
             track_url: track_url(site, &t.id),
             appointment_at: None,
         })

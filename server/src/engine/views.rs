@@ -22,8 +22,9 @@ pub(super) fn estimate_wait(
     site: &Site,
     service: &Service,
     ahead: u32,
+    now: Timestamp,
 ) -> Result<u32> {
-    Ok(estimate_with_range(tx, site, service, ahead)?.0)
+    Ok(estimate_with_range(tx, site, service, ahead, now)?.0)
 }
 
 /// The estimate in seconds, and its likely range where that is wide.
@@ -32,19 +33,62 @@ fn estimate_with_range(
     site: &Site,
     service: &Service,
     ahead: u32,
+    now: Timestamp,
 ) -> Result<(u32, Option<[u32; 2]>)> {
     let recent = store::recent_service_times(tx, &site.id, &service.id, estimate::RECENT_SERVICES)?;
-    let typical = estimate::typical_service(&recent, service.typical_service);
-    let open_now = store::open_desks(tx)?;
-    let open = site
-        .desks
-        .iter()
-        .filter(|d| d.services.contains(&service.id) && open_now.contains(&d.id))
-        .count() as u32;
+    let states = store::desk_states(tx)?;
+    let in_hand = store::desks_in_hand(tx)?;
+    let waiting = store::waiting_counts(tx, &site.id)?;
+    let mut shares = Vec::new();
+    let (mut paused, mut idle) = (0, 0);
+    // The site's open desks: the earliest of their openings starts the pace's window.
+    let mut opened: Option<Timestamp> = None;
+    for desk in &site.desks {
+        let Some((state, changed)) = states.get(&desk.id) else {
+            continue;
+        };
+        if *state == DeskState::Open {
+            opened = opened.min(*changed).or(*changed);
+        }
+        if !desk.services.contains(&service.id) {
+            continue;
+        }
+        match state {
+            DeskState::Open => {
+                let busy = desk
+                    .services
+                    .iter()
+                    .filter(|s| **s == service.id || waiting.get(*s).is_some_and(|n| *n > 0))
+                    .count()
+                    .max(1);
+                shares.push(1.0 / busy as f64);
+                if !in_hand.contains(&desk.id) {
+                    idle += 1;
+                }
+            }
+            DeskState::Paused => paused += 1,
+            DeskState::Closed => {}
+        }
+    }
+    let opened = opened.unwrap_or(now).min(now);
+    let since = (now - estimate::CALL_WINDOW).max(opened);
+    let calls_ago: Vec<SignedDuration> = store::calls_since(tx, &site.id, &service.id, since)?
+        .into_iter()
+        .filter(|c| *c <= now)
+        .map(|c| now.duration_since(c))
+        .collect();
     let secs = |d: SignedDuration| d.as_secs().clamp(0, u32::MAX as i64) as u32;
-    let wait = estimate::estimate_wait(ahead, typical, open);
-    let range = estimate::wait_range(&recent, service.typical_service, ahead, open)
-        .map(|(low, high)| [secs(low), secs(high)]);
+    let wait = estimate::estimate(&estimate::Situation {
+        ahead,
+        configured: service.typical_service,
+        recent: &recent,
+        desk_shares: &shares,
+        paused_desks: paused,
+        calls_ago: &calls_ago,
+        open_for: now.duration_since(opened),
+        idle_desks: idle,
+    });
+    let range = estimate::wait_range(&recent, wait).map(|(low, high)| [secs(low), secs(high)]);
     Ok((secs(wait), range))
 }
 
@@ -74,7 +118,7 @@ pub fn services(
                 target_wait_min: (s.target_wait.as_secs() / 60) as u32,
                 open_now: site.service_open(s, now),
                 waiting: count,
-                estimated_wait_s: estimate_wait(tx, site, s, count)?,
+                estimated_wait_s: estimate_wait(tx, site, s, count, now)?,
                 takes_appointments: s.appointment_slot.is_some(),
                 phone_join: s.phone_join,
             })
@@ -134,6 +178,37 @@ pub fn desks(tx: &Transaction<'_>, config: &Config, site_id: &str) -> Result<Vec
 }
 
 /// The statistics of a site for the local days `from` to `to`, inclusive.
+/// How far the estimated waits of `from`–`to` were from the real ones, by estimator (the
+/// replay of `crate::stats::estimates`).
+pub fn estimate_errors(
+    tx: &Transaction<'_>,
+    config: &Config,
+    site_id: &str,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> Result<Vec<crate::stats::estimates::ErrorRow>> {
+    let site = config
+        .site(site_id)
+        .ok_or_else(|| not_found("site", site_id))?;
+    let (start, end) = crate::stats::period_bounds(from, to, &site.time_zone)
+        .ok_or_else(|| invalid(ErrorCode::BadPeriod, "the period is outside the calendar"))?;
+    let rows = store::stat_rows(tx, site_id, start, end)?;
+    let changes = store::desk_changes(tx, site_id, start, end)?;
+    let shape = crate::stats::estimates::SiteShape {
+        desks: site
+            .desks
+            .iter()
+            .map(|d| (d.id.clone(), d.services.clone()))
+            .collect(),
+        configured: site
+            .services
+            .iter()
+            .map(|s| (s.id.clone(), s.typical_service))
+            .collect(),
+    };
+    Ok(crate::stats::estimates::replay(&shape, &rows, &changes))
+}
+
 pub fn figures(
     tx: &Transaction<'_>,
     config: &Config,
@@ -283,7 +358,7 @@ pub fn track(
         (TicketState::Waiting, None) => {
             let line_at = place.map_or(t.queued_at, |p| p.line_at);
             let ahead = store::waiting_ahead(tx, &site.id, &service.id, line_at)?;
-            let (wait, range) = estimate_with_range(tx, site, service, ahead)?;
+            let (wait, range) = estimate_with_range(tx, site, service, ahead, now)?;
             (ahead, wait, range)
         }
         _ => (0, 0, None),

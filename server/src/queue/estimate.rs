@@ -1,8 +1,13 @@
-//! The estimated wait of a new ticket, from recent service times and the desks open now.
+//! The estimated wait of a ticket, and the estimators it was chosen from.
 //!
-//! Deliberately simple and explainable to staff: the people ahead, times the typical service
-//! time, shared among the open desks that serve the service. Its error is to be measured on
-//! simulated days (statistics issue) before it is made cleverer.
+//! [`estimate`] is what citizens see: the pace at which the service's tickets were called in
+//! the last half hour, when there is one to go by (it already holds the desks open now, the
+//! other services they share their time with, priorities and breaks); before that, the
+//! recent service times shared among the desks open now, each desk counted for its share of
+//! the services it serves that have someone waiting, a paused desk for half. [`baseline`]
+//! (people ahead × the configured typical service time) and [`by_desks`] (the estimator
+//! before: the median of the recent service times ÷ the open desks) stay for the replay that
+//! measures them all (`seira bench --estimates`, figures in BENCHMARKS.md).
 
 use jiff::SignedDuration;
 
@@ -33,32 +38,105 @@ pub fn estimate_wait(ahead: u32, typical: SignedDuration, open_desks: u32) -> Si
     SignedDuration::from_secs((total + desks - 1) / desks)
 }
 
+/// How far back the pace of calls is measured. (Longer windows, and two hours for services
+/// seldom called, measured worse in the replay: the pace of a morning is not the noon's.)
+pub const CALL_WINDOW: SignedDuration = SignedDuration::from_mins(30);
+/// Calls before the pace is trusted alone; below it, blended with the desks' capacity.
+const TRUSTED_CALLS: f64 = 4.0;
+/// A window shorter than this (the day has just begun) says nothing of the pace.
+const SHORTEST_WINDOW: SignedDuration = SignedDuration::from_mins(10);
+
+/// What an estimate knows of the moment: the queue, the desks and the recent past.
+#[derive(Debug, Clone, Default)]
+pub struct Situation<'a> {
+    /// People ahead in the same service.
+    pub ahead: u32,
+    /// The service's configured typical service time.
+    pub configured: SignedDuration,
+    /// Its recent service times (at most [`RECENT_SERVICES`]).
+    pub recent: &'a [SignedDuration],
+    /// Each open desk that serves the service, as the share of its time the service may
+    /// expect: 1 ÷ the services it serves that have someone waiting (this one included).
+    pub desk_shares: &'a [f64],
+    /// Desks that serve the service and are paused now (they will be back).
+    pub paused_desks: u32,
+    /// How long ago the service's calls of the last [`CALL_WINDOW`] of the day were.
+    pub calls_ago: &'a [SignedDuration],
+    /// How long the site's first desk of the day has been open.
+    pub open_for: SignedDuration,
+    /// Open desks that serve the service with nobody in hand now.
+    pub idle_desks: u32,
+}
+
+/// People ahead × the configured typical service time: what a queue-length display says.
+pub fn baseline(s: &Situation<'_>) -> SignedDuration {
+    s.configured * s.ahead as i32
+}
+
+/// The estimator before: people ahead × the median recent service ÷ the desks open.
+pub fn by_desks(s: &Situation<'_>) -> SignedDuration {
+    estimate_wait(
+        s.ahead,
+        typical_service(s.recent, s.configured),
+        s.desk_shares.len() as u32,
+    )
+}
+
+/// The estimate: `ahead + ½` tickets (the first in line waits, on average, half an
+/// interval) at the service's pace of calls today, blended towards the desks' capacity
+/// while the calls are few.
+pub fn estimate(s: &Situation<'_>) -> SignedDuration {
+    let typical = typical_service(s.recent, s.configured)
+        .as_secs_f64()
+        .max(60.0);
+    let shares: f64 = s.desk_shares.iter().sum::<f64>() + 0.5 * f64::from(s.paused_desks);
+    // Nobody serves it now: as if one desk did (one will open).
+    let capacity = shares.max(0.5) / typical;
+    // A desk free now calls the first ones at once.
+    if s.ahead < s.idle_desks {
+        return SignedDuration::ZERO;
+    }
+    let ahead = f64::from(s.ahead - s.idle_desks);
+    let window = s.open_for.min(CALL_WINDOW);
+    let calls = s.calls_ago.len() as f64;
+    let rate = if window >= SHORTEST_WINDOW && calls > 0.0 {
+        let pace = calls / window.as_secs_f64();
+        let trust = (calls / TRUSTED_CALLS).min(1.0);
+        trust * pace + (1.0 - trust) * capacity
+    } else {
+        capacity
+    };
+    let seconds = (ahead + 0.5) / rate;
+    SignedDuration::from_secs(seconds.min(24.0 * 3600.0).round() as i64)
+}
+
 /// How wide an estimate may be before it is shown as a range: five minutes.
 const RANGE_FROM: SignedDuration = SignedDuration::from_mins(5);
 
-/// The likely range of the wait: the same sum with the quicker and the slower quarter of
-/// the recent services (their quartiles). With fewer than four recent services there is
-/// nothing to measure a spread by, and the range is half to one and a half of the estimate.
-/// `None` when the range is narrower than five minutes (then one figure says it).
+/// The likely range of an estimate: scaled by the quicker and the slower quarter of the
+/// recent services against their median (their quartiles). With fewer than four recent
+/// services there is nothing to measure a spread by, and the range is half to one and a half
+/// of the estimate. `None` when the range is narrower than five minutes (then one figure
+/// says it).
 pub fn wait_range(
     recent: &[SignedDuration],
-    default: SignedDuration,
-    ahead: u32,
-    open_desks: u32,
+    estimate: SignedDuration,
 ) -> Option<(SignedDuration, SignedDuration)> {
-    if ahead == 0 {
-        return None;
-    }
     let (quick, slow) = if recent.len() < 4 {
-        let typical = typical_service(recent, default);
-        (typical / 2, typical * 3 / 2)
+        (0.5, 1.5)
     } else {
         let mut sorted = recent.to_vec();
         sorted.sort();
-        (sorted[sorted.len() / 4], sorted[(sorted.len() * 3) / 4])
+        let median = typical_service(&sorted, SignedDuration::ZERO)
+            .as_secs_f64()
+            .max(1.0);
+        (
+            sorted[sorted.len() / 4].as_secs_f64() / median,
+            sorted[(sorted.len() * 3) / 4].as_secs_f64() / median,
+        )
     };
-    let low = estimate_wait(ahead, quick, open_desks);
-    let high = estimate_wait(ahead, slow, open_desks);
+    let low = SignedDuration::from_secs_f64(estimate.as_secs_f64() * quick);
+    let high = SignedDuration::from_secs_f64(estimate.as_secs_f64() * slow);
     (high - low >= RANGE_FROM).then_some((low, high))
 }
 
@@ -92,22 +170,59 @@ mod tests {
     #[test]
     fn a_wide_estimate_is_a_range_and_a_narrow_one_is_not() {
         let steady: Vec<_> = [10, 10, 11, 10, 9, 10].iter().map(|&m| mins(m)).collect();
-        assert_eq!(wait_range(&steady, mins(15), 2, 1), None, "20 ± 1 minutes");
+        assert_eq!(wait_range(&steady, mins(20)), None, "20 ± 1 minutes");
         let spread: Vec<_> = [4, 6, 8, 10, 12, 20, 30, 9]
             .iter()
             .map(|&m| mins(m))
             .collect();
+        // Quartiles 8 and 20 minutes about a median of 9.5.
+        let (low, high) = wait_range(&spread, mins(38)).unwrap();
+        assert_eq!((low.as_mins(), high.as_mins()), (32, 80));
         assert_eq!(
-            wait_range(&spread, mins(15), 3, 1),
-            Some((mins(24), mins(60))),
-            "quartiles 8 and 20 minutes, three ahead"
-        );
-        assert_eq!(
-            wait_range(&[], mins(12), 2, 1),
+            wait_range(&[], mins(24)),
             Some((mins(12), mins(36))),
-            "no history: half to one and a half of the default"
+            "no history: half to one and a half"
         );
-        assert_eq!(wait_range(&spread, mins(15), 0, 1), None, "nobody ahead");
+        assert_eq!(wait_range(&spread, SignedDuration::ZERO), None, "no wait");
+    }
+
+    #[test]
+    fn the_estimate_follows_the_pace_of_calls_once_there_is_one() {
+        let recent = [mins(10); 6];
+        let base = Situation {
+            ahead: 3,
+            configured: mins(15),
+            recent: &recent,
+            desk_shares: &[1.0, 0.5],
+            paused_desks: 0,
+            calls_ago: &[],
+            open_for: mins(120),
+            idle_desks: 0,
+        };
+        // No calls yet: the desks' capacity, 1.5 desks of 10-minute services.
+        assert_eq!(estimate(&base).as_mins(), 23, "3.5 × 10 ÷ 1.5");
+        // Six calls in the last half hour: one every five minutes.
+        let calls: Vec<_> = (0..6).map(|i| mins(2 + 5 * i)).collect();
+        let paced = Situation {
+            calls_ago: &calls,
+            ..base.clone()
+        };
+        assert_eq!(estimate(&paced).as_mins(), 17, "3.5 × 5");
+        // A free desk takes the first at once.
+        let free = Situation {
+            ahead: 0,
+            idle_desks: 1,
+            ..base.clone()
+        };
+        assert_eq!(estimate(&free), SignedDuration::ZERO);
+        // Nobody serves it: as if half a desk did, until one opens.
+        let none = Situation {
+            desk_shares: &[],
+            ..base.clone()
+        };
+        assert_eq!(estimate(&none).as_mins(), 70);
+        assert_eq!(baseline(&base), mins(45));
+        assert_eq!(by_desks(&base), mins(15));
     }
 
     #[test]

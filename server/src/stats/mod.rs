@@ -7,9 +7,11 @@
 //! - [`figures`]: the arithmetic, pure (tested with known answers).
 //! - [`appointments`]: the appointments' own figures (punctuality, no-shows, capacity used).
 //! - [`export`]: the figures as CSV and XLSX.
+//! - [`estimates`]: how far the estimated waits were from the real ones (a replay).
 
 pub mod appointments;
 pub mod charts;
+pub mod estimates;
 pub mod export;
 pub mod figures;
 

@@ -75,3 +75,21 @@ pub fn save_desk_state(
     ])?;
     Ok(())
 }
+
+/// Every desk's state and when it last changed (the estimate's view of the desks).
+pub fn desk_states(
+    tx: &Transaction<'_>,
+) -> rusqlite::Result<std::collections::HashMap<String, (DeskState, Option<jiff::Timestamp>)>> {
+    let mut stmt = tx.prepare_cached("SELECT id, state, changed_at FROM desks")?;
+    let rows = stmt.query_map([], |r| {
+        let state: String = r.get(1)?;
+        Ok((
+            r.get::<_, String>(0)?,
+            (
+                DeskState::parse(&state).unwrap_or(DeskState::Closed),
+                r.get::<_, Option<i64>>(2)?.map(super::from_ms),
+            ),
+        ))
+    })?;
+    rows.collect()
+}

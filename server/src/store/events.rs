@@ -104,3 +104,31 @@ pub fn events_after(
 pub fn last_event_id(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
     tx.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))
 }
+
+/// A site's desks' openings, pauses and closings in `[from, to)`, oldest first (the replay
+/// of the estimates rebuilds which desks were open from them).
+pub fn desk_changes(
+    tx: &Transaction<'_>,
+    site: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> rusqlite::Result<Vec<crate::stats::estimates::DeskChange>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT at, desk, kind FROM events WHERE site = ?1 AND at >= ?2 AND at < ?3 \
+         AND kind IN ('desk_opened', 'desk_paused', 'desk_closed') AND desk IS NOT NULL \
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![site, to_ms(from), to_ms(to)], |r| {
+        let kind: String = r.get(2)?;
+        Ok(crate::stats::estimates::DeskChange {
+            at: from_ms(r.get(0)?),
+            desk: r.get(1)?,
+            state: match kind.as_str() {
+                "desk_opened" => seira_protocol::DeskState::Open,
+                "desk_paused" => seira_protocol::DeskState::Paused,
+                _ => seira_protocol::DeskState::Closed,
+            },
+        })
+    })?;
+    rows.collect()
+}

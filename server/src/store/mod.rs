@@ -43,15 +43,15 @@ pub use appointments::{
     schedule_reminder,
 };
 pub use config::{latest_config, save_config};
-pub use desks::{DeskRow, load_desk, open_desks, save_desk_state, sync_desks};
+pub use desks::{DeskRow, desk_states, load_desk, open_desks, save_desk_state, sync_desks};
 pub use devices::{list_devices, mark_silent, record_heartbeat};
-pub use events::{EventRow, append_event, events_after, last_event_id};
+pub use events::{EventRow, append_event, desk_changes, events_after, last_event_id};
 pub use tickets::{
-    NewTicket, Place, Waiting, booked_ahead, call_ticket, find_by_request, first_in_line,
-    forget_notes, insert_ticket, last_calls, latest_step, load_ticket, next_seq,
-    open_tickets_before, place_of, rate_step, recent_service_times, set_state, stat_rows,
-    ticket_in_hand, tickets_in_state, visit_id_of, visit_of, visit_rated, waiting_ahead,
-    waiting_ahead_from_back, waiting_counts, waiting_lanes, waiting_now,
+    NewTicket, Place, Waiting, booked_ahead, call_ticket, calls_since, desks_in_hand,
+    find_by_request, first_in_line, forget_notes, insert_ticket, last_calls, latest_step,
+    load_ticket, next_seq, open_tickets_before, place_of, rate_step, recent_service_times,
+    set_state, stat_rows, ticket_in_hand, tickets_in_state, visit_id_of, visit_of, visit_rated,
+    waiting_ahead, waiting_ahead_from_back, waiting_counts, waiting_lanes, waiting_now,
 };
 pub use tokens::{
     TokenRow, find_token, insert_token, list_tokens, revoke_labelled_except, revoke_token,

@@ -480,6 +480,33 @@ pub fn recent_service_times(
     rows.collect()
 }
 
+/// The desks with a citizen called or in service now.
+pub fn desks_in_hand(tx: &Transaction<'_>) -> rusqlite::Result<std::collections::HashSet<String>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT desk FROM tickets WHERE state IN ('called', 'serving') AND desk IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// When a service's tickets were first called since `since` (its pace of calls). A first
+/// call is never after the latest (`announced_at`), so the calls index finds them.
+pub fn calls_since(
+    tx: &Transaction<'_>,
+    site: &str,
+    service: &str,
+    since: Timestamp,
+) -> rusqlite::Result<Vec<Timestamp>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT called_at FROM tickets WHERE site = ?1 AND announced_at >= ?3 \
+         AND service = ?2 AND called_at >= ?3",
+    )?;
+    let rows = stmt.query_map(params![site, service, to_ms(since)], |r| {
+        Ok(from_ms(r.get(0)?))
+    })?;
+    rows.collect()
+}
+
 /// The latest calls of a service day, newest first.
 pub fn last_calls(
     tx: &Transaction<'_>,

@@ -1,6 +1,6 @@
 //! `seira bench`: throughput and latency of issuing, calling and reading the board, the event
-//! stream's delay, and the server's memory and threads; `--kiosk`, `--display` and `--stats`
-//! measure the other parts.
+//! stream's delay, and the server's memory and threads; `--kiosk`, `--display`, `--stats` and
+//! `--estimates` measure the other parts.
 //!
 //! It starts a real `seira server` child process on a fresh database in a temporary folder,
 //! with a configuration of one site and 16 desks, and drives it over loopback HTTP with
@@ -10,6 +10,7 @@
 mod api;
 #[cfg(feature = "devices")]
 mod display;
+mod estimates;
 #[cfg(feature = "devices")]
 mod kiosk;
 mod stats;
@@ -69,6 +70,23 @@ pub struct Args {
         default_value = "10000,100000,500000,1000000"
     )]
     pub sizes: Vec<u64>,
+    /// Measure the estimated waits instead: their error against the real waits, replayed at
+    /// every ticket of simulated working days (or of `--db`'s history).
+    #[arg(long)]
+    pub estimates: bool,
+    /// Working days replayed with --estimates.
+    #[arg(long, default_value_t = 20)]
+    pub days: u32,
+    /// The configuration whose sites --estimates simulates (default: the embedded one).
+    #[arg(long)]
+    pub config: Option<std::path::PathBuf>,
+    /// A real centre's database to replay with --estimates instead of simulated days (a
+    /// copy is taken and replayed; with the configuration it runs with, `--config`).
+    #[arg(long)]
+    pub db: Option<std::path::PathBuf>,
+    /// The seed of the simulated days.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
 }
 
 const DESKS: usize = 16;
@@ -105,6 +123,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         #[cfg(not(feature = "devices"))]
         bail!("this seira is the server only (built without the `devices` feature)");
+    }
+    if args.estimates {
+        let config = super::load_config(args.config.as_deref())?;
+        return estimates::estimates_bench(&config, args.days, args.seed, args.db.as_deref());
     }
     if args.stats {
         return stats::stats_bench(&args.sizes);
