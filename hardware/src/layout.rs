@@ -51,6 +51,9 @@ pub struct TicketContent {
     pub queue_line: String,
     /// The phone page's full address, for the QR code.
     pub track_url: String,
+    /// The same page's short link, printed under the QR code for a phone that cannot read
+    /// it (`oura.chania.gr/t/KX7PQ-4MN2A`); empty: none printed.
+    pub short_link: String,
     /// e.g. `Οι υπηρεσίες παρέχονται δωρεάν`.
     pub footer: String,
     /// The centre's logo, printed above its name (see [`crate::raster::logo`]).
@@ -81,9 +84,11 @@ pub fn ticket(content: &TicketContent, profile: &Profile) -> Result<Vec<u8>, Unp
     for line in wrap(&content.queue_line, profile.chars_per_line) {
         put_line(&mut c, &line, profile, false)?;
     }
-    c.feed(1)
-        .qr(&content.track_url, if wide { 6 } else { 5 })
-        .feed(1);
+    c.feed(1).qr(&content.track_url, if wide { 6 } else { 5 });
+    for line in wrap(&content.short_link, profile.chars_per_line) {
+        put_line(&mut c, &line, profile, false)?;
+    }
+    c.feed(1);
     for line in wrap(&content.footer, profile.chars_per_line) {
         put_line(&mut c, &line, profile, false)?;
     }
@@ -146,8 +151,12 @@ mod tests {
             assert!(bytes.starts_with(&[0x1b, b'@', 0x1b, b't', profile.codepage_number]));
             assert!(bytes.ends_with(&[0x1d, b'V', 66, 0]), "cut at the end");
             let page = profile.codepage;
-            for text in ["Κέντρο Κοινότητας Δήμου Χανίων", "A012", "23/11/2026 10:42"]
-            {
+            for text in [
+                "Κέντρο Κοινότητας Δήμου Χανίων",
+                "A012",
+                "23/11/2026 10:42",
+                "seira.local/t/KX7PQ-4MN2A",
+            ] {
                 let encoded = page.encode(text).unwrap();
                 assert!(
                     bytes

@@ -210,6 +210,7 @@ mod tests {
             issued: "23/11/2026 10:42".into(),
             queue_line: "Μπροστά σας: 3".into(),
             track_url: "http://seira.local/t/abc".into(),
+            short_link: "seira.local/t/KX7PQ-4MN2A".into(),
             footer: "Οι υπηρεσίες παρέχονται δωρεάν".into(),
             logo: None,
         };

@@ -19,6 +19,7 @@ pub fn sample_ticket() -> crate::TicketContent {
         issued: "23/11/2026 10:42".into(),
         queue_line: "Μπροστά σας: 3 · Αναμονή περίπου 15 λεπτά".into(),
         track_url: "http://10.0.0.2:8080/t/0123456789abcdef".into(),
+        short_link: "seira.local/t/KX7PQ-4MN2A".into(),
         footer: "Οι υπηρεσίες παρέχονται δωρεάν".into(),
         logo: None,
     }

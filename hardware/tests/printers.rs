@@ -42,6 +42,7 @@ fn check_job(bytes: &[u8], profile: &Profile) {
         "A012",
         "23/11/2026 10:42",
         "Οι υπηρεσίες παρέχονται δωρεάν",
+        "seira.local/t/KX7PQ-4MN2A",
     ] {
         assert!(
             lines.iter().any(|l| l == expected),

@@ -106,6 +106,7 @@ impl KioskApp {
             issued: issued.strftime("%d/%m/%Y %H:%M").to_string(),
             queue_line: queue_words(m, ticket).join(" · "),
             track_url: ticket.track_link(&self.server),
+            short_link: ticket.printed_link(&self.server),
             footer: services
                 .map(|s| name_in(&s.ticket_footer, lang))
                 .unwrap_or_default(),
@@ -717,6 +718,7 @@ mod queue_words_tests {
             position,
             estimated_wait_s,
             track_url: "/t/t".into(),
+            short_url: "/t/KX7PQ-4MN2A".into(),
             appointment_at: None,
         }
     }

@@ -727,6 +727,7 @@ mod tests {
             position: 2,
             estimated_wait_s: 600,
             track_url: format!("/t/{id}"),
+            short_url: String::new(),
             appointment_at: None,
         }
     }

@@ -208,6 +208,10 @@ pub struct IssuedTicket {
     /// The page where the holder can follow the queue (for the QR code): the full address
     /// under the site's `public_url` when it has one, else a path on this server.
     pub track_url: String,
+    /// The same page's short link, printed under the QR code for a phone that cannot read
+    /// it: `…/t/KX7PQ-4MN2A`, under the same address as `track_url`.
+    #[serde(default)]
+    pub short_url: String,
     /// A checked-in appointment's start: the desk calls its holder first from then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -228,6 +232,7 @@ mod track_link_tests {
             position: 0,
             estimated_wait_s: 0,
             track_url: "/t/t1".into(),
+            short_url: "/t/KX7PQ-4MN2A".into(),
             appointment_at: None,
         };
         assert_eq!(
@@ -239,6 +244,10 @@ mod track_link_tests {
             t.track_link("http://10.0.0.2:8080"),
             "https://oura.chania.gr/t/t1"
         );
+        assert_eq!(
+            t.printed_link("http://10.0.0.2:8080"),
+            "10.0.0.2:8080/t/KX7PQ-4MN2A"
+        );
     }
 }
 
@@ -246,11 +255,31 @@ impl IssuedTicket {
     /// The tracking page's full address: `track_url` itself when it is one (the site's
     /// public address), else after `server`, the address the device reaches the server at.
     pub fn track_link(&self, server: &str) -> String {
-        if self.track_url.starts_with("https://") || self.track_url.starts_with("http://") {
-            self.track_url.clone()
+        full_link(&self.track_url, server)
+    }
+
+    /// The short link as printed: its full address without the scheme
+    /// (`oura.chania.gr/t/KX7PQ-4MN2A`); the tracking page's, without the scheme, when the
+    /// server sent none (an older one).
+    pub fn printed_link(&self, server: &str) -> String {
+        let url = if self.short_url.is_empty() {
+            &self.track_url
         } else {
-            format!("{}{}", server.trim_end_matches('/'), self.track_url)
-        }
+            &self.short_url
+        };
+        let link = full_link(url, server);
+        link.trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .to_owned()
+    }
+}
+
+/// `url` itself when it is a full address, else after `server`.
+fn full_link(url: &str, server: &str) -> String {
+    if url.starts_with("https://") || url.starts_with("http://") {
+        url.to_owned()
+    } else {
+        format!("{}{}", server.trim_end_matches('/'), url)
     }
 }
 

@@ -428,6 +428,7 @@ pub fn bulk_history(
                         only_desk: None,
                         note: None,
                         due_at: None,
+                        short_code: None,
                     },
                 )?;
                 ticket.state = if rng.random::<f64>() < 0.06 {

@@ -84,6 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         issued: now.strftime("%d/%m/%Y %H:%M").to_string(),
         queue_line: queue_line.into(),
         track_url: "http://seira.local:8080/t/0123456789abcdef0123456789abcdef".into(),
+        short_link: "seira.local:8080/t/KX7PQ-4MN2A".into(),
         footer: footer.into(),
         logo: match &args.logo {
             Some(path) => Some(

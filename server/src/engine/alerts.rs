@@ -23,6 +23,7 @@ pub struct ClaimedAlert {
 impl Ctx<'_, '_> {
     /// A text message near the turn of the visit of ticket `id`, to `phone`.
     pub fn ask_text_alert(&mut self, id: &str, phone: &str) -> Result<()> {
+        let id = &super::short_link::ticket_id(self.tx, id)?;
         let t = store::latest_step(self.tx, id)?.ok_or_else(|| not_found("ticket", id))?;
         let site = self.site(&t.site)?;
         if site.near_turn.gateway.is_none() {
@@ -50,6 +51,7 @@ impl Ctx<'_, '_> {
 
     /// Takes the request back: the number is deleted.
     pub fn drop_text_alert(&mut self, id: &str) -> Result<()> {
+        let id = &super::short_link::ticket_id(self.tx, id)?;
         let visit = store::visit_id_of(self.tx, id)?.ok_or_else(|| not_found("ticket", id))?;
         store::remove_alert(self.tx, &visit)?;
         Ok(())

@@ -15,7 +15,7 @@ use crate::store;
 
 /// The characters of a booking code: capital letters and digits that are not taken for one
 /// another when read aloud or typed (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
-const CODE_ALPHABET: &[u8; 25] = b"ACDEFGHJKMNPQRTUVWXY34679";
+pub(super) const CODE_ALPHABET: &[u8; 25] = b"ACDEFGHJKMNPQRTUVWXY34679";
 /// Six of them: 244 million codes.
 pub const CODE_LEN: usize = 6;
 const MAX_CONTACT_CHARS: usize = 100;
@@ -24,8 +24,13 @@ const MAX_MINUTES: u32 = 480;
 
 /// A random booking code.
 pub fn new_code() -> String {
-    let mut code = String::with_capacity(CODE_LEN);
-    while code.len() < CODE_LEN {
+    random_code(CODE_LEN)
+}
+
+/// `len` random characters of [`CODE_ALPHABET`].
+pub(super) fn random_code(len: usize) -> String {
+    let mut code = String::with_capacity(len);
+    while code.len() < len {
         let mut byte = [0u8; 1];
         rand::fill(&mut byte);
         // 250 is ten times the alphabet: taking only bytes below it keeps every character

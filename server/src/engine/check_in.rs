@@ -186,6 +186,7 @@ impl Ctx<'_, '_> {
                     .max(SignedDuration::ZERO)
                     .as_secs() as u32,
                 track_url: super::tickets::track_url(site, &ticket.id),
+                short_url: super::tickets::short_url(self.tx, site, &ticket.id)?,
                 appointment_at: Some(due_at),
             }),
             None => {

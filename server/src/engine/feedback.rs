@@ -12,6 +12,7 @@ impl Ctx<'_, '_> {
         if !(1..=5).contains(&score) {
             return Err(invalid(ErrorCode::InvalidScore, "a rating is from 1 to 5"));
         }
+        let id = &super::short_link::ticket_id(self.tx, id)?;
         let t = store::latest_step(self.tx, id)?.ok_or_else(|| not_found("ticket", id))?;
         if store::visit_rated(self.tx, id)? {
             return Err(conflict(

@@ -25,6 +25,7 @@ mod import;
 mod join;
 mod reminders;
 mod settings;
+mod short_link;
 mod tickets;
 mod views;
 

@@ -132,6 +132,7 @@ impl Ctx<'_, '_> {
                 only_desk: arrival.only_desk,
                 note: None,
                 due_at: arrival.due_at,
+                short_code: Some(super::short_link::new_code()),
             },
         )?;
         self.record(&site.id, EventKind::TicketIssued, Some(&ticket), None)?;
@@ -154,6 +155,7 @@ impl Ctx<'_, '_> {
             position: ahead,
             estimated_wait_s: estimate_wait(self.tx, site, service, ahead, self.now)?,
             track_url: track_url(site, &t.id),
+            short_url: short_url(self.tx, site, &t.id)?,
             appointment_at: None,
         })
     }
@@ -420,6 +422,8 @@ impl Ctx<'_, '_> {
                 note,
                 // A transfer's next step is a walk-in of its service.
                 due_at: None,
+                // The paper's link names the visit's first step.
+                short_code: None,
             },
         )?;
         let desk = ticket.desk.clone();
@@ -497,6 +501,19 @@ fn class_of(ticket: &Ticket) -> Class {
 
 /// Where a ticket's holder follows it: under the site's public address when it has one (a
 /// phone on mobile data reaches that), else a path the device puts after its server.
+/// The printed short link of a ticket (`…/t/KX7PQ-4MN2A`), under the site's public address
+/// like [`track_url`]; the tracking page's own address for a visit that has no code.
+pub(super) fn short_url(
+    tx: &rusqlite::Transaction<'_>,
+    site: &Site,
+    ticket: &str,
+) -> Result<String> {
+    Ok(match store::short_code_of(tx, ticket)? {
+        Some(code) => track_url(site, &super::short_link::printed(&code)),
+        None => track_url(site, ticket),
+    })
+}
+
 pub(super) fn track_url(site: &Site, ticket: &str) -> String {
     match &site.public_url {
         Some(public) => format!("{public}/t/{ticket}"),

@@ -338,7 +338,9 @@ pub fn track(
     ticket_id: &str,
     now: Timestamp,
 ) -> Result<TrackView> {
-    // The holder's paper names the first step; a transfer moves the visit on.
+    // The holder's paper names the first step (by its id or its short link); a transfer
+    // moves the visit on.
+    let ticket_id = &super::short_link::ticket_id(tx, ticket_id)?;
     let t = store::latest_step(tx, ticket_id)?.ok_or_else(|| not_found("ticket", ticket_id))?;
     let site = config
         .site(&t.site)

@@ -257,14 +257,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_stats ON tickets (site, queued_at, service, state, step, desk,
         served_by, called_at, started_at, finished_at, inaccurate_time, channel);
     "#,
-    // 10: reaching citizens. A finished visit's anonymous rating sits on its last step
-    // (`rating`, once). A near-turn text message waits in `ticket_alerts` with the number
+    // 10: reaching citizens. A visit's first step has a `short_code`, the printed short link
+    // for a phone that cannot read the QR code. A finished visit's anonymous rating sits on
+    // its last step (`rating`, once). A near-turn text message waits in `ticket_alerts` with the number
     // the holder gave; the number is cleared once the message is sent or given up, and the
     // row goes when the visit ends (the trigger, whatever ended it). The statistics'
     // covering index gains the rating.
     r#"
     ALTER TABLE tickets ADD COLUMN rating INTEGER CHECK (rating BETWEEN 1 AND 5);
     ALTER TABLE tickets ADD COLUMN rated_at INTEGER;
+    ALTER TABLE tickets ADD COLUMN short_code TEXT;
+    CREATE UNIQUE INDEX tickets_short ON tickets (short_code) WHERE short_code IS NOT NULL;
     DROP INDEX tickets_stats;
     CREATE INDEX tickets_stats ON tickets (site, queued_at, service, state, step, desk,
         served_by, called_at, started_at, finished_at, inaccurate_time, channel, rating);

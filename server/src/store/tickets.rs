@@ -66,6 +66,8 @@ pub struct NewTicket {
     pub note: Option<String>,
     /// A checked-in appointment's start: called first from then (migration 9).
     pub due_at: Option<Timestamp>,
+    /// The printed short link's code (a visit's first step; migration 10).
+    pub short_code: Option<String>,
 }
 
 /// A waiting ticket with what only the store keeps about its place.
@@ -93,9 +95,9 @@ pub fn insert_ticket(tx: &Transaction<'_>, new: &NewTicket) -> rusqlite::Result<
     tx.prepare_cached(
         "INSERT INTO tickets (id, visit_id, step, site, service, day, seq, number, priority, \
          channel, lang, request_id, state, desk, recalls, issued_at, queued_at, line_at, \
-         only_desk, note, due_at) \
+         only_desk, note, due_at, short_code) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-         ?18, ?19, ?20, ?21)",
+         ?18, ?19, ?20, ?21, ?22)",
     )?
     .execute(params![
         t.id,
@@ -119,8 +121,26 @@ pub fn insert_ticket(tx: &Transaction<'_>, new: &NewTicket) -> rusqlite::Result<
         new.only_desk,
         new.note,
         new.due_at.map(to_ms),
+        new.short_code,
     ])?;
     Ok(())
+}
+
+/// The ticket a short link's code names.
+pub fn ticket_by_short_code(tx: &Transaction<'_>, code: &str) -> rusqlite::Result<Option<String>> {
+    tx.prepare_cached("SELECT id FROM tickets WHERE short_code = ?1")?
+        .query_row(params![code], |r| r.get(0))
+        .optional()
+}
+
+/// A ticket's short link code (its visit's first step has it).
+pub fn short_code_of(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<String>> {
+    tx.prepare_cached(
+        "SELECT short_code FROM tickets WHERE id = (SELECT visit_id FROM tickets WHERE id = ?1)",
+    )?
+    .query_row(params![id], |r| r.get(0))
+    .optional()
+    .map(Option::flatten)
 }
 
 /// The next sequence number of a service's day (voided numbers count: never reused).

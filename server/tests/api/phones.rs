@@ -44,3 +44,39 @@ fn a_public_address_that_is_not_one_is_refused_in_both_languages() {
     let errors = with_public_url("oura.chania.gr").err().unwrap().to_string();
     assert!(errors.contains("public_url"), "{errors}");
 }
+
+#[tokio::test]
+async fn the_printed_short_link_opens_the_same_ticket_however_it_is_typed() {
+    let config = with_public_url("https://oura.chania.gr").unwrap();
+    let app = spawn_with(config, None).await;
+    let ticket = app.issue("benefits", None).await;
+    let code = ticket
+        .short_url
+        .strip_prefix("https://oura.chania.gr/t/")
+        .expect("under the public address")
+        .to_owned();
+    assert_eq!(code.len(), 11, "two groups of five: {code}");
+    assert_eq!(
+        ticket.printed_link("http://10.0.0.2:8080"),
+        format!("oura.chania.gr/t/{code}")
+    );
+    for typed in [code.clone(), code.to_lowercase(), code.replace('-', "")] {
+        let (status, view) = app.get(&format!("/api/v1/tickets/{typed}/track"), "").await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{typed}: {view}");
+        assert_eq!(view["number"], ticket.number.as_str());
+        let page = app
+            .http
+            .get(format!("{}/t/{typed}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(page.status().is_success(), "{typed}");
+        assert!(page.text().await.unwrap().contains(&ticket.number));
+    }
+    let (status, _) = app.get("/api/v1/tickets/KX7PQ-4MN2A/track", "").await;
+    assert_eq!(
+        status,
+        reqwest::StatusCode::NOT_FOUND,
+        "a code nobody was given"
+    );
+}
