@@ -1,5 +1,6 @@
 //! What citizens send from their own phones, with no sign-in: a rating of a finished visit, a
-//! number for a near-turn text message, and a ticket taken from a poster's QR code.
+//! number for a near-turn text message or a browser's push subscription, and a ticket taken
+//! from a poster's QR code.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -31,4 +32,36 @@ pub struct JoinRequest {
     pub lang: Option<String>,
     /// A fresh id per tap: the same request twice is the same ticket.
     pub request_id: String,
+}
+
+/// Body of `PUT /api/v1/tickets/{id}/push`: the browser's push subscription, as
+/// `PushSubscription.toJSON()` gives it. Kept only until the notification goes, and at most
+/// until the visit ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PushSubscription {
+    /// The push service's address for this browser.
+    pub endpoint: String,
+    /// When the browser says it expires (ignored: the visit ends first).
+    #[serde(default, rename = "expirationTime")]
+    pub expiration_time: Option<f64>,
+    pub keys: PushKeys,
+}
+
+/// The keys of a push subscription (RFC 8291), base64url.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PushKeys {
+    /// The browser's P-256 public key.
+    pub p256dh: String,
+    /// Its 16-byte authentication secret.
+    pub auth: String,
+}
+
+/// Answer of `GET /api/v1/push/key`: the server's VAPID public key (RFC 8292), the
+/// `applicationServerKey` a page subscribes with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PushKey {
+    /// The uncompressed P-256 point, base64url.
+    pub key: String,
 }

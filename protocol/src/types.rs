@@ -721,6 +721,9 @@ pub struct TrackView {
     /// The holder gave a number for it (the number itself is never shown again).
     #[serde(default)]
     pub text_requested: bool,
+    /// The holder's browser asked for a push notification near the turn.
+    #[serde(default)]
+    pub push_requested: bool,
 }
 
 /// What an account or a token may do.
@@ -798,6 +801,7 @@ pub enum ErrorCode {
     InvalidScope,
     InvalidSettings,
     InvalidState,
+    InvalidSubscription,
     InvalidTime,
     InvalidTransition,
     MalformedJson,
@@ -868,6 +872,7 @@ impl ErrorCode {
             Self::InvalidScope => "invalid_scope",
             Self::InvalidSettings => "invalid_settings",
             Self::InvalidState => "invalid_state",
+            Self::InvalidSubscription => "invalid_subscription",
             Self::InvalidTime => "invalid_time",
             Self::InvalidTransition => "invalid_transition",
             Self::MalformedJson => "malformed_json",

@@ -9,6 +9,10 @@
   const baseTitle = document.title;
   let last = null;
   let audio = null;
+  // Web Push: where the page is served over HTTPS (or from this machine) and the browser has
+  // it. The subscription goes to the server only after the citizen allowed notifications.
+  const canPush = window.isSecureContext && "serviceWorker" in navigator
+    && "PushManager" in window && "Notification" in window;
 
   function line(cls, text) {
     const p = document.createElement("p");
@@ -73,6 +77,8 @@
     $("missed-help").hidden = !waiting;
     $("text-form").hidden = !(v.text_offered && !v.text_requested);
     $("text-saved").hidden = !(v.text_offered && v.text_requested);
+    $("push").hidden = !(canPush && waiting && !v.push_requested);
+    $("push-on").hidden = !(waiting && v.push_requested);
     if (!$("thanks").hidden) $("feedback").hidden = true;
     else $("feedback").hidden = !v.can_rate;
     const called = v.state === "called";
@@ -97,6 +103,34 @@
     alertNow();
     $("sound").hidden = true;
     $("sound-on").hidden = false;
+  });
+
+
+  function keyBytes(base64url) {
+    const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");
+    const raw = atob(base64 + "=".repeat((4 - base64.length % 4) % 4));
+    return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+  }
+
+  $("push").addEventListener("click", async () => {
+    const message = $("text-message");
+    try {
+      if (await Notification.requestPermission() !== "granted") {
+        message.textContent = t("alert-push-denied");
+        return;
+      }
+      const key = await api("GET", "/api/v1/push/key");
+      if (!key.ok) throw new Error("no key");
+      const registration = await navigator.serviceWorker.register("/assets/sw.js", { scope: "/t/" });
+      await navigator.serviceWorker.ready;
+      const subscription = await registration.pushManager.subscribe({
+        userVisibleOnly: true, applicationServerKey: keyBytes(key.data.key) });
+      const result = await api("PUT", `/api/v1/tickets/${ctx.ticket}/push`, subscription.toJSON());
+      message.textContent = result.ok ? "" : t("error-other");
+      update();
+    } catch (_) {
+      message.textContent = t("error-other");
+    }
   });
 
   $("text-form").addEventListener("submit", async (e) => {

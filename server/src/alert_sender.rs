@@ -44,10 +44,10 @@ pub async fn run(state: AppState, every: Duration) {
         for alert in due {
             let (state, client) = (state.clone(), client.clone());
             tokio::spawn(async move {
-                let delivered = client.send(&alert.request).await;
-                let visit = alert.visit_id;
+                let sent = client.send(&alert.request).await;
+                let (visit, channel) = (alert.visit_id, alert.channel);
                 if let Err(e) = state
-                    .write(None, move |ctx| ctx.alert_result(&visit, delivered))
+                    .write(None, move |ctx| ctx.alert_result(&visit, channel, sent))
                     .await
                 {
                     tracing::warn!(error = %e, "near-turn messages: the result could not be kept");

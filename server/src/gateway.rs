@@ -1,8 +1,9 @@
-//! A site's HTTP message gateway (an SMS provider's API, a mail relay): the request made
-//! from the site's templates ([`fill`]), and sending it ([`Gateways::send`]). Appointment
-//! reminders ([`crate::reminders`]) and near-turn messages ([`crate::alerts`]) both go
-//! through it. The contact is in the request and nowhere else: only the answer's status is
-//! ever logged.
+//! Messages to citizens over HTTP: a site's message gateway (an SMS provider's API, a mail
+//! relay), whose request is made from the site's templates ([`fill`]), and browsers' push
+//! services ([`crate::push`] makes those requests); sending either ([`Gateways::send`]).
+//! Appointment reminders ([`crate::reminders`]) and near-turn messages ([`crate::alerts`])
+//! go through it. The contact is in the request and nowhere else: only the answer's status
+//! is ever logged.
 
 use std::time::Duration;
 
@@ -40,14 +41,41 @@ impl<'a> From<&'a seira_protocol::admin::MessageGateway> for Templates<'a> {
     }
 }
 
-/// One request to the gateway.
+/// One request to a gateway or a push service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filled {
     pub method: String,
     pub url: String,
-    pub body: Option<String>,
-    pub content_type: String,
-    pub authorization: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Filled {
+    /// The value of header `name`, if the request has it.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text (a gateway's body is always text).
+    pub fn body_text(&self) -> Option<&str> {
+        self.body
+            .as_deref()
+            .and_then(|b| std::str::from_utf8(b).ok())
+    }
+}
+
+/// What came of an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// Taken (a 2xx answer).
+    Yes,
+    /// Not now: not reached, too slow, or refused for a while. Try again later.
+    Later,
+    /// Never: the address is gone (404, 410: the browser's subscription ended).
+    Never,
 }
 
 /// Replaces each `{name}` of `template` by its value, encoded by `encode`.
@@ -80,12 +108,18 @@ pub fn fill(templates: Templates<'_>, words: &[(&str, &str)]) -> Filled {
             replace(body, words, str::to_owned)
         }
     });
+    let mut headers = Vec::new();
+    if body.is_some() {
+        headers.push(("content-type".to_owned(), templates.content_type.to_owned()));
+    }
+    if let Some(authorization) = templates.authorization {
+        headers.push(("authorization".to_owned(), authorization.to_owned()));
+    }
     Filled {
         method: templates.method.to_owned(),
         url: replace(templates.url, words, form_encode),
-        body,
-        content_type: templates.content_type.to_owned(),
-        authorization: templates.authorization.map(str::to_owned),
+        headers,
+        body: body.map(String::into_bytes),
     }
 }
 
@@ -124,9 +158,8 @@ impl Gateways {
         Ok(Gateways { client, what })
     }
 
-    /// One attempt; whether the gateway took it (a 2xx answer). Only the status is logged:
-    /// the address and the body hold the contact.
-    pub async fn send(&self, request: &Filled) -> bool {
+    /// One attempt. Only the status is logged: the address and the body hold the contact.
+    pub async fn send(&self, request: &Filled) -> Sent {
         let what = self.what;
         let method = if request.method == "GET" {
             axum::http::Method::GET
@@ -137,35 +170,34 @@ impl Gateways {
             .method(method)
             .uri(&request.url)
             .header(axum::http::header::USER_AGENT, "seira");
-        if request.body.is_some() {
-            builder = builder.header(axum::http::header::CONTENT_TYPE, &request.content_type);
-        }
-        if let Some(authorization) = &request.authorization {
-            builder = builder.header(axum::http::header::AUTHORIZATION, authorization);
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
         }
         let body = request.body.clone().unwrap_or_default();
         let Ok(http_request) =
             builder.body(http_body_util::Full::new(axum::body::Bytes::from(body)))
         else {
-            tracing::warn!("{what} gateway: the site's address is not a valid URL");
-            return false;
+            tracing::warn!("{what}: the address is not a valid URL");
+            return Sent::Never;
         };
         match tokio::time::timeout(TIMEOUT, self.client.request(http_request)).await {
-            Ok(Ok(response)) if response.status().is_success() => true,
+            Ok(Ok(response)) if response.status().is_success() => Sent::Yes,
             Ok(Ok(response)) => {
-                tracing::warn!(
-                    status = response.status().as_u16(),
-                    "{what} gateway refused"
-                );
-                false
+                let status = response.status().as_u16();
+                tracing::warn!(status, "{what}: refused");
+                if matches!(status, 404 | 410) {
+                    Sent::Never
+                } else {
+                    Sent::Later
+                }
             }
             Ok(Err(_)) => {
-                tracing::warn!("{what} gateway not reached");
-                false
+                tracing::warn!("{what}: not reached");
+                Sent::Later
             }
             Err(_) => {
-                tracing::warn!("{what} gateway did not answer in time");
-                false
+                tracing::warn!("{what}: no answer in time");
+                Sent::Later
             }
         }
     }
@@ -205,7 +237,7 @@ mod tests {
             json.url,
             "https://sms.example/send?to=%2B30+6912+345678&ref=KX7PQ4"
         );
-        let body: serde_json::Value = serde_json::from_str(json.body.as_deref().unwrap()).unwrap();
+        let body: serde_json::Value = serde_json::from_str(json.body_text().unwrap()).unwrap();
         assert_eq!(body["to"], "+30 6912 345678");
         assert_eq!(
             body["text"],
@@ -219,13 +251,14 @@ mod tests {
             WORDS,
         );
         assert_eq!(
-            form.body.as_deref(),
+            form.body_text(),
             Some(
                 "to=%2B30+6912+345678&text=%CE%9A%CF%85%CE%B4%CF%89%CE%BD%CE%AF%CE%B1%CF%82+29+%26+%CE%93%CF%81%CE%B1%CF%86%CE%B5%CE%AF%CE%BF+3"
             )
         );
         let plain = fill(templates("text/plain", "{code} {unknown}"), WORDS);
-        assert_eq!(plain.body.as_deref(), Some("KX7PQ4 {unknown}"));
-        assert_eq!(plain.authorization.as_deref(), Some("Bearer k"));
+        assert_eq!(plain.body_text(), Some("KX7PQ4 {unknown}"));
+        assert_eq!(plain.header("Authorization"), Some("Bearer k"));
+        assert_eq!(plain.header("content-type"), Some("text/plain"));
     }
 }

@@ -11,7 +11,8 @@
 //! - [`config`]: the configuration file, validated.
 //! - [`calendar`]: the appointment book as iCalendar; [`import`]: bookings from CSV;
 //!   [`reminders`]: reminders through a site's gateway ([`gateway`]), sent by
-//!   [`reminder_sender`]; [`alerts`]: near-turn messages, sent by [`alert_sender`].
+//!   [`reminder_sender`]; [`alerts`]: near-turn messages (text, or Web Push: [`push`]), sent by
+//!   [`alert_sender`].
 //! - [`auth`]: roles, tokens and who may do what; [`tls`]: the server's certificate.
 
 pub mod accept;
@@ -32,6 +33,7 @@ pub mod live;
 pub mod memory;
 pub mod metrics;
 pub mod pages;
+pub mod push;
 pub mod queue;
 pub mod reminder_sender;
 pub mod reminders;

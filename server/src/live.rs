@@ -1,8 +1,9 @@
 //! The live configuration: the version in force, swapped whole when an admin changes it.
 //!
 //! The database keeps every version (`config_versions`); the file, or the embedded default,
-//! only seeds the first. Running around the clock (`--always-open`, the demo) is a way of
-//! running, not a setting: it is applied on top and never stored.
+//! only seeds the first. Running around the clock (`--always-open`, the demo), and push
+//! services taken besides the browsers' (tests), are ways of running, not settings: they
+//! are applied on top and never stored.
 
 use std::sync::{Arc, RwLock};
 
@@ -10,6 +11,7 @@ use crate::config::Config;
 
 pub struct LiveConfig {
     always_open: bool,
+    push_also: Vec<String>,
     state: RwLock<State>,
 }
 
@@ -22,10 +24,15 @@ struct State {
 }
 
 impl LiveConfig {
-    pub fn new(version: i64, stored: Config, always_open: bool) -> Self {
+    /// `seed` says how the server runs: whether around the clock, and which push services
+    /// it takes besides the browsers'.
+    pub fn new(version: i64, stored: Config, seed: &Config) -> Self {
+        let (always_open, push_also) =
+            (seed.open_around_the_clock, seed.push_services_also.clone());
         LiveConfig {
+            state: RwLock::new(State::of(version, stored, always_open, &push_also)),
             always_open,
-            state: RwLock::new(State::of(version, stored, always_open)),
+            push_also,
         }
     }
 
@@ -44,7 +51,7 @@ impl LiveConfig {
     pub fn replace(&self, version: i64, stored: Config) {
         let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
         if version > state.version {
-            *state = State::of(version, stored, self.always_open);
+            *state = State::of(version, stored, self.always_open, &self.push_also);
         }
     }
 
@@ -54,12 +61,13 @@ impl LiveConfig {
 }
 
 impl State {
-    fn of(version: i64, stored: Config, always_open: bool) -> State {
-        let served = if always_open {
+    fn of(version: i64, stored: Config, always_open: bool, push_also: &[String]) -> State {
+        let mut served = if always_open {
             stored.clone().always_open()
         } else {
             stored.clone()
         };
+        served.push_services_also = push_also.to_vec();
         State {
             version,
             stored: Arc::new(stored),

@@ -8,7 +8,7 @@ use crate::state::AppState;
 
 /// Sends the due reminders every `every`, until the server stops (the task is aborted).
 pub async fn run(state: AppState, every: Duration) {
-    let client = match Gateways::new("reminder") {
+    let client = match Gateways::new("reminder gateway") {
         Ok(client) => client,
         Err(e) => {
             tracing::error!(error = %e, "reminders cannot be sent: no trusted certificates");
@@ -40,7 +40,7 @@ pub async fn run(state: AppState, every: Duration) {
             }
         };
         for reminder in due {
-            let delivered = client.send(&reminder.request).await;
+            let delivered = client.send(&reminder.request).await == crate::gateway::Sent::Yes;
             let id = reminder.appointment.clone();
             if let Err(e) = state
                 .write(None, move |ctx| ctx.reminder_result(&id, delivered))

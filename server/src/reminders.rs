@@ -104,8 +104,7 @@ mod tests {
             filled.url,
             "https://sms.example/send?to=%2B30+6912+345678&ref=KX7PQ4"
         );
-        let body: serde_json::Value =
-            serde_json::from_str(filled.body.as_deref().unwrap()).unwrap();
+        let body: serde_json::Value = serde_json::from_str(filled.body_text().unwrap()).unwrap();
         assert_eq!(
             body["text"],
             "Ψυχοκοινωνική \"στήριξη\" 07/12/2026 10:30, Κυδωνίας 29 & Γραφείο 3. KX7PQ4"

@@ -125,7 +125,8 @@ impl App {
     /// Opens the server on `store` with the configuration stored there, or with `seed` stored
     /// as its first version when there is none. Every configured desk gets its row.
     pub fn new(seed: Config, store: Store) -> Result<App, StoreError> {
-        let always_open = seed.open_around_the_clock;
+        // How it runs (around the clock, extra push services) is the seed's, whatever is stored.
+        let running = seed.clone();
         let seed_text = seed.to_toml();
         let (version, stored) = store.write(|tx| {
             let (version, stored) = match crate::store::latest_config(tx)? {
@@ -149,10 +150,16 @@ impl App {
                 }
             };
             crate::store::sync_desks(tx, stored.desk_ids())?;
+            // The Web Push identity, made once: browsers' subscriptions are bound to it.
+            crate::store::keep_server_key(
+                tx,
+                crate::push::VAPID_KEY,
+                &crate::push::Vapid::generate(),
+            )?;
             Ok::<_, StoreError>((version, stored))
         })?;
         Ok(App {
-            live: Arc::new(crate::live::LiveConfig::new(version, stored, always_open)),
+            live: Arc::new(crate::live::LiveConfig::new(version, stored, &running)),
             store: Arc::new(store),
             clock: Arc::new(Timestamp::now),
             limits: crate::accept::Limits::default(),
@@ -183,10 +190,11 @@ impl App {
     /// Keeps every site open around the clock, whatever its stored hours (demo, training).
     pub fn always_open(mut self) -> App {
         let (version, stored) = self.live.stored();
+        let running = (*self.config()).clone().always_open();
         self.live = Arc::new(crate::live::LiveConfig::new(
             version,
             (*stored).clone(),
-            true,
+            &running,
         ));
         self
     }

@@ -42,6 +42,9 @@ pub struct Config {
     pub users: Vec<Account>,
     /// Set by [`Config::always_open`]: every site's hours are ignored.
     pub open_around_the_clock: bool,
+    /// Push service addresses taken besides the browsers' own (set by
+    /// [`Config::allowing_push_to`]: tests, with a local push service).
+    pub push_services_also: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -311,6 +314,12 @@ impl Config {
     }
 
     /// Every site opens around the clock (demo and `--always-open`).
+    /// The same, taking push subscriptions at addresses starting with `prefix` too.
+    pub fn allowing_push_to(mut self, prefix: &str) -> Config {
+        self.push_services_also.push(prefix.to_owned());
+        self
+    }
+
     pub fn always_open(mut self) -> Config {
         self.open_around_the_clock = true;
         for site in &mut self.sites {

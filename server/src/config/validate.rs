@@ -183,6 +183,7 @@ impl Validator<'_> {
             devices,
             users,
             open_around_the_clock: false,
+            push_services_also: Vec::new(),
         }
     }
 

@@ -368,7 +368,8 @@ pub fn track(
     let desk = t.desk.clone().filter(|_| lifecycle::holds_desk(t.state));
     let waiting = t.state == TicketState::Waiting;
     let visit = store::visit_id_of(tx, ticket_id)?.unwrap_or_else(|| ticket_id.to_owned());
-    let text_requested = store::alert_state(tx, &visit)?.is_some();
+    let text_requested = store::alert_state(tx, &visit, store::AlertChannel::Text)?.is_some();
+    let push_requested = store::alert_state(tx, &visit, store::AlertChannel::Push)?.is_some();
     let can_rate = t.state == TicketState::Done && !store::visit_rated(tx, ticket_id)?;
     Ok(TrackView {
         lang: t.lang.clone(),
@@ -377,6 +378,7 @@ pub fn track(
         can_rate,
         text_offered: waiting && site.near_turn.gateway.is_some(),
         text_requested,
+        push_requested,
         number: t.number,
         site: t.site,
         service: t.service,

@@ -1,6 +1,7 @@
 //! What citizens send from their own phones, with no token: the ticket's id (unguessable, from
 //! the QR code) is the key. A rating of the finished visit, a number for a near-turn text
-//! message (and taking it back), and a ticket taken from the QR poster at the door.
+//! message or a browser's push subscription (and taking either back), and a ticket taken
+//! from the QR poster at the door.
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -9,7 +10,8 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::CookieJar;
 use seira_protocol::{
-    ApiError as ErrorBody, ErrorCode, Feedback, IssuedTicket, JoinRequest, TextAlert,
+    ApiError as ErrorBody, ErrorCode, Feedback, IssuedTicket, JoinRequest, PushKey,
+    PushSubscription, TextAlert,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -24,6 +26,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(feedback))
         .routes(routes!(ask_text_alert, drop_text_alert))
+        .routes(routes!(ask_push_alert, drop_push_alert))
+        .routes(routes!(push_key))
         .routes(routes!(join))
 }
 
@@ -84,8 +88,69 @@ async fn drop_text_alert(
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    app.write(None, move |ctx| ctx.drop_text_alert(&id)).await?;
+    app.write(None, move |ctx| {
+        ctx.drop_alert(&id, crate::store::AlertChannel::Text)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Asks for a Web Push notification when the holder's turn is near, to this browser's
+/// subscription (replacing one given before). Kept only until it is sent, and at most until
+/// the visit ends.
+#[utoipa::path(
+    put, path = "/api/v1/tickets/{id}/push", tag = "tickets",
+    params(("id" = String, Path, description = "Ticket id (from the QR code)")),
+    request_body = PushSubscription,
+    responses(
+        (status = 204, description = "Kept until the notification goes"),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "The ticket no longer waits (`invalid_state`)", body = ErrorBody),
+        (status = 422, description = "Not a browser's push service, or keys that are not (`invalid_subscription`)", body = ErrorBody),
+    )
+)]
+async fn ask_push_alert(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<PushSubscription>,
+) -> ApiResult<StatusCode> {
+    app.write(None, move |ctx| ctx.ask_push_alert(&id, &body))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Takes the request for a push notification back: the subscription is deleted at once.
+#[utoipa::path(
+    delete, path = "/api/v1/tickets/{id}/push", tag = "tickets",
+    params(("id" = String, Path, description = "Ticket id (from the QR code)")),
+    responses((status = 204, description = "No subscription is kept"), (status = 404, body = ErrorBody))
+)]
+async fn drop_push_alert(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.write(None, move |ctx| {
+        ctx.drop_alert(&id, crate::store::AlertChannel::Push)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The server's VAPID public key (RFC 8292): the `applicationServerKey` a page subscribes a
+/// browser to push notifications with.
+#[utoipa::path(
+    get, path = "/api/v1/push/key", tag = "meta",
+    responses((status = 200, body = PushKey))
+)]
+async fn push_key(State(app): State<AppState>) -> ApiResult<axum::Json<PushKey>> {
+    let key = app
+        .read(|tx, _| Ok(crate::store::server_key(tx, crate::push::VAPID_KEY)?))
+        .await?
+        .and_then(|bytes| crate::push::Vapid::from_bytes(&bytes))
+        .ok_or_else(|| ApiError::internal("the server has no VAPID key"))?;
+    Ok(axum::Json(PushKey {
+        key: key.public_key(),
+    }))
 }
 
 /// Takes a ticket on a phone, for a service the site opened to it (the QR poster at the

@@ -28,6 +28,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/track.js"),
     ),
     (
+        "sw.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/sw.js"),
+    ),
+    (
         "join.js",
         "text/javascript; charset=utf-8",
         include_str!("../../assets/join.js"),
@@ -56,16 +61,26 @@ const FILES: &[(&str, &str, &str)] = &[
 
 pub async fn serve(Path(name): Path<String>) -> Response {
     match FILES.iter().find(|(n, _, _)| *n == name) {
-        Some((_, content_type, body)) => (
-            StatusCode::OK,
-            [
-                (header::CONTENT_TYPE, *content_type),
-                (header::CACHE_CONTROL, "no-cache"),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            ],
-            *body,
-        )
-            .into_response(),
+        Some((_, content_type, body)) => {
+            let mut response = (
+                StatusCode::OK,
+                [
+                    (header::CONTENT_TYPE, *content_type),
+                    (header::CACHE_CONTROL, "no-cache"),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                ],
+                *body,
+            )
+                .into_response();
+            // The phone page's service worker, from here, serves the ticket pages' scope.
+            if name == "sw.js" {
+                response.headers_mut().insert(
+                    header::HeaderName::from_static("service-worker-allowed"),
+                    header::HeaderValue::from_static("/t/"),
+                );
+            }
+            response
+        }
         None => ApiError::not_found(format!("no asset `{name}`")).into_response(),
     }
 }

@@ -101,6 +101,8 @@ pub async fn track(
 <h2 id="alerts-h">{alert_heading}</h2>
 <button type="button" id="sound">{sound}</button>
 <p id="sound-on" class="small" hidden>{sound_on}</p>
+<button type="button" id="push" hidden>{push}</button>
+<p id="push-on" class="small"{push_on_hidden}>{push_on}</p>
 <form id="text-form"{text_form_hidden}>
 <label for="phone">{text_label}</label>
 <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" dir="ltr" maxlength="32" required>
@@ -128,6 +130,9 @@ pub async fn track(
         alert_heading = t("alert-heading"),
         sound = t("alert-sound"),
         sound_on = t("alert-sound-on"),
+        push = t("alert-push"),
+        push_on = t("alert-push-on"),
+        push_on_hidden = hidden(view.push_requested),
         text_form_hidden = hidden(view.text_offered && !view.text_requested),
         text_label = t("alert-text-label"),
         text_send = t("alert-text-send"),

@@ -259,8 +259,9 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 10: reaching citizens. A visit's first step has a `short_code`, the printed short link
     // for a phone that cannot read the QR code. A finished visit's anonymous rating sits on
-    // its last step (`rating`, once). A near-turn text message waits in `ticket_alerts` with the number
-    // the holder gave; the number is cleared once the message is sent or given up, and the
+    // its last step (`rating`, once). A near-turn text message or Web Push notification waits
+    // in `ticket_alerts` with the number or the subscription the holder gave; that is
+    // cleared once the message is sent or given up, and the
     // row goes when the visit ends (the trigger, whatever ended it). The statistics'
     // covering index gains the rating.
     r#"
@@ -272,13 +273,20 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_stats ON tickets (site, queued_at, service, state, step, desk,
         served_by, called_at, started_at, finished_at, inaccurate_time, channel, rating);
     CREATE TABLE ticket_alerts (
-        visit_id  TEXT PRIMARY KEY,
+        visit_id  TEXT NOT NULL,
+        channel   TEXT NOT NULL CHECK (channel IN ('text', 'push')),
         site      TEXT NOT NULL,
-        contact   TEXT,
+        contact   TEXT,                    -- a phone number, or a push subscription (JSON)
         state     TEXT NOT NULL CHECK (state IN ('waiting', 'sent', 'failed')),
         attempts  INTEGER NOT NULL DEFAULT 0,
         next_at   INTEGER NOT NULL,
+        PRIMARY KEY (visit_id, channel),
         CHECK (state = 'waiting' OR contact IS NULL)
+    );
+    -- The server's own keys: the VAPID key pair that signs its Web Push messages.
+    CREATE TABLE server_keys (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
     );
     CREATE INDEX ticket_alerts_due ON ticket_alerts (next_at) WHERE state = 'waiting';
     CREATE TRIGGER ticket_alerts_visit_ended AFTER UPDATE OF state ON tickets

@@ -17,6 +17,7 @@ mod config;
 mod desks;
 mod devices;
 mod events;
+mod keys;
 mod migrations;
 mod tickets;
 mod tokens;
@@ -32,8 +33,8 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use alerts::{
-    AlertState, PendingAlert, alert_attempts, alert_finished, alert_has_contact, alert_later,
-    alert_state, next_alert_at, pending_alerts, remove_alert, set_alert,
+    AlertChannel, AlertState, PendingAlert, alert_attempts, alert_finished, alert_later,
+    alert_state, pending_alerts, remove_alert, set_alert,
 };
 pub use appointments::{
     DueReminder, SLOT_MS, appointment_by_code, appointment_by_request, appointment_stat_rows,
@@ -46,6 +47,7 @@ pub use config::{latest_config, save_config};
 pub use desks::{DeskRow, desk_states, load_desk, open_desks, save_desk_state, sync_desks};
 pub use devices::{list_devices, mark_silent, record_heartbeat};
 pub use events::{EventRow, append_event, desk_changes, events_after, last_event_id};
+pub use keys::{keep_server_key, server_key};
 pub use tickets::{
     NewTicket, Place, Waiting, booked_ahead, call_ticket, calls_since, desks_in_hand,
     find_by_request, first_in_line, forget_notes, insert_ticket, last_calls, latest_step,

@@ -153,6 +153,17 @@ const ROUTES: &[Route] = &[
     ),
     route("delete", "/api/v1/tickets/{id}/text-alert", EVERYONE, None),
     route(
+        "put",
+        "/api/v1/tickets/{id}/push",
+        EVERYONE,
+        Some(|| {
+            json!({"endpoint": "https://fcm.googleapis.com/fcm/send/x",
+            "keys": {"p256dh": "AAAA", "auth": "AAAA"}})
+        }),
+    ),
+    route("delete", "/api/v1/tickets/{id}/push", EVERYONE, None),
+    route("get", "/api/v1/push/key", EVERYONE, None),
+    route(
         "post",
         "/api/v1/sites/{site}/join",
         EVERYONE,

@@ -457,3 +457,110 @@ async fn joining_closes_with_the_service() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn a_near_turn_push_reaches_the_browsers_push_service_sealed_and_signed() {
+    let (push_url, pushed) = crate::fake_push::start().await;
+    let config = chania_with(|chania| {
+        chania.near_turn = NearTurn {
+            ahead: 1,
+            minutes: 0,
+            gateway: None,
+        };
+    })
+    .allowing_push_to(&push_url);
+    let app = spawn_tweaked(config, None, |app| {
+        app.with_alerts_every(std::time::Duration::from_millis(100))
+    })
+    .await;
+    let start = TestApp::this_morning();
+    app.set_time(start);
+    app.open_desk("chania-1").await;
+    let first = app.issue("benefits", None).await;
+    app.set_time(start + jiff::SignedDuration::from_millis(1));
+    app.issue("benefits", None).await;
+    app.set_time(start + jiff::SignedDuration::from_millis(2));
+    let (_, body) = app
+        .post(
+            "/api/v1/sites/chania/tickets",
+            "kiosk",
+            Some(json!({"service": "benefits", "lang": "uk", "request_id": "uk-1"})),
+        )
+        .await;
+    let ticket: seira_protocol::IssuedTicket = serde_json::from_value(body).unwrap();
+    let (status, key) = app.get("/api/v1/push/key", "").await;
+    assert_eq!(status, StatusCode::OK);
+    let server_key = key["key"].as_str().unwrap().to_owned();
+    let browser = crate::fake_push::BrowserKeys::new();
+    let push = format!("/api/v1/tickets/{}/push", ticket.id);
+    for (endpoint, keys) in [
+        ("https://10.0.0.2/admin".to_owned(), browser.json()),
+        (
+            format!("{push_url}a"),
+            json!({"p256dh": "AAAA", "auth": "AAAA"}),
+        ),
+    ] {
+        let (status, body) = app
+            .send(
+                "PUT",
+                &push,
+                "",
+                Some(json!({"endpoint": endpoint, "keys": keys})),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("invalid_subscription")
+            ),
+            "{endpoint}"
+        );
+    }
+    let subscription = json!({"endpoint": format!("{push_url}uk-phone"),
+        "expirationTime": null, "keys": browser.json()});
+    let (status, _) = app.send("PUT", &push, "", Some(subscription)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, track) = app
+        .get(&format!("/api/v1/tickets/{}/track", ticket.id), "")
+        .await;
+    assert_eq!(track["push_requested"], true);
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert!(pushed.lock().unwrap().is_empty(), "two ahead: not near yet");
+
+    assert_eq!(
+        app.call_next("chania-1", "staff1").await.unwrap().id,
+        first.id
+    );
+    crate::fake_push::wait_for(&pushed, 1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let got = pushed.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "sent once");
+    let (headers, body) = &got[0];
+    assert_eq!(headers["urgency"], "high");
+    let notice = browser.read(headers, body, &server_key);
+    assert!(
+        notice["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Ваша черга наближається"),
+        "{notice}"
+    );
+    assert!(
+        notice["body"].as_str().unwrap().contains(&ticket.number),
+        "{notice}"
+    );
+    assert_eq!(notice["url"], format!("/t/{}?lang=uk", ticket.id));
+    // The subscription is gone once sent, and was never in the log.
+    let kept: i64 = db_value(
+        &app,
+        "SELECT count(*) FROM ticket_alerts WHERE contact IS NOT NULL",
+    );
+    assert_eq!(kept, 0);
+    let events: String = db_value(&app, "SELECT group_concat(data, ' ') FROM events");
+    assert!(!events.contains("uk-phone"), "no subscription in the log");
+    assert!(
+        events.contains("near-turn notification sent (attempt 1)"),
+        "{events}"
+    );
+}

@@ -12,6 +12,7 @@ mod desk_day;
 mod disk_full;
 mod events;
 mod fake_gateway;
+mod fake_push;
 mod flow;
 mod fuzz;
 mod helpers;

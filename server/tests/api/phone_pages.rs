@@ -293,3 +293,99 @@ async fn a_citizen_joins_from_a_phone_is_called_and_rates_the_visit() {
     );
     phone.client.clone().close().await.unwrap();
 }
+
+/// The page's own code asks for notifications, registers its service worker, subscribes with
+/// the server's key and hands the subscription over; the push arrives at a local push
+/// service, sealed for the browser. Only the browser's push service itself is stood in for
+/// (Chromium's is Google's, out of reach here): `PushManager.subscribe` answers with a
+/// subscription to the local one, with keys the test holds, and the permission is granted
+/// as a citizen's tap would grant it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_allows_notifications_and_the_push_arrives() {
+    let (push_url, pushed) = crate::fake_push::start().await;
+    let config = Config::embedded();
+    let mut chania = config.site_settings(config.site("chania").unwrap());
+    chania.near_turn = NearTurn {
+        ahead: 1,
+        minutes: 0,
+        gateway: None,
+    };
+    let config = config
+        .with_site(chania)
+        .unwrap()
+        .always_open()
+        .allowing_push_to(&push_url);
+    let app = spawn_tweaked(config, None, |app| {
+        app.with_alerts_every(std::time::Duration::from_millis(100))
+    })
+    .await;
+    app.open_desk("chania-1").await;
+    for _ in 0..2 {
+        issue_in(&app, "chania", "kiosk", "benefits", "sq").await;
+    }
+    let ticket = issue_in(&app, "chania", "kiosk", "benefits", "sq").await;
+    let (_, key) = app.get("/api/v1/push/key", "").await;
+    let server_key = key["key"].as_str().unwrap().to_owned();
+    let phone = browser().await;
+    phone
+        .client
+        .set_window_size(PHONE.0, PHONE.1)
+        .await
+        .unwrap();
+    phone
+        .client
+        .goto(&format!("{}/t/{}", app.base, ticket.id))
+        .await
+        .unwrap();
+    wait_text(&phone.client, "#status", "Para jush: 2").await;
+    let keys = crate::fake_push::BrowserKeys::new();
+    phone
+        .client
+        .execute(
+            "const [endpoint, keys] = arguments;\
+             Notification.requestPermission = async () => 'granted';\
+             PushManager.prototype.subscribe = async function (options) {\
+               window.seiraKeyLength = options.applicationServerKey.byteLength;\
+               return { endpoint, toJSON: () => ({ endpoint, expirationTime: null, keys }) };\
+             };",
+            vec![json!(format!("{push_url}sq-phone")), keys.json()],
+        )
+        .await
+        .unwrap();
+    click(&phone.client, "Më njoftoni në këtë telefon").await;
+    wait_text(&phone.client, "#push-on", "Do të njoftoheni").await;
+    let length = phone
+        .client
+        .execute("return window.seiraKeyLength;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(length, 65, "subscribed with the server's P-256 key");
+    let worker = phone
+        .client
+        .execute_async(
+            "const done = arguments[0];\
+             navigator.serviceWorker.getRegistration('/t/').then((r) => done(r ? r.scope : null));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        worker.as_str().is_some_and(|s| s.ends_with("/t/")),
+        "the service worker serves the ticket pages: {worker}"
+    );
+    whole_page(&phone.client, "phone-push").await;
+
+    app.call_next("chania-1", "staff1").await.unwrap();
+    crate::fake_push::wait_for(&pushed, 1).await;
+    let (headers, body) = pushed.lock().unwrap()[0].clone();
+    let notice = keys.read(&headers, &body, &server_key);
+    assert!(
+        notice["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Radha juaj po afron"),
+        "{notice}"
+    );
+    wait_text(&phone.client, "#status", "Radha juaj po afron").await;
+    phone.client.clone().close().await.unwrap();
+}
