@@ -239,7 +239,7 @@ async fn a_near_turn_message_goes_once_in_the_tickets_language_and_the_number_is
     let events: String = db_value(&app, "SELECT group_concat(data, ' ') FROM events");
     assert!(!events.contains("6912345678"), "no number in the log");
     assert!(
-        events.contains("near-turn message sent (attempt 2)"),
+        events.contains("near-turn text message sent (attempt 2)"),
         "{events}"
     );
     let (_, track) = app
