@@ -38,6 +38,22 @@ fn estimate_with_range(
     let recent = store::recent_service_times(tx, &site.id, &service.id, estimate::RECENT_SERVICES)?;
     let states = store::desk_states(tx)?;
     let in_hand = store::desks_in_hand(tx)?;
+    // The appointments that still hold desk time within the next hours (one long enough to
+    // reach into them may have started up to 8 hours ago).
+    let book: Vec<_> = store::appointments_between(
+        tx,
+        &site.id,
+        now - SignedDuration::from_hours(8),
+        now + estimate::BOOK_WINDOW,
+    )?
+    .into_iter()
+    .filter(|a| {
+        matches!(
+            a.state,
+            seira_protocol::AppointmentState::Booked | seira_protocol::AppointmentState::CheckedIn
+        )
+    })
+    .collect();
     let waiting = store::waiting_counts(tx, &site.id)?;
     let mut shares = Vec::new();
     let (mut paused, mut idle) = (0, 0);
@@ -55,13 +71,21 @@ fn estimate_with_range(
         }
         match state {
             DeskState::Open => {
-                let busy = desk
-                    .services
+                let share = estimate::desk_share(&desk.services, &service.id, |s| {
+                    waiting.get(s).is_some_and(|n| *n > 0)
+                });
+                let booked: Vec<(Timestamp, Timestamp)> = book
                     .iter()
-                    .filter(|s| **s == service.id || waiting.get(*s).is_some_and(|n| *n > 0))
-                    .count()
-                    .max(1);
-                shares.push(1.0 / busy as f64);
+                    .filter(|a| a.held_desk == desk.id)
+                    .map(|a| {
+                        (
+                            a.start,
+                            a.start + SignedDuration::from_mins(i64::from(a.minutes)),
+                        )
+                    })
+                    .collect();
+                let free = 1.0 - estimate::booked_share(&booked, now);
+                shares.push(free * share);
                 if !in_hand.contains(&desk.id) {
                     idle += 1;
                 }
@@ -194,6 +218,24 @@ pub fn estimate_errors(
         .ok_or_else(|| invalid(ErrorCode::BadPeriod, "the period is outside the calendar"))?;
     let rows = store::stat_rows(tx, site_id, start, end)?;
     let changes = store::desk_changes(tx, site_id, start, end)?;
+    let bookings =
+        store::appointments_between(tx, site_id, start - SignedDuration::from_hours(24), end)?
+            .into_iter()
+            .filter(|a| a.state != seira_protocol::AppointmentState::Cancelled)
+            .map(|a| {
+                let to = a.start + SignedDuration::from_mins(i64::from(a.minutes));
+                crate::stats::estimates::Booking {
+                    held_until: if a.state == seira_protocol::AppointmentState::NoShow {
+                        a.start + site.check_in_late
+                    } else {
+                        to
+                    },
+                    desk: a.held_desk,
+                    from: a.start,
+                    to,
+                }
+            })
+            .collect::<Vec<_>>();
     let shape = crate::stats::estimates::SiteShape {
         desks: site
             .desks
@@ -206,7 +248,9 @@ pub fn estimate_errors(
             .map(|s| (s.id.clone(), s.typical_service))
             .collect(),
     };
-    Ok(crate::stats::estimates::replay(&shape, &rows, &changes))
+    Ok(crate::stats::estimates::replay(
+        &shape, &rows, &changes, &bookings,
+    ))
 }
 
 pub fn figures(

@@ -4,12 +4,13 @@
 //! the last half hour, when there is one to go by (it already holds the desks open now, the
 //! other services they share their time with, priorities and breaks); before that, the
 //! recent service times shared among the desks open now, each desk counted for its share of
-//! the services it serves that have someone waiting, a paused desk for half. [`baseline`]
+//! the services it serves that have someone waiting, less what its appointments hold of its
+//! next two hours, a paused desk for half. [`baseline`]
 //! (people ahead × the configured typical service time) and [`by_desks`] (the estimator
 //! before: the median of the recent service times ÷ the open desks) stay for the replay that
 //! measures them all (`seira bench --estimates`, figures in BENCHMARKS.md).
 
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 
 /// How many recent services the typical service time is taken from.
 pub const RECENT_SERVICES: usize = 20;
@@ -56,7 +57,8 @@ pub struct Situation<'a> {
     /// Its recent service times (at most [`RECENT_SERVICES`]).
     pub recent: &'a [SignedDuration],
     /// Each open desk that serves the service, as the share of its time the service may
-    /// expect: 1 ÷ the services it serves that have someone waiting (this one included).
+    /// expect: 1 ÷ the services it serves that have someone waiting (this one included),
+    /// less the share its appointments hold ([`booked_share`]).
     pub desk_shares: &'a [f64],
     /// Desks that serve the service and are paused now (they will be back).
     pub paused_desks: u32,
@@ -66,6 +68,40 @@ pub struct Situation<'a> {
     pub open_for: SignedDuration,
     /// Open desks that serve the service with nobody in hand now.
     pub idle_desks: u32,
+}
+
+/// How far ahead a desk's booked appointments take from its time for walk-ins.
+pub const BOOK_WINDOW: SignedDuration = SignedDuration::from_hours(2);
+
+/// The share of a desk's next [`BOOK_WINDOW`] that its appointments hold (0–1): what a
+/// walk-in cannot have of it. `booked` are the appointments' `[start, end)`.
+pub fn booked_share(booked: &[(Timestamp, Timestamp)], now: Timestamp) -> f64 {
+    let end = now + BOOK_WINDOW;
+    let held: f64 = booked
+        .iter()
+        .map(|(from, to)| {
+            let (from, to) = ((*from).max(now), (*to).min(end));
+            if to > from {
+                to.duration_since(from).as_secs_f64()
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    (held / BOOK_WINDOW.as_secs_f64()).min(1.0)
+}
+
+/// The share of an open desk's time that `service` may expect, before its appointments:
+/// 1 ÷ the desk's `services` for which `waiting` says someone waits (this one included).
+/// (Counting a desk that calls in its own order for all or little of its time, by whether a
+/// service before this one has someone waiting, measured worse in the replay.)
+pub fn desk_share(services: &[String], service: &str, waiting: impl Fn(&str) -> bool) -> f64 {
+    let busy = services
+        .iter()
+        .filter(|s| *s == service || waiting(s))
+        .count()
+        .max(1);
+    1.0 / busy as f64
 }
 
 /// People ahead × the configured typical service time: what a queue-length display says.
@@ -184,6 +220,23 @@ mod tests {
             "no history: half to one and a half"
         );
         assert_eq!(wait_range(&spread, SignedDuration::ZERO), None, "no wait");
+    }
+
+    #[test]
+    fn a_desks_appointments_take_their_share_of_its_next_two_hours() {
+        let at = |m: i64| Timestamp::UNIX_EPOCH + mins(m);
+        let now = at(0);
+        assert_eq!(booked_share(&[], now), 0.0);
+        // 09:00–09:45 and 10:30–11:15 from 09:00: 45 + 30 of 120 minutes.
+        let book = [(at(0), at(45)), (at(90), at(135)), (at(-60), at(-15))];
+        assert_eq!(booked_share(&book, now), 75.0 / 120.0);
+        assert_eq!(booked_share(&[(at(-30), at(300))], now), 1.0);
+        let services = ["children".to_owned(), "psychosocial".to_owned()];
+        assert_eq!(
+            desk_share(&services, "psychosocial", |s| s == "children"),
+            0.5
+        );
+        assert_eq!(desk_share(&services, "psychosocial", |_| false), 1.0);
     }
 
     #[test]

@@ -93,13 +93,29 @@ impl Sums {
 /// Which services each desk serves, and each service's configured typical time: what the
 /// replay needs of the site's configuration.
 pub struct SiteShape {
+    /// Each desk's services.
     pub desks: HashMap<String, Vec<String>>,
     pub configured: HashMap<String, SignedDuration>,
 }
 
+/// A desk's time an appointment held: its desk, from, to, and until when it held it (a
+/// no-show's time is freed when its window closes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Booking {
+    pub desk: String,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub held_until: Timestamp,
+}
+
 /// The errors of every estimator over `rows` (a site's steps, any order) with its desks'
 /// changes: one row per service, then `total`.
-pub fn replay(shape: &SiteShape, rows: &[StepRow], changes: &[DeskChange]) -> Vec<ErrorRow> {
+pub fn replay(
+    shape: &SiteShape,
+    rows: &[StepRow],
+    changes: &[DeskChange],
+    bookings: &[Booking],
+) -> Vec<ErrorRow> {
     let mut rows: Vec<&StepRow> = rows
         .iter()
         .filter(|r| r.state != TicketState::Voided)
@@ -193,12 +209,16 @@ pub fn replay(shape: &SiteShape, rows: &[StepRow], changes: &[DeskChange]) -> Ve
             }
             match states.get(desk.as_str()).map(|(state, _)| state) {
                 Some(DeskState::Open) => {
-                    let busy = services
+                    let share = estimate::desk_share(services, &step.service, |s| {
+                        waiting_services.contains(s)
+                    });
+                    let booked: Vec<(Timestamp, Timestamp)> = bookings
                         .iter()
-                        .filter(|s| **s == *step.service || waiting_services.contains(s.as_str()))
-                        .count()
-                        .max(1);
-                    shares.push(1.0 / busy as f64);
+                        .filter(|b| b.desk == *desk && b.held_until > t)
+                        .map(|b| (b.from, b.to))
+                        .collect();
+                    let free = 1.0 - estimate::booked_share(&booked, t);
+                    shares.push(free * share);
                     if !in_hand.contains(desk.as_str()) {
                         idle += 1;
                     }
