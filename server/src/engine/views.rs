@@ -39,13 +39,19 @@ fn estimate_with_range(
     let states = store::desk_states(tx)?;
     let in_hand = store::desks_in_hand(tx)?;
     // The appointments that still hold desk time within the next hours (one long enough to
-    // reach into them may have started up to 8 hours ago).
-    let book: Vec<_> = store::appointments_between(
-        tx,
-        &site.id,
-        now - SignedDuration::from_hours(8),
-        now + estimate::BOOK_WINDOW,
-    )?
+    // reach into them may have started up to 8 hours ago); none to read at a site that
+    // takes none.
+    let takes_appointments = site.services.iter().any(|s| s.appointment_slot.is_some());
+    let book: Vec<_> = if takes_appointments {
+        store::appointments_between(
+            tx,
+            &site.id,
+            now - SignedDuration::from_hours(8),
+            now + estimate::BOOK_WINDOW,
+        )?
+    } else {
+        Vec::new()
+    }
     .into_iter()
     .filter(|a| {
         matches!(
