@@ -24,7 +24,58 @@ pub(super) fn estimate_wait(
     ahead: u32,
     now: Timestamp,
 ) -> Result<u32> {
-    Ok(estimate_with_range(tx, site, service, ahead, now)?.0)
+    let moment = SiteNow::load(tx, site, now)?;
+    Ok(estimate_with_range(tx, site, service, ahead, &moment)?.0)
+}
+
+/// What every estimate at a site reads of the moment, read once for all its services: the
+/// desks' states, the desks with someone in hand, who waits, and the booked desk time.
+struct SiteNow {
+    now: Timestamp,
+    states: std::collections::HashMap<String, (DeskState, Option<Timestamp>)>,
+    in_hand: std::collections::HashSet<String>,
+    waiting: BTreeMap<String, u32>,
+    /// Appointments still holding desk time: desk, from, to.
+    book: Vec<(String, Timestamp, Timestamp)>,
+}
+
+impl SiteNow {
+    fn load(tx: &Transaction<'_>, site: &Site, now: Timestamp) -> Result<SiteNow> {
+        // The appointments that still hold desk time within the next hours (one long enough
+        // to reach into them may have started up to 8 hours ago); none to read at a site that
+        // takes none.
+        let takes_appointments = site.services.iter().any(|s| s.appointment_slot.is_some());
+        let book = if takes_appointments {
+            store::appointments_between(
+                tx,
+                &site.id,
+                now - SignedDuration::from_hours(8),
+                now + estimate::BOOK_WINDOW,
+            )?
+        } else {
+            Vec::new()
+        }
+        .into_iter()
+        .filter(|a| {
+            matches!(
+                a.state,
+                seira_protocol::AppointmentState::Booked
+                    | seira_protocol::AppointmentState::CheckedIn
+            )
+        })
+        .map(|a| {
+            let to = a.start + SignedDuration::from_mins(i64::from(a.minutes));
+            (a.held_desk, a.start, to)
+        })
+        .collect();
+        Ok(SiteNow {
+            now,
+            states: store::desk_states(tx)?,
+            in_hand: store::desks_in_hand(tx)?,
+            waiting: store::waiting_counts(tx, &site.id)?,
+            book,
+        })
+    }
 }
 
 /// The estimate in seconds, and its likely range where that is wide.
@@ -33,40 +84,16 @@ fn estimate_with_range(
     site: &Site,
     service: &Service,
     ahead: u32,
-    now: Timestamp,
+    moment: &SiteNow,
 ) -> Result<(u32, Option<[u32; 2]>)> {
+    let now = moment.now;
     let recent = store::recent_service_times(tx, &site.id, &service.id, estimate::RECENT_SERVICES)?;
-    let states = store::desk_states(tx)?;
-    let in_hand = store::desks_in_hand(tx)?;
-    // The appointments that still hold desk time within the next hours (one long enough to
-    // reach into them may have started up to 8 hours ago); none to read at a site that
-    // takes none.
-    let takes_appointments = site.services.iter().any(|s| s.appointment_slot.is_some());
-    let book: Vec<_> = if takes_appointments {
-        store::appointments_between(
-            tx,
-            &site.id,
-            now - SignedDuration::from_hours(8),
-            now + estimate::BOOK_WINDOW,
-        )?
-    } else {
-        Vec::new()
-    }
-    .into_iter()
-    .filter(|a| {
-        matches!(
-            a.state,
-            seira_protocol::AppointmentState::Booked | seira_protocol::AppointmentState::CheckedIn
-        )
-    })
-    .collect();
-    let waiting = store::waiting_counts(tx, &site.id)?;
     let mut shares = Vec::new();
     let (mut paused, mut idle) = (0, 0);
     // The site's open desks: the earliest of their openings starts the pace's window.
     let mut opened: Option<Timestamp> = None;
     for desk in &site.desks {
-        let Some((state, changed)) = states.get(&desk.id) else {
+        let Some((state, changed)) = moment.states.get(&desk.id) else {
             continue;
         };
         if *state == DeskState::Open {
@@ -78,21 +105,17 @@ fn estimate_with_range(
         match state {
             DeskState::Open => {
                 let share = estimate::desk_share(&desk.services, &service.id, |s| {
-                    waiting.get(s).is_some_and(|n| *n > 0)
+                    moment.waiting.get(s).is_some_and(|n| *n > 0)
                 });
-                let booked: Vec<(Timestamp, Timestamp)> = book
+                let booked: Vec<(Timestamp, Timestamp)> = moment
+                    .book
                     .iter()
-                    .filter(|a| a.held_desk == desk.id)
-                    .map(|a| {
-                        (
-                            a.start,
-                            a.start + SignedDuration::from_mins(i64::from(a.minutes)),
-                        )
-                    })
+                    .filter(|(held, _, _)| *held == desk.id)
+                    .map(|(_, from, to)| (*from, *to))
                     .collect();
                 let free = 1.0 - estimate::booked_share(&booked, now);
                 shares.push(free * share);
-                if !in_hand.contains(&desk.id) {
+                if !moment.in_hand.contains(&desk.id) {
                     idle += 1;
                 }
             }
@@ -134,12 +157,12 @@ pub fn services(
     let site = config
         .site(site_id)
         .ok_or_else(|| not_found("site", site_id))?;
-    let waiting = store::waiting_counts(tx, site_id)?;
+    let moment = SiteNow::load(tx, site, now)?;
     let services = site
         .services
         .iter()
         .map(|s| {
-            let count = waiting.get(&s.id).copied().unwrap_or(0);
+            let count = moment.waiting.get(&s.id).copied().unwrap_or(0);
             Ok(ServiceStatus {
                 id: s.id.clone(),
                 prefix: s.prefix.clone(),
@@ -148,7 +171,7 @@ pub fn services(
                 target_wait_min: (s.target_wait.as_secs() / 60) as u32,
                 open_now: site.service_open(s, now),
                 waiting: count,
-                estimated_wait_s: estimate_wait(tx, site, s, count, now)?,
+                estimated_wait_s: estimate_with_range(tx, site, s, count, &moment)?.0,
                 takes_appointments: s.appointment_slot.is_some(),
                 phone_join: s.phone_join,
             })
@@ -410,7 +433,8 @@ pub fn track(
         (TicketState::Waiting, None) => {
             let line_at = place.map_or(t.queued_at, |p| p.line_at);
             let ahead = store::waiting_ahead(tx, &site.id, &service.id, line_at)?;
-            let (wait, range) = estimate_with_range(tx, site, service, ahead, now)?;
+            let (wait, range) =
+                estimate_with_range(tx, site, service, ahead, &SiteNow::load(tx, site, now)?)?;
             (ahead, wait, range)
         }
         _ => (0, 0, None),
