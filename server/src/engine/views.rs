@@ -245,8 +245,14 @@ pub fn estimate_errors(
         .ok_or_else(|| not_found("site", site_id))?;
     let (start, end) = crate::stats::period_bounds(from, to, &site.time_zone)
         .ok_or_else(|| invalid(ErrorCode::BadPeriod, "the period is outside the calendar"))?;
-    let rows = store::stat_rows(tx, site_id, start, end)?;
+    let rows = store::replay_rows(tx, site_id, start, end)?;
     let changes = store::desk_changes(tx, site_id, start, end)?;
+    // A checked-in appointment's ticket joined its queue at the check-in: its call is theirs.
+    let calls: std::collections::HashMap<(&str, Timestamp), Timestamp> = rows
+        .iter()
+        .filter(|r| r.step.appointment && r.step.step == 1)
+        .filter_map(|r| Some(((&*r.step.service, r.step.queued_at), r.step.called_at?)))
+        .collect();
     let bookings =
         store::appointments_between(tx, site_id, start - SignedDuration::from_hours(24), end)?
             .into_iter()
@@ -259,7 +265,12 @@ pub fn estimate_errors(
                     } else {
                         to
                     },
+                    called_at: a
+                        .checked_in_at
+                        .and_then(|at| calls.get(&(&*a.service, at)).copied()),
+                    checked_in_at: a.checked_in_at,
                     desk: a.held_desk,
+                    service: a.service,
                     from: a.start,
                     to,
                 }
@@ -269,12 +280,17 @@ pub fn estimate_errors(
         desks: site
             .desks
             .iter()
-            .map(|d| (d.id.clone(), d.services.clone()))
+            .map(|d| (d.id.clone(), (d.services.clone(), site.policy(d))))
             .collect(),
         configured: site
             .services
             .iter()
             .map(|s| (s.id.clone(), s.typical_service))
+            .collect(),
+        target_wait: site
+            .services
+            .iter()
+            .map(|s| (s.id.clone(), s.target_wait))
             .collect(),
     };
     Ok(crate::stats::estimates::replay(

@@ -355,19 +355,53 @@ pub fn waiting_now(
     rows.collect()
 }
 
-/// A site's visit steps that joined a queue in `[from, to)`, for the statistics.
+/// The statistics' columns of a step, in [`read_steps`]'s order.
+const STEP_COLUMNS: &str = "service, state, step, desk, served_by, queued_at, called_at, \
+     started_at, finished_at, inaccurate_time, channel, rating";
+
+/// A site's visit steps that joined a queue in `[from, to)`, for the statistics. (Read
+/// through the covering index: no table lookup per row.)
 pub fn stat_rows(
     tx: &Transaction<'_>,
     site: &str,
     from: Timestamp,
     to: Timestamp,
 ) -> rusqlite::Result<Vec<crate::stats::StepRow>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT service, state, step, desk, served_by, queued_at, called_at, started_at, \
-         finished_at, inaccurate_time, channel, rating FROM tickets \
-         WHERE site = ?1 AND queued_at >= ?2 AND queued_at < ?3",
-    )?;
-    let mut rows = stmt.query(params![site, to_ms(from), to_ms(to)])?;
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {STEP_COLUMNS} FROM tickets WHERE site = ?1 AND queued_at >= ?2 AND queued_at < ?3"
+    ))?;
+    let rows = read_steps(stmt.query(params![site, to_ms(from), to_ms(to)])?, |_| {
+        Ok(())
+    })?;
+    Ok(rows.into_iter().map(|(row, ())| row).collect())
+}
+
+/// Like [`stat_rows`], with what the estimates' replay also needs of each step: whether it
+/// is a priority ticket. (Beside the covering index: the replay is a benchmark, not a page.)
+pub fn replay_rows(
+    tx: &Transaction<'_>,
+    site: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> rusqlite::Result<Vec<crate::stats::estimates::ReplayRow>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {STEP_COLUMNS}, priority IS NOT NULL FROM tickets \
+         WHERE site = ?1 AND queued_at >= ?2 AND queued_at < ?3"
+    ))?;
+    let rows = read_steps(stmt.query(params![site, to_ms(from), to_ms(to)])?, |r| {
+        r.get::<_, bool>(12)
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(step, priority)| crate::stats::estimates::ReplayRow { step, priority })
+        .collect())
+}
+
+/// Reads rows of [`STEP_COLUMNS`] (and whatever `extra` reads after them).
+fn read_steps<T>(
+    mut rows: rusqlite::Rows<'_>,
+    extra: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<(crate::stats::StepRow, T)>> {
     // Service ids, desks and staff repeat on every row: one shared copy of each. They are
     // few (a site's services, desks and staff), so a list beats a hash map here.
     let mut names: Vec<std::sync::Arc<str>> = Vec::new();
@@ -402,7 +436,7 @@ pub fn stat_rows(
                 "unknown state".into(),
             )
         })?;
-        out.push(crate::stats::StepRow {
+        let step = crate::stats::StepRow {
             service: name(row.get_ref(0)?)?.unwrap_or_else(|| "".into()),
             state,
             step: row.get(2)?,
@@ -415,7 +449,8 @@ pub fn stat_rows(
             inaccurate_time: row.get(9)?,
             appointment: row.get_ref(10)?.as_str().is_ok_and(|c| c == "appointment"),
             rating: row.get(11)?,
-        });
+        };
+        out.push((step, extra(row)?));
     }
     Ok(out)
 }
