@@ -153,7 +153,7 @@ impl Ctx<'_, '_> {
             service: t.service.clone(),
             issued_at: t.issued_at,
             position: ahead,
-            estimated_wait_s: estimate_wait(self.tx, site, service, ahead, self.now)?,
+            estimated_wait_s: estimate_wait(self.tx, site, service, ahead, &t.id, self.now)?,
             track_url: track_url(site, &t.id),
             short_url: short_url(self.tx, site, &t.id)?,
             appointment_at: None,

@@ -13,30 +13,54 @@ use seira_protocol::{
 use super::{BOARD_CALLS, ErrorCode, Result, invalid, not_found};
 use crate::config::{Config, Service, Site};
 use crate::queue::lifecycle;
-use crate::queue::{estimate, numbering};
+use crate::queue::{calling, estimate, forecast, numbering};
 use crate::store;
 
-/// The estimated wait of someone with `ahead` people before them.
+/// The estimated wait of a ticket just issued (`ticket`), with `ahead` people before it.
 pub(super) fn estimate_wait(
     tx: &Transaction<'_>,
     site: &Site,
     service: &Service,
     ahead: u32,
+    ticket: &str,
     now: Timestamp,
 ) -> Result<u32> {
     let moment = SiteNow::load(tx, site, now)?;
-    Ok(estimate_with_range(tx, site, service, ahead, &moment)?.0)
+    Ok(estimate_with_range(tx, site, service, ahead, &moment, Some(ticket))?.0)
+}
+
+/// Above this many waiting at a site the forecast is not played (each play calls them all,
+/// forty times): the estimate answers alone. A centre's worst hour is well below it.
+const FORECAST_MOST_WAITING: u32 = 120;
+
+/// A booked appointment still holding desk time.
+struct Booked {
+    desk: String,
+    service: String,
+    from: Timestamp,
+    to: Timestamp,
+    checked_in: bool,
 }
 
 /// What every estimate at a site reads of the moment, read once for all its services: the
-/// desks' states, the desks with someone in hand, who waits, and the booked desk time.
+/// desks' states, who they have in hand, who waits, the booked desk time and the recent
+/// service times; and, where few enough wait to play the desks forward, each waiting
+/// ticket, each desk's run and the site's overhead between services.
 struct SiteNow {
     now: Timestamp,
     states: std::collections::HashMap<String, (DeskState, Option<Timestamp>)>,
-    in_hand: std::collections::HashSet<String>,
+    in_hand: std::collections::HashMap<String, (String, Timestamp)>,
     waiting: BTreeMap<String, u32>,
-    /// Appointments still holding desk time: desk, from, to.
-    book: Vec<(String, Timestamp, Timestamp)>,
+    book: Vec<Booked>,
+    recent: std::collections::HashMap<String, Vec<SignedDuration>>,
+    play: Option<Play>,
+}
+
+/// What the forecast needs beyond the estimate's reads.
+struct Play {
+    queue: Vec<store::Queued>,
+    runs: std::collections::HashMap<String, Option<calling::Run>>,
+    overhead: SignedDuration,
 }
 
 impl SiteNow {
@@ -50,7 +74,7 @@ impl SiteNow {
                 tx,
                 &site.id,
                 now - SignedDuration::from_hours(8),
-                now + estimate::BOOK_WINDOW,
+                now + forecast::HORIZON,
             )?
         } else {
             Vec::new()
@@ -63,31 +87,82 @@ impl SiteNow {
                     | seira_protocol::AppointmentState::CheckedIn
             )
         })
-        .map(|a| {
-            let to = a.start + SignedDuration::from_mins(i64::from(a.minutes));
-            (a.held_desk, a.start, to)
+        .map(|a| Booked {
+            to: a.start + SignedDuration::from_mins(i64::from(a.minutes)),
+            checked_in: a.state == seira_protocol::AppointmentState::CheckedIn,
+            desk: a.held_desk,
+            service: a.service,
+            from: a.start,
         })
         .collect();
+        let waiting = store::waiting_counts(tx, &site.id)?;
+        let recent = site
+            .services
+            .iter()
+            .map(|s| {
+                let times =
+                    store::recent_service_times(tx, &site.id, &s.id, estimate::RECENT_SERVICES)?;
+                Ok((s.id.clone(), times))
+            })
+            .collect::<Result<_>>()?;
+        let play = if waiting.values().sum::<u32>() <= FORECAST_MOST_WAITING {
+            let mut runs = std::collections::HashMap::new();
+            for desk in &site.desks {
+                runs.insert(
+                    desk.id.clone(),
+                    store::load_desk(tx, &desk.id)?.and_then(|d| d.run),
+                );
+            }
+            let calls = store::site_calls_since(tx, &site.id, now - forecast::OVERHEAD_WINDOW)?;
+            let past: Vec<forecast::PastCall<'_>> = calls
+                .iter()
+                .filter(|(_, called_at, _)| *called_at <= now)
+                .map(|(desk, called_at, served)| forecast::PastCall {
+                    desk,
+                    called_at: *called_at,
+                    served: *served,
+                })
+                .collect();
+            Some(Play {
+                queue: store::waiting_at_site(tx, &site.id)?,
+                runs,
+                overhead: forecast::overhead(&past),
+            })
+        } else {
+            None
+        };
         Ok(SiteNow {
             now,
             states: store::desk_states(tx)?,
             in_hand: store::desks_in_hand(tx)?,
-            waiting: store::waiting_counts(tx, &site.id)?,
+            waiting,
             book,
+            recent,
+            play,
         })
     }
 }
 
-/// The estimate in seconds, and its likely range where that is wide.
+/// The estimate in seconds, and its likely range where that is wide: the forecast where it
+/// can be played, else the estimate. `ticket` is the waiting ticket whose wait it is; `None`
+/// for one that would be taken now.
 fn estimate_with_range(
     tx: &Transaction<'_>,
     site: &Site,
     service: &Service,
     ahead: u32,
     moment: &SiteNow,
+    ticket: Option<&str>,
 ) -> Result<(u32, Option<[u32; 2]>)> {
+    let secs = |d: SignedDuration| d.as_secs().clamp(0, u32::MAX as i64) as u32;
+    if let Some(outlook) = forecast_wait(site, service, moment, ticket) {
+        let range = (outlook.high - outlook.low >= estimate::RANGE_FROM)
+            .then(|| [secs(outlook.low), secs(outlook.high)]);
+        return Ok((secs(outlook.median), range));
+    }
     let now = moment.now;
-    let recent = store::recent_service_times(tx, &site.id, &service.id, estimate::RECENT_SERVICES)?;
+    let no_times = Vec::new();
+    let recent = moment.recent.get(&service.id).unwrap_or(&no_times);
     let mut shares = Vec::new();
     let (mut paused, mut idle) = (0, 0);
     // The site's open desks: the earliest of their openings starts the pace's window.
@@ -110,12 +185,12 @@ fn estimate_with_range(
                 let booked: Vec<(Timestamp, Timestamp)> = moment
                     .book
                     .iter()
-                    .filter(|(held, _, _)| *held == desk.id)
-                    .map(|(_, from, to)| (*from, *to))
+                    .filter(|b| b.desk == desk.id)
+                    .map(|b| (b.from, b.to))
                     .collect();
                 let free = 1.0 - estimate::booked_share(&booked, now);
                 shares.push(free * share);
-                if !moment.in_hand.contains(&desk.id) {
+                if !moment.in_hand.contains_key(&desk.id) {
                     idle += 1;
                 }
             }
@@ -130,19 +205,128 @@ fn estimate_with_range(
         .filter(|c| *c <= now)
         .map(|c| now.duration_since(c))
         .collect();
-    let secs = |d: SignedDuration| d.as_secs().clamp(0, u32::MAX as i64) as u32;
     let wait = estimate::estimate(&estimate::Situation {
         ahead,
         configured: service.typical_service,
-        recent: &recent,
+        recent,
         desk_shares: &shares,
         paused_desks: paused,
         calls_ago: &calls_ago,
         open_for: now.duration_since(opened),
         idle_desks: idle,
     });
-    let range = estimate::wait_range(&recent, wait).map(|(low, high)| [secs(low), secs(high)]);
+    let range = estimate::wait_range(recent, wait).map(|(low, high)| [secs(low), secs(high)]);
     Ok((secs(wait), range))
+}
+
+/// The forecast of `ticket`'s call (or of a ticket taken now), where the moment lets it be
+/// played.
+fn forecast_wait(
+    site: &Site,
+    service: &Service,
+    moment: &SiteNow,
+    ticket: Option<&str>,
+) -> Option<forecast::Outlook> {
+    let play = moment.play.as_ref()?;
+    let now = moment.now;
+    // Each service's desk times: its recent service times (or its configured one) and the
+    // site's overhead around each.
+    let samples: std::collections::HashMap<&str, Vec<SignedDuration>> = site
+        .services
+        .iter()
+        .map(|s| {
+            let recent = moment.recent.get(&s.id).filter(|r| !r.is_empty());
+            let times = recent.map_or(vec![s.typical_service], |r| r.clone());
+            let times = times.into_iter().map(|d| d + play.overhead).collect();
+            (s.id.as_str(), times)
+        })
+        .collect();
+    let desk_times =
+        |s: &str| -> &[SignedDuration] { samples.get(s).map_or(&[], |t| t.as_slice()) };
+    let target_wait = |s: &str| {
+        site.service(s)
+            .map_or(SignedDuration::from_mins(30), |s| s.target_wait)
+    };
+    let desks = site
+        .desks
+        .iter()
+        .filter_map(|d| {
+            let doing = match moment.states.get(&d.id)?.0 {
+                DeskState::Open => match moment.in_hand.get(&d.id) {
+                    Some((service, called)) => forecast::Doing::Serving {
+                        service,
+                        for_: now.duration_since(*called).max(SignedDuration::ZERO),
+                    },
+                    None => forecast::Doing::Free,
+                },
+                DeskState::Paused => forecast::Doing::Paused,
+                DeskState::Closed => return None,
+            };
+            Some(forecast::Desk {
+                id: &d.id,
+                services: &d.services,
+                policy: site.policy(d),
+                run: play.runs.get(&d.id).copied().flatten(),
+                doing,
+            })
+        })
+        .collect();
+    let class = |priority: bool| {
+        if priority {
+            calling::Class::Priority
+        } else {
+            calling::Class::Ordinary
+        }
+    };
+    let mut tickets = Vec::new();
+    let target = match ticket {
+        Some(id) => play.queue.iter().position(|q| q.id == id)?,
+        None => {
+            // Behind everyone, even one who took a ticket this millisecond.
+            tickets.push(forecast::Ticket {
+                service: &service.id,
+                class: calling::Class::Ordinary,
+                queued_at: now + SignedDuration::from_millis(1),
+                due_at: None,
+                only_desk: None,
+                from: now,
+            });
+            0
+        }
+    };
+    tickets.extend(play.queue.iter().map(|q| forecast::Ticket {
+        service: &q.service,
+        class: class(q.priority),
+        queued_at: q.line_at,
+        due_at: q.due_at,
+        only_desk: q.only_desk.as_deref(),
+        from: now,
+    }));
+    // The booked citizens still to come, at their start.
+    tickets.extend(
+        moment
+            .book
+            .iter()
+            .filter(|b| !b.checked_in && b.from >= now)
+            .map(|b| forecast::Ticket {
+                service: &b.service,
+                class: calling::Class::Ordinary,
+                queued_at: b.from,
+                due_at: Some(b.from),
+                only_desk: Some(&b.desk),
+                from: b.from,
+            }),
+    );
+    forecast::called_at(
+        &forecast::Moment {
+            now,
+            desks,
+            tickets,
+            desk_times: &desk_times,
+            target_wait: &target_wait,
+        },
+        target,
+    )
 }
 
 // ---- reads ---------------------------------------------------------------------------------
@@ -171,7 +355,7 @@ pub fn services(
                 target_wait_min: (s.target_wait.as_secs() / 60) as u32,
                 open_now: site.service_open(s, now),
                 waiting: count,
-                estimated_wait_s: estimate_with_range(tx, site, s, count, &moment)?.0,
+                estimated_wait_s: estimate_with_range(tx, site, s, count, &moment, None)?.0,
                 takes_appointments: s.appointment_slot.is_some(),
                 phone_join: s.phone_join,
             })
@@ -449,8 +633,9 @@ pub fn track(
         (TicketState::Waiting, None) => {
             let line_at = place.map_or(t.queued_at, |p| p.line_at);
             let ahead = store::waiting_ahead(tx, &site.id, &service.id, line_at)?;
+            let moment = SiteNow::load(tx, site, now)?;
             let (wait, range) =
-                estimate_with_range(tx, site, service, ahead, &SiteNow::load(tx, site, now)?)?;
+                estimate_with_range(tx, site, service, ahead, &moment, Some(&t.id))?;
             (ahead, wait, range)
         }
         _ => (0, 0, None),

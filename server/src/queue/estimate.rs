@@ -147,7 +147,7 @@ pub fn estimate(s: &Situation<'_>) -> SignedDuration {
 }
 
 /// How wide an estimate may be before it is shown as a range: five minutes.
-const RANGE_FROM: SignedDuration = SignedDuration::from_mins(5);
+pub const RANGE_FROM: SignedDuration = SignedDuration::from_mins(5);
 
 /// The likely range of an estimate: scaled by the quicker and the slower quarter of the
 /// recent services against their median (their quartiles). With fewer than four recent

@@ -535,12 +535,84 @@ pub fn recent_service_times(
     rows.collect()
 }
 
-/// The desks with a citizen called or in service now.
-pub fn desks_in_hand(tx: &Transaction<'_>) -> rusqlite::Result<std::collections::HashSet<String>> {
+/// The desks with a citizen called or in service now: the citizen's service, and when the
+/// desk called them.
+pub fn desks_in_hand(
+    tx: &Transaction<'_>,
+) -> rusqlite::Result<std::collections::HashMap<String, (String, Timestamp)>> {
     let mut stmt = tx.prepare_cached(
-        "SELECT desk FROM tickets WHERE state IN ('called', 'serving') AND desk IS NOT NULL",
+        "SELECT desk, service, called_at FROM tickets \
+         WHERE state IN ('called', 'serving') AND desk IS NOT NULL",
     )?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            (
+                r.get(1)?,
+                r.get::<_, Option<i64>>(2)?
+                    .map_or(Timestamp::UNIX_EPOCH, from_ms),
+            ),
+        ))
+    })?;
+    rows.collect()
+}
+
+/// A ticket waiting at a site, as the forecast plays it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queued {
+    pub id: String,
+    pub service: String,
+    pub priority: bool,
+    pub line_at: Timestamp,
+    pub only_desk: Option<String>,
+    pub due_at: Option<Timestamp>,
+}
+
+/// Every ticket waiting at a site.
+pub fn waiting_at_site(tx: &Transaction<'_>, site: &str) -> rusqlite::Result<Vec<Queued>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, service, priority IS NOT NULL, line_at, only_desk, due_at FROM tickets \
+         WHERE site = ?1 AND state = 'waiting'",
+    )?;
+    let rows = stmt.query_map(params![site], |r| {
+        Ok(Queued {
+            id: r.get(0)?,
+            service: r.get(1)?,
+            priority: r.get(2)?,
+            line_at: from_ms(r.get(3)?),
+            only_desk: r.get(4)?,
+            due_at: r.get::<_, Option<i64>>(5)?.map(from_ms),
+        })
+    })?;
+    rows.collect()
+}
+
+/// A call at a desk: the desk, when, and the service's start and end for one served.
+pub type DeskCall = (String, Timestamp, Option<(Timestamp, Timestamp)>);
+
+/// A site's first calls since `since`.
+pub fn site_calls_since(
+    tx: &Transaction<'_>,
+    site: &str,
+    since: Timestamp,
+) -> rusqlite::Result<Vec<DeskCall>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT desk, called_at, started_at, finished_at, state FROM tickets \
+         WHERE site = ?1 AND announced_at >= ?2 AND called_at >= ?2 AND desk IS NOT NULL",
+    )?;
+    let rows = stmt.query_map(params![site, to_ms(since)], |r| {
+        let started: Option<i64> = r.get(2)?;
+        let finished: Option<i64> = r.get(3)?;
+        let done = r.get_ref(4)?.as_str().is_ok_and(|s| s == "done");
+        Ok((
+            r.get(0)?,
+            from_ms(r.get(1)?),
+            started
+                .zip(finished)
+                .filter(|_| done)
+                .map(|(s, f)| (from_ms(s), from_ms(f))),
+        ))
+    })?;
     rows.collect()
 }
 

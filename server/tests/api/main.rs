@@ -10,6 +10,7 @@ mod citizens;
 mod concurrency;
 mod desk_day;
 mod disk_full;
+mod estimates;
 mod events;
 mod fake_gateway;
 mod fake_push;
