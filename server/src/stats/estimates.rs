@@ -102,8 +102,9 @@ pub struct ReplayRow {
 
 /// What the replay needs of the site's configuration.
 pub struct SiteShape {
-    /// Each desk's services, in its order, and its calling policy.
-    pub desks: HashMap<String, (Vec<String>, Policy)>,
+    /// Each desk's services, in its order, and its calling policy, in the configuration's
+    /// order of desks (the forecast breaks ties by it, as the engine does).
+    pub desks: Vec<(String, (Vec<String>, Policy))>,
     /// Each service's configured typical time and target wait.
     pub configured: HashMap<String, SignedDuration>,
     pub target_wait: HashMap<String, SignedDuration>,
