@@ -492,11 +492,7 @@ pub(super) fn validate_note(note: Option<&str>) -> Result<Option<String>> {
 }
 
 fn class_of(ticket: &Ticket) -> Class {
-    if ticket.priority.is_some() {
-        Class::Priority
-    } else {
-        Class::Ordinary
-    }
+    Class::of(ticket.priority.is_some())
 }
 
 /// Where a ticket's holder follows it: under the site's public address when it has one (a

@@ -60,7 +60,8 @@ struct SiteNow {
 struct Play {
     queue: Vec<store::Queued>,
     runs: std::collections::HashMap<String, Option<calling::Run>>,
-    overhead: SignedDuration,
+    /// Each service's desk times to draw from ([`forecast::desk_times`]).
+    desk_times: std::collections::HashMap<String, Vec<SignedDuration>>,
 }
 
 impl SiteNow {
@@ -96,7 +97,7 @@ impl SiteNow {
         })
         .collect();
         let waiting = store::waiting_counts(tx, &site.id)?;
-        let recent = site
+        let recent: std::collections::HashMap<String, Vec<SignedDuration>> = site
             .services
             .iter()
             .map(|s| {
@@ -123,10 +124,20 @@ impl SiteNow {
                     served: *served,
                 })
                 .collect();
+            let overhead = forecast::overhead(&past);
+            let desk_times = site
+                .services
+                .iter()
+                .map(|s| {
+                    let recent = recent.get(&s.id).map_or(&[][..], |r| r.as_slice());
+                    let times = forecast::desk_times(recent, s.typical_service, overhead);
+                    (s.id.clone(), times)
+                })
+                .collect();
             Some(Play {
                 queue: store::waiting_at_site(tx, &site.id)?,
                 runs,
-                overhead: forecast::overhead(&past),
+                desk_times,
             })
         } else {
             None
@@ -229,20 +240,8 @@ fn forecast_wait(
 ) -> Option<forecast::Outlook> {
     let play = moment.play.as_ref()?;
     let now = moment.now;
-    // Each service's desk times: its recent service times (or its configured one) and the
-    // site's overhead around each.
-    let samples: std::collections::HashMap<&str, Vec<SignedDuration>> = site
-        .services
-        .iter()
-        .map(|s| {
-            let recent = moment.recent.get(&s.id).filter(|r| !r.is_empty());
-            let times = recent.map_or(vec![s.typical_service], |r| r.clone());
-            let times = times.into_iter().map(|d| d + play.overhead).collect();
-            (s.id.as_str(), times)
-        })
-        .collect();
     let desk_times =
-        |s: &str| -> &[SignedDuration] { samples.get(s).map_or(&[], |t| t.as_slice()) };
+        |s: &str| -> &[SignedDuration] { play.desk_times.get(s).map_or(&[], |t| t.as_slice()) };
     let target_wait = |s: &str| {
         site.service(s)
             .map_or(SignedDuration::from_mins(30), |s| s.target_wait)
@@ -271,13 +270,6 @@ fn forecast_wait(
             })
         })
         .collect();
-    let class = |priority: bool| {
-        if priority {
-            calling::Class::Priority
-        } else {
-            calling::Class::Ordinary
-        }
-    };
     let mut tickets = Vec::new();
     let target = match ticket {
         Some(id) => play.queue.iter().position(|q| q.id == id)?,
@@ -296,7 +288,7 @@ fn forecast_wait(
     };
     tickets.extend(play.queue.iter().map(|q| forecast::Ticket {
         service: &q.service,
-        class: class(q.priority),
+        class: calling::Class::of(q.priority),
         queued_at: q.line_at,
         due_at: q.due_at,
         only_desk: q.only_desk.as_deref(),

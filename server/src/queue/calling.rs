@@ -35,6 +35,15 @@ impl Class {
         }
     }
 
+    /// The kind of a ticket with (or without) a priority category.
+    pub fn of(priority: bool) -> Self {
+        if priority {
+            Self::Priority
+        } else {
+            Self::Ordinary
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "priority" => Some(Self::Priority),

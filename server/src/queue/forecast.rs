@@ -209,6 +209,21 @@ fn play(moment: &Moment<'_>, target: usize, rng: &mut StdRng) -> Option<Timestam
     }
 }
 
+/// A service's desk times to draw from: its recent service times (its configured time
+/// before there are any), each with the site's `overhead` around it.
+pub fn desk_times(
+    recent: &[SignedDuration],
+    configured: SignedDuration,
+    overhead: SignedDuration,
+) -> Vec<SignedDuration> {
+    let times = if recent.is_empty() {
+        std::slice::from_ref(&configured)
+    } else {
+        recent
+    };
+    times.iter().map(|d| *d + overhead).collect()
+}
+
 /// A call of the last hours at a site, for [`overhead`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PastCall<'a> {

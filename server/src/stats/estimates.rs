@@ -300,11 +300,8 @@ pub fn replay(
             .configured
             .keys()
             .map(|service| {
-                let mut recent = recent_of(service, t);
-                if recent.is_empty() {
-                    recent.push(configured(service));
-                }
-                let times = recent.into_iter().map(|d| d + overhead).collect();
+                let recent = recent_of(service, t);
+                let times = forecast::desk_times(&recent, configured(service), overhead);
                 (service.as_str(), times)
             })
             .collect();
@@ -339,7 +336,7 @@ pub fn replay(
                 .collect();
             calls.sort();
             let run = calls.iter().fold(None, |run, (_, priority)| {
-                Some(Run::after(run, class(*priority)))
+                Some(Run::after(run, Class::of(*priority)))
             });
             desks.push(forecast::Desk {
                 id: desk,
@@ -351,7 +348,7 @@ pub fn replay(
         }
         let mut tickets: Vec<forecast::Ticket<'_>> = vec![forecast::Ticket {
             service: &step.service,
-            class: class(this.priority),
+            class: Class::of(this.priority),
             queued_at: t,
             due_at: None,
             only_desk: None,
@@ -362,7 +359,7 @@ pub fn replay(
                 .filter(|r| waiting_at(&r.step, t))
                 .map(|r| forecast::Ticket {
                     service: &r.step.service,
-                    class: class(r.priority),
+                    class: Class::of(r.priority),
                     queued_at: r.step.queued_at,
                     due_at: None,
                     only_desk: None,
@@ -419,12 +416,4 @@ pub fn replay(
         .map(|(key, sums)| sums.row(key))
         .chain([total.row("total".into())])
         .collect()
-}
-
-fn class(priority: bool) -> Class {
-    if priority {
-        Class::Priority
-    } else {
-        Class::Ordinary
-    }
 }
