@@ -6,11 +6,11 @@ use std::time::Instant;
 
 use egui::{Color32, RichText, TextureHandle, Vec2};
 use seira_hardware::TicketContent;
-use seira_i18n::Messages;
 use seira_protocol::{IssuedTicket, PrinterStatus};
 
-use crate::model::{CODE_CHARS, CODE_LEN, Command, Event, Kiosk, Screen, Settings, Touch};
-use crate::texts::{icon, is_rtl, messages, name_in, visual};
+use crate::focus::Item;
+use crate::model::{CODE_CHARS, CODE_LEN, Command, Event, Kiosk, Nav, Screen, Settings, Touch};
+use crate::texts::{icon, is_rtl, messages, name_in, queue_words, visual};
 use crate::worker::{Job, Setup, Worker};
 
 /// The kiosk application: the model, the worker, and what is drawn.
@@ -77,7 +77,7 @@ impl KioskApp {
             let job = match command {
                 Command::Issue(request) => Job::Issue(request),
                 Command::Void { ticket_id } => Job::Void { ticket_id },
-                Command::Speak { text, lang } => Job::Speak { text, lang },
+                Command::Speak { text, lang, volume } => Job::Speak { text, lang, volume },
                 Command::Print { ticket, lang } => Job::Print {
                     ticket_id: ticket.id.clone(),
                     content: Box::new(self.ticket_content(&ticket, &lang)),
@@ -168,10 +168,31 @@ fn high_contrast() -> egui::Visuals {
 /// Touch targets of at least 2 cm (80 points at 96 dpi).
 const TARGET: f32 = 88.0;
 
+/// The ring around the spoken focus: a deep blue that stands out on the light buttons.
+const FOCUS: Color32 = Color32::from_rgb(0, 84, 200);
+
+/// The keypad's meaning of a key (see [`Nav`]): the arrows and the digits of a 12-key pad
+/// (8 up, 2 down, 5 the tactile centre, 0 below), as it sends them with Num Lock on or off.
+/// 4 and 6 are left out: they are characters of booking codes, which a scanner types.
+pub fn nav_of_key(key: egui::Key) -> Option<Nav> {
+    use egui::Key as K;
+    Some(match key {
+        K::ArrowUp | K::ArrowLeft | K::Num8 => Nav::Previous,
+        K::ArrowDown | K::ArrowRight | K::Num2 => Nav::Next,
+        K::Enter | K::Num5 | K::Space => Nav::Choose,
+        K::Num0 | K::Insert => Nav::Repeat,
+        K::Plus | K::Equals | K::PageUp => Nav::Louder,
+        K::Minus | K::PageDown => Nav::Quieter,
+        K::Escape | K::Backspace => Nav::Back,
+        _ => return None,
+    })
+}
+
 impl KioskApp {
     fn draw(&mut self, ui: &mut egui::Ui) {
         let mut touches = Vec::new();
         let lang = self.kiosk.lang.clone();
+        let keys = self.keypad(ui);
         self.typed_keys(ui, &mut touches);
         self.top_bar(ui, &mut touches);
         // Right-to-left languages read from the right edge.
@@ -184,6 +205,63 @@ impl KioskApp {
         for touch in touches {
             self.handle(Event::Touch(touch));
         }
+        for nav in keys {
+            self.handle(Event::Key(nav));
+        }
+    }
+
+    /// The keypad's keys this frame (see [`Nav`]). On the code screen, outside spoken mode,
+    /// Enter and Backspace belong to the code (a scanner ends a code with Enter).
+    fn keypad(&self, ui: &egui::Ui) -> Vec<Nav> {
+        let typing = matches!(self.kiosk.screen, Screen::Code { .. }) && self.kiosk.focus.is_none();
+        ui.input(|i| {
+            i.events
+                .iter()
+                .filter_map(|event| match event {
+                    egui::Event::Key {
+                        key, pressed: true, ..
+                    } => match key {
+                        egui::Key::Enter | egui::Key::Escape if typing => None,
+                        egui::Key::Backspace
+                            if matches!(self.kiosk.screen, Screen::Code { .. }) =>
+                        {
+                            None
+                        }
+                        key => nav_of_key(*key),
+                    },
+                    egui::Event::Text(text) => match text.as_str() {
+                        "#" => Some(Nav::Louder),
+                        "*" => Some(Nav::Quieter),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+
+    /// Rings the item the focus is on, in spoken mode, and keeps it on the screen.
+    fn ring(&self, ui: &egui::Ui, response: &egui::Response, item: &Item) {
+        if self.kiosk.focus.is_none() || self.kiosk.focused().as_ref() != Some(item) {
+            return;
+        }
+        let colour = if self.kiosk.high_contrast {
+            Color32::from_rgb(0, 200, 255)
+        } else {
+            FOCUS
+        };
+        ui.painter().rect_stroke(
+            response.rect.expand(5.0),
+            8.0,
+            egui::Stroke::new(7.0, colour),
+            egui::StrokeKind::Outside,
+        );
+        response.scroll_to_me(None);
+    }
+
+    /// [`KioskApp::ring`] for a button's touch.
+    fn ring_touch(&self, ui: &egui::Ui, response: &egui::Response, touch: &Touch) {
+        self.ring(ui, response, &Item::Button(touch.clone()));
     }
 
     fn body(&mut self, ui: &mut egui::Ui, touches: &mut Vec<Touch>) {
@@ -218,13 +296,17 @@ impl KioskApp {
             Screen::Failed { message, .. } => {
                 ui.vertical_centered(|ui| {
                     ui.add_space(60.0);
-                    ui.label(RichText::new(t(message)).size(40.0).strong());
+                    let said = ui.label(RichText::new(t(message)).size(40.0).strong());
+                    self.ring(ui, &said, &Item::Words(m.get(message)));
                     ui.add_space(40.0);
-                    if big_button(ui, &t("finish")).clicked() {
+                    let finish = big_button(ui, &t("finish"));
+                    self.ring_touch(ui, &finish, &Touch::Finish);
+                    if finish.clicked() {
                         touches.push(Touch::Finish);
                     }
                 });
             }
+            Screen::MoreTime { .. } => self.more_time(ui, touches),
         }
     }
 
@@ -254,9 +336,12 @@ impl KioskApp {
                 egui::Event::Key {
                     key, pressed: true, ..
                 } if opened => match key {
-                    egui::Key::Enter => touches.push(Touch::CodeSubmit),
+                    // In spoken mode Enter chooses the focused key instead (see keypad).
+                    egui::Key::Enter if self.kiosk.focus.is_none() => {
+                        touches.push(Touch::CodeSubmit)
+                    }
                     egui::Key::Backspace => touches.push(Touch::CodeErase),
-                    egui::Key::Escape => touches.push(Touch::Back),
+                    egui::Key::Escape if self.kiosk.focus.is_none() => touches.push(Touch::Back),
                     _ => {}
                 },
                 _ => {}
@@ -274,43 +359,40 @@ impl KioskApp {
                 let selected = *lang == self.kiosk.lang;
                 let button = egui::Button::selectable(selected, RichText::new(name).size(26.0))
                     .min_size(Vec2::new(150.0, 64.0));
-                if ui.add(button).clicked() {
-                    touches.push(Touch::Language(lang.clone()));
+                let response = ui.add(button);
+                let touch = Touch::Language(lang.clone());
+                self.ring_touch(ui, &response, &touch);
+                if response.clicked() {
+                    touches.push(touch);
                 }
             }
             ui.separator();
-            if ui
-                .add(
-                    egui::Button::new(RichText::new(t("speak")).size(26.0))
-                        .min_size(Vec2::new(150.0, 64.0)),
-                )
-                .clicked()
-            {
-                touches.push(Touch::Speak);
-            }
-            if ui
-                .add(
-                    egui::Button::selectable(
-                        self.kiosk.large_text,
-                        RichText::new(t("large-text")).size(22.0),
-                    )
-                    .min_size(Vec2::new(150.0, 64.0)),
-                )
-                .clicked()
-            {
-                touches.push(Touch::LargeText);
-            }
-            if ui
-                .add(
-                    egui::Button::selectable(
-                        self.kiosk.high_contrast,
-                        RichText::new(t("contrast")).size(22.0),
-                    )
-                    .min_size(Vec2::new(150.0, 64.0)),
-                )
-                .clicked()
-            {
-                touches.push(Touch::Contrast);
+            let toggles = [
+                (Touch::Speak, None, t("speak"), 26.0),
+                (
+                    Touch::LargeText,
+                    Some(self.kiosk.large_text),
+                    t("large-text"),
+                    22.0,
+                ),
+                (
+                    Touch::Contrast,
+                    Some(self.kiosk.high_contrast),
+                    t("contrast"),
+                    22.0,
+                ),
+            ];
+            for (touch, on, label, size) in toggles {
+                let text = RichText::new(label).size(size);
+                let button = match on {
+                    Some(on) => egui::Button::selectable(on, text),
+                    None => egui::Button::new(text),
+                };
+                let response = ui.add(button.min_size(Vec2::new(150.0, 64.0)));
+                self.ring_touch(ui, &response, &touch);
+                if response.clicked() {
+                    touches.push(touch);
+                }
             }
         });
     }
@@ -331,7 +413,9 @@ impl KioskApp {
             };
             let button = egui::Button::new(RichText::new(label).size(30.0).strong())
                 .min_size(Vec2::new(ui.available_width().min(560.0), TARGET));
-            if ui.add_enabled(!blocked, button).clicked() {
+            let response = ui.add_enabled(!blocked, button);
+            self.ring_touch(ui, &response, &Touch::Appointment);
+            if response.clicked() {
                 touches.push(Touch::Appointment);
             }
             ui.add_space(16.0);
@@ -369,25 +453,27 @@ impl KioskApp {
                     ui.spacing_mut().item_spacing.x = gap;
                     for service in row {
                         let name = name_in(&service.names, lang);
-                        let label =
-                            format!("{}  {}   {}", icon(&service.icon), service.prefix, name);
-                        let inner = button_width - 2.0 * ui.spacing().button_padding.x - 8.0;
-                        let text = if service.open_now {
-                            RichText::new(lines(ui, &label, lang, size, inner))
-                                .size(size)
-                                .strong()
+                        let (text, size) = if service.open_now {
+                            (name, size)
                         } else {
-                            let text = format!("{label} — {}", m.get("closed-now"));
-                            RichText::new(lines(ui, &text, lang, size - 4.0, inner))
-                                .size(size - 4.0)
+                            (format!("{name} — {}", m.get("closed-now")), size - 4.0)
                         };
-                        let button = egui::Button::new(text).wrap();
                         let enabled = service.open_now && !blocked;
-                        let response = ui.add_enabled_ui(enabled, |ui| {
-                            ui.add_sized(Vec2::new(button_width, height), button)
-                        });
-                        if response.inner.clicked() {
-                            touches.push(Touch::Service(service.id.clone()));
+                        let response = ui
+                            .add_enabled_ui(enabled, |ui| {
+                                service_button(
+                                    ui,
+                                    Vec2::new(button_width, height),
+                                    (icon(&service.icon), &service.prefix),
+                                    &text,
+                                    (lang, size),
+                                )
+                            })
+                            .inner;
+                        let touch = Touch::Service(service.id.clone());
+                        self.ring_touch(ui, &response, &touch);
+                        if response.clicked() {
+                            touches.push(touch);
                         }
                     }
                 });
@@ -403,25 +489,83 @@ impl KioskApp {
         ui.heading(RichText::new(t("priority-question")).size(40.0).strong());
         ui.add_space(16.0);
         let width = ui.available_width();
-        for category in self.kiosk.services.iter().flat_map(|s| s.priorities.iter()) {
+        let categories: Vec<_> = self
+            .kiosk
+            .services
+            .iter()
+            .flat_map(|s| s.priorities.iter())
+            .collect();
+        // Most people need no priority: that choice comes first, and largest, as large as
+        // the screen leaves once the categories and "back" have their room; on a small
+        // screen the categories give up a little height first (never under 64 points).
+        let spacing = ui.spacing().item_spacing.y;
+        let room = ui.available_height() - 20.0 - 14.0 - TARGET - 5.0 * spacing;
+        let n = categories.len() as f32;
+        let per_category = |height: f32| n * (height + 10.0 + spacing);
+        let none_height = (room - per_category(TARGET)).clamp(TARGET, TARGET + 40.0);
+        let category_height = if n > 0.0 {
+            ((room - none_height) / n - 10.0 - spacing).clamp(64.0, TARGET)
+        } else {
+            TARGET
+        };
+        let none = egui::Button::new(RichText::new(t("no-priority")).size(42.0).strong())
+            .min_size(Vec2::new(width, none_height));
+        let response = ui.add(none);
+        self.ring_touch(ui, &response, &Touch::Priority(None));
+        if response.clicked() {
+            touches.push(Touch::Priority(None));
+        }
+        ui.add_space(20.0);
+        for category in categories {
             let button = egui::Button::new(
-                RichText::new(visual(&name_in(&category.names, lang), lang)).size(32.0),
+                RichText::new(visual(&name_in(&category.names, lang), lang)).size(30.0),
             )
-            .min_size(Vec2::new(width, TARGET));
-            if ui.add(button).clicked() {
-                touches.push(Touch::Priority(Some(category.id.clone())));
+            .min_size(Vec2::new(width, category_height));
+            let response = ui.add(button);
+            let touch = Touch::Priority(Some(category.id.clone()));
+            self.ring_touch(ui, &response, &touch);
+            if response.clicked() {
+                touches.push(touch);
             }
             ui.add_space(10.0);
         }
-        let none = egui::Button::new(RichText::new(t("no-priority")).size(34.0).strong())
-            .min_size(Vec2::new(width, TARGET + 12.0));
-        if ui.add(none).clicked() {
-            touches.push(Touch::Priority(None));
-        }
-        ui.add_space(24.0);
-        if big_button(ui, &t("back")).clicked() {
+        ui.add_space(14.0);
+        let back = big_button(ui, &t("back"));
+        self.ring_touch(ui, &back, &Touch::Back);
+        if back.clicked() {
             touches.push(Touch::Back);
         }
+    }
+
+    /// "Do you need more time?": one large "yes" (any touch or key gives it too), and a
+    /// way to start again.
+    fn more_time(&self, ui: &mut egui::Ui, touches: &mut Vec<Touch>) {
+        let lang = &self.kiosk.lang;
+        let m = messages(lang);
+        let t = |key: &str| visual(&m.get(key), lang);
+        let width = ui.available_width();
+        ui.vertical_centered(|ui| {
+            ui.add_space(40.0);
+            ui.label(
+                RichText::new(lines(ui, &m.get("more-time"), lang, 44.0, width))
+                    .size(44.0)
+                    .strong(),
+            );
+            ui.add_space(32.0);
+            let yes = egui::Button::new(RichText::new(t("more-time-yes")).size(40.0).strong())
+                .min_size(Vec2::new(width.min(720.0), TARGET + 40.0));
+            let response = ui.add(yes);
+            self.ring_touch(ui, &response, &Touch::MoreTime);
+            if response.clicked() {
+                touches.push(Touch::MoreTime);
+            }
+            ui.add_space(24.0);
+            let again = big_button(ui, &t("start-again"));
+            self.ring_touch(ui, &again, &Touch::Finish);
+            if again.clicked() {
+                touches.push(Touch::Finish);
+            }
+        });
     }
 
     /// The code screen: what to type, the code so far in large boxes, and a keypad of the
@@ -476,7 +620,9 @@ impl KioskApp {
                     for &c in row {
                         let key =
                             egui::Button::new(RichText::new(c.to_string()).size(36.0).strong());
-                        if ui.add_sized(Vec2::new(key_w, key_h), key).clicked() {
+                        let response = ui.add_sized(Vec2::new(key_w, key_h), key);
+                        self.ring_touch(ui, &response, &Touch::CodeKey(c));
+                        if response.clicked() {
                             touches.push(Touch::CodeKey(c));
                         }
                     }
@@ -486,7 +632,9 @@ impl KioskApp {
                         );
                         let span =
                             key_w * (cols - row.len()) as f32 + gap * (cols - row.len() - 1) as f32;
-                        if ui.add_sized(Vec2::new(span, key_h), erase).clicked() {
+                        let response = ui.add_sized(Vec2::new(span, key_h), erase);
+                        self.ring_touch(ui, &response, &Touch::CodeErase);
+                        if response.clicked() {
                             touches.push(Touch::CodeErase);
                         }
                     }
@@ -500,7 +648,9 @@ impl KioskApp {
             |ui| {
                 ui.spacing_mut().item_spacing.x = gap;
                 let back = egui::Button::new(RichText::new(t("back")).size(30.0));
-                if ui.add_sized(Vec2::new(width * 0.3, key_h), back).clicked() {
+                let response = ui.add_sized(Vec2::new(width * 0.3, key_h), back);
+                self.ring_touch(ui, &response, &Touch::Back);
+                if response.clicked() {
                     touches.push(Touch::Back);
                 }
                 let ready = typed.chars().count() == CODE_LEN;
@@ -508,6 +658,7 @@ impl KioskApp {
                 let response = ui.add_enabled_ui(ready, |ui| {
                     ui.add_sized(Vec2::new(width * 0.7 - gap, key_h), submit)
                 });
+                self.ring_touch(ui, &response.inner, &Touch::CodeSubmit);
                 if response.inner.clicked() {
                     touches.push(Touch::CodeSubmit);
                 }
@@ -539,7 +690,8 @@ impl KioskApp {
         let k = (ui.available_height() / 720.0).clamp(0.65, 1.0);
         ui.vertical_centered(|ui| {
             ui.label(RichText::new(v(m.get("your-number"))).size(36.0));
-            ui.label(RichText::new(&ticket.number).size(150.0 * k).strong());
+            let number = ui.label(RichText::new(&ticket.number).size(150.0 * k).strong());
+            self.ring(ui, &number, &Item::Words(self.kiosk.screen_words()));
             ui.label(RichText::new(v(service.clone())).size(32.0).strong());
             ui.add_space(8.0);
             for line in queue_words(m, ticket) {
@@ -561,7 +713,9 @@ impl KioskApp {
             ui.add_space(16.0);
             let finish = egui::Button::new(RichText::new(v(m.get("finish"))).size(32.0))
                 .min_size(Vec2::new(320.0, TARGET));
-            if ui.add_enabled(printed, finish).clicked() {
+            let response = ui.add_enabled(printed, finish);
+            self.ring_touch(ui, &response, &Touch::Finish);
+            if response.clicked() {
                 touches.push(Touch::Finish);
             }
         });
@@ -592,8 +746,141 @@ impl KioskApp {
     }
 }
 
+/// A service's button: its picture and the letter that is on the ticket and the board, large
+/// enough to choose by without reading (at the reading side: left, or right in Arabic and
+/// Farsi), then the name, broken into lines and made smaller until it fits.
+fn service_button(
+    ui: &mut egui::Ui,
+    size: Vec2,
+    (picture, letter): (&str, &str),
+    name: &str,
+    (lang, text_size): (&str, f32),
+) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::click());
+    let label = format!("{letter} {name}");
+    let enabled = ui.is_enabled();
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, &label));
+    if !ui.is_rect_visible(rect) {
+        return response;
+    }
+    let visuals = ui.style().interact(&response);
+    let painter = ui.painter();
+    painter.rect(
+        rect,
+        visuals.corner_radius,
+        visuals.weak_bg_fill,
+        visuals.bg_stroke,
+        egui::StrokeKind::Inside,
+    );
+    // An open service's name in the strong colour, as egui draws strong text.
+    let colour = if ui.is_enabled() {
+        ui.visuals().strong_text_color()
+    } else {
+        visuals.text_color()
+    };
+    let rtl = is_rtl(lang);
+    // The badge: the picture over the letter, as tall as the button allows.
+    let badge_width = (size.y * 1.1).min(size.x * 0.4);
+    let badge = if rtl {
+        egui::Rect::from_min_size(
+            egui::pos2(rect.max.x - badge_width, rect.min.y),
+            Vec2::new(badge_width, size.y),
+        )
+    } else {
+        egui::Rect::from_min_size(rect.min, Vec2::new(badge_width, size.y))
+    };
+    let glyph = (size.y * 0.42).min(56.0);
+    painter.text(
+        egui::pos2(badge.center().x - glyph * 0.55, badge.center().y),
+        egui::Align2::CENTER_CENTER,
+        picture,
+        egui::FontId::proportional(glyph),
+        colour,
+    );
+    painter.text(
+        egui::pos2(badge.center().x + glyph * 0.55, badge.center().y),
+        egui::Align2::CENTER_CENTER,
+        letter,
+        egui::FontId::proportional(glyph),
+        colour,
+    );
+    // The name beside it, start-aligned, in lines that fit its room.
+    let pad = 12.0;
+    let room = egui::Rect::from_min_max(
+        egui::pos2(
+            if rtl { rect.min.x + pad } else { badge.max.x },
+            rect.min.y + 4.0,
+        ),
+        egui::pos2(
+            if rtl { badge.min.x } else { rect.max.x - pad },
+            rect.max.y - 4.0,
+        ),
+    );
+    let mut size = text_size;
+    let galley = loop {
+        let text = lines(ui, name, lang, size, room.width());
+        let mut job = egui::text::LayoutJob::simple(
+            text,
+            egui::FontId::proportional(size),
+            colour,
+            f32::INFINITY,
+        );
+        job.halign = if rtl {
+            egui::Align::RIGHT
+        } else {
+            egui::Align::LEFT
+        };
+        let galley = ui.fonts_mut(|f| f.layout_job(job));
+        if galley.size().y <= room.height() || size <= 16.0 {
+            break galley;
+        }
+        size -= 2.0;
+    };
+    let x = if rtl { room.max.x } else { room.min.x };
+    let y = room.center().y - galley.size().y / 2.0;
+    ui.painter().galley(egui::pos2(x, y), galley, colour);
+    response
+}
+
 fn big_button(ui: &mut egui::Ui, text: &str) -> egui::Response {
     ui.add(egui::Button::new(RichText::new(text).size(30.0)).min_size(Vec2::new(280.0, TARGET)))
+}
+
+/// `text` broken into lines that fit `width` at `size`, each line in visual order. Breaking
+/// comes first: a right-to-left line put in visual order and then wrapped by egui would
+/// start with its last words.
+fn lines(ui: &egui::Ui, text: &str, lang: &str, size: f32, width: f32) -> String {
+    let measure = |line: &str| {
+        ui.ctx().fonts_mut(|fonts| {
+            fonts
+                .layout_no_wrap(
+                    visual(line, lang),
+                    egui::FontId::proportional(size),
+                    Color32::BLACK,
+                )
+                .size()
+                .x
+        })
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let candidate = if line.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{line} {word}")
+        };
+        if line.is_empty() || measure(&candidate) <= width {
+            line = candidate;
+        } else {
+            out.push(std::mem::replace(&mut line, word.to_owned()));
+        }
+    }
+    out.push(line);
+    out.iter()
+        .map(|l| visual(l.trim(), lang))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -643,100 +930,5 @@ mod right_to_left_on_screen {
         assert_eq!(read_right_to_left("نحو 10 دقيقة", "ar"), "نحو 01 دقيقة");
         assert_eq!(read_right_to_left("پیش از شما: 3", "fa"), "پیش از شما: 3");
         assert_eq!(read_right_to_left("خذ تذكرتك.", "ar"), "خذ تذكرتك.");
-    }
-}
-
-/// `text` broken into lines that fit `width` at `size`, each line in visual order. Breaking
-/// comes first: a right-to-left line put in visual order and then wrapped by egui would
-/// start with its last words.
-fn lines(ui: &egui::Ui, text: &str, lang: &str, size: f32, width: f32) -> String {
-    let measure = |line: &str| {
-        ui.ctx().fonts_mut(|fonts| {
-            fonts
-                .layout_no_wrap(
-                    visual(line, lang),
-                    egui::FontId::proportional(size),
-                    Color32::BLACK,
-                )
-                .size()
-                .x
-        })
-    };
-    let mut out: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let candidate = if line.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{line} {word}")
-        };
-        if line.is_empty() || measure(&candidate) <= width {
-            line = candidate;
-        } else {
-            out.push(std::mem::replace(&mut line, word.to_owned()));
-        }
-    }
-    out.push(line);
-    out.iter()
-        .map(|l| visual(l.trim(), lang))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Where the citizen stands: "you are next" with nobody ahead (never "about 0 minutes"),
-/// else the people ahead and the estimated wait.
-fn queue_words(m: &Messages, ticket: &IssuedTicket) -> Vec<String> {
-    // A checked-in appointment is called at its time, whoever else waits.
-    if let Some(at) = ticket.appointment_at {
-        let athens = jiff::tz::TimeZone::get("Europe/Athens").unwrap_or(jiff::tz::TimeZone::UTC);
-        let time = at.to_zoned_datetime(athens).strftime("%H:%M").to_string();
-        return vec![m.get_with("appointment-at", &[("time", &time)])];
-    }
-    if ticket.position == 0 {
-        return vec![m.get("you-are-next")];
-    }
-    let ahead = m.get_with("ahead", &[("count", &ticket.position.to_string())]);
-    match ticket.estimated_wait_s.div_ceil(60) {
-        0 => vec![ahead],
-        minutes => vec![
-            ahead,
-            m.get_with("wait", &[("minutes", &minutes.to_string())]),
-        ],
-    }
-}
-
-#[cfg(test)]
-mod queue_words_tests {
-    use super::*;
-
-    fn ticket(position: u32, estimated_wait_s: u32) -> IssuedTicket {
-        IssuedTicket {
-            id: "t".into(),
-            number: "A001".into(),
-            service: "benefits".into(),
-            issued_at: jiff::Timestamp::UNIX_EPOCH,
-            position,
-            estimated_wait_s,
-            track_url: "/t/t".into(),
-            short_url: "/t/KX7PQ-4MN2A".into(),
-            appointment_at: None,
-        }
-    }
-
-    #[test]
-    fn nobody_ahead_is_next_in_every_language() {
-        for lang in ["el", "en", "ar", "fa", "uk", "sq"] {
-            let m = messages(lang);
-            let words = queue_words(m, &ticket(0, 0));
-            assert_eq!(words, [m.get("you-are-next")], "{lang}");
-            assert!(!words[0].contains('0'), "{lang}: {words:?}");
-        }
-        let m = messages("el");
-        assert_eq!(
-            queue_words(m, &ticket(3, 601)),
-            ["Μπροστά σας: 3", "Αναμονή περίπου 11 λεπτά"]
-        );
-        // No estimate yet: the people ahead, no "about 0 minutes".
-        assert_eq!(queue_words(m, &ticket(2, 0)), ["Μπροστά σας: 2"]);
     }
 }

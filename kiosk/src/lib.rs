@@ -2,13 +2,17 @@
 //! language, printed and spoken.
 //!
 //! - [`model`]: what the kiosk shows and does, a state machine with no IO (tested here).
+//! - [`focus`]: the kiosk without sight: a keypad moves a spoken focus over the screen.
+//! - [`voice`]: how loud it speaks, in steps a keypad sets.
 //! - [`texts`]: its words in Greek, English, Arabic, Farsi, Ukrainian and Albanian.
 //! - [`worker`]: the server, the printer and the speaker, on threads of their own.
 //! - [`app`]: the egui screen.
 
 pub mod app;
+pub mod focus;
 pub mod model;
 pub mod texts;
+pub mod voice;
 pub mod worker;
 
 pub use app::KioskApp;

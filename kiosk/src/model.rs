@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 use seira_hardware::PrinterState;
 use seira_protocol::{CheckIn, IssueTicket, IssuedTicket, ServiceStatus, SiteServices};
 
+pub use crate::focus::Nav;
+pub use crate::voice::Volume;
+
 /// How a kiosk is set up.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -20,6 +23,11 @@ pub struct Settings {
     pub show_closed: bool,
     /// Back to the start this long after the ticket is shown or a problem is reported.
     pub home_after: Duration,
+    /// A screen of choices (a language chosen, the priority step, the code) untouched this
+    /// long asks whether the person needs more time.
+    pub idle_after: Duration,
+    /// How long that question waits for a touch or a key before going back to the start.
+    pub more_time_for: Duration,
     /// How long one touch keeps retrying an unreachable server before giving up.
     pub give_up_after: Duration,
     /// Whether tickets need a working printer (false: a kiosk that only shows the number).
@@ -36,6 +44,8 @@ impl Default for Settings {
             ask_priority: true,
             show_closed: true,
             home_after: Duration::from_secs(10),
+            idle_after: Duration::from_secs(30),
+            more_time_for: Duration::from_secs(15),
             give_up_after: Duration::from_secs(30),
             printer_required: true,
         }
@@ -61,6 +71,8 @@ pub enum Touch {
     Speak,
     LargeText,
     Contrast,
+    /// "Yes, I need more time", on the question before the timeout.
+    MoreTime,
 }
 
 /// Why the server did not issue a ticket.
@@ -90,6 +102,8 @@ pub enum Event {
         error: String,
     },
     Printer(Result<PrinterState, String>),
+    /// A key of the keypad (or keyboard) that moves the spoken focus.
+    Key(Nav),
     Tick,
 }
 
@@ -114,8 +128,6 @@ impl Request {
 /// another character); the keypad shows them and a keyboard types only them.
 pub const CODE_CHARS: &str = "ACDEFGHJKMNPQRTUVWXY34679";
 pub const CODE_LEN: usize = 6;
-/// How long the code screen waits for a key before going back to the start.
-pub const CODE_IDLE: Duration = Duration::from_secs(60);
 
 /// What the kiosk asks its worker to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,10 +142,11 @@ pub enum Command {
     Void {
         ticket_id: String,
     },
-    /// Say this aloud, in this language.
+    /// Say this aloud, in this language, this loud.
     Speak {
         text: String,
         lang: String,
+        volume: Volume,
     },
 }
 
@@ -144,12 +157,10 @@ pub enum Screen {
     Priority {
         service: String,
     },
-    /// Typing an appointment's code; `problem` is a message key (an unknown code), `until`
-    /// when it gives up waiting for a key.
+    /// Typing an appointment's code; `problem` is a message key (an unknown code).
     Code {
         typed: String,
         problem: Option<&'static str>,
-        until: Instant,
     },
     /// Waiting for the server; `since` is the touch, `sent` the last attempt.
     Issuing {
@@ -161,12 +172,14 @@ pub enum Screen {
     Ticket {
         ticket: IssuedTicket,
         printed: bool,
-        until: Option<Instant>,
     },
     /// Something went wrong with this touch; the message key says what.
     Failed {
         message: &'static str,
-        until: Instant,
+    },
+    /// "Do you need more time?", before the screen under it times out.
+    MoreTime {
+        resume: Box<Screen>,
     },
 }
 
@@ -204,6 +217,13 @@ pub struct Kiosk {
     /// The ticket on screen went to the printer, which did not confirm it: the screen says
     /// what to do if no paper came out.
     pub print_unconfirmed: bool,
+    /// When the screen stops waiting for the person (`None`: it waits for something else).
+    pub deadline: Option<Instant>,
+    /// Spoken mode, started by a key: the place of the focus among the screen's items.
+    pub focus: Option<usize>,
+    pub volume: Volume,
+    /// The last thing said, for the key that repeats it.
+    pub last_spoken: Option<(String, String)>,
     /// Makes request ids unique per kiosk run; with the start time, across runs too.
     counter: u64,
     run_id: String,
@@ -229,6 +249,10 @@ impl Kiosk {
             large_text: false,
             high_contrast: false,
             print_unconfirmed: false,
+            deadline: None,
+            focus: None,
+            volume: Volume::default(),
+            last_spoken: None,
             counter: 0,
             run_id,
         }
@@ -259,15 +283,72 @@ impl Kiosk {
             .collect()
     }
 
-    fn service(&self, id: &str) -> Option<&ServiceStatus> {
+    pub(crate) fn service(&self, id: &str) -> Option<&ServiceStatus> {
         self.services.as_ref()?.services.iter().find(|s| s.id == id)
     }
 
-    fn go_home(&mut self) {
+    /// The start screen, as the next person should find it: the first language, no spoken
+    /// mode, the usual volume.
+    pub(crate) fn go_home(&mut self) {
         self.screen = Screen::Home;
         self.print_unconfirmed = false;
         if let Some(first) = self.settings.languages.first() {
             self.lang = first.clone();
+        }
+        self.focus = None;
+        self.volume = Volume::default();
+        self.deadline = None;
+    }
+
+    /// Shows `screen`, waiting for the person as long as it should.
+    pub(crate) fn show(&mut self, screen: Screen, now: Instant) {
+        self.screen = screen;
+        self.deadline = self.deadline_for(now);
+    }
+
+    /// When the screen on show stops waiting, counted from `now`.
+    fn deadline_for(&self, now: Instant) -> Option<Instant> {
+        match &self.screen {
+            // The start screen waits for ever, unless someone began there.
+            Screen::Home if !self.began() => None,
+            Screen::Home | Screen::Priority { .. } | Screen::Code { .. } => {
+                Some(now + self.settings.idle_after)
+            }
+            Screen::Ticket { printed: true, .. } | Screen::Failed { .. } => {
+                Some(now + self.settings.home_after)
+            }
+            Screen::MoreTime { .. } => Some(now + self.settings.more_time_for),
+            // Waiting for the printer or the server: they have their own limits.
+            Screen::Ticket { printed: false, .. } | Screen::Issuing { .. } => None,
+        }
+    }
+
+    /// Whether someone began on the start screen (chose a language, or a key).
+    fn began(&self) -> bool {
+        self.focus.is_some() || self.settings.languages.first() != Some(&self.lang)
+    }
+
+    /// Whether the screen, as it times out, first asks whether more time is needed: every
+    /// screen where the person is still reading or choosing. A printed ticket is in their
+    /// hand, so that screen goes back to the start unasked.
+    fn asks_more_time(&self) -> bool {
+        match &self.screen {
+            Screen::Home
+            | Screen::Priority { .. }
+            | Screen::Code { .. }
+            | Screen::Failed { .. } => true,
+            Screen::Ticket { .. } => !self.settings.printer_required,
+            Screen::Issuing { .. } | Screen::MoreTime { .. } => false,
+        }
+    }
+
+    /// Says `text` in `lang` at the kiosk's volume, and keeps it for the repeat key.
+    pub(crate) fn say(&mut self, text: String, lang: String) -> Command {
+        self.last_spoken = Some((text.clone(), lang.clone()));
+        Command::Speak {
+            text,
+            lang,
+            volume: self.volume,
         }
     }
 
@@ -288,18 +369,40 @@ impl Kiosk {
     }
 
     fn send(&mut self, request: Request, now: Instant) -> Vec<Command> {
-        self.screen = Screen::Issuing {
-            request: request.clone(),
-            since: now,
-            sent: now,
-        };
+        self.show(
+            Screen::Issuing {
+                request: request.clone(),
+                since: now,
+                sent: now,
+            },
+            now,
+        );
         vec![Command::Issue(request)]
     }
 
     /// Handles one event; returns what must be done.
     pub fn handle(&mut self, event: Event, now: Instant) -> Vec<Command> {
+        let before = std::mem::discriminant(&self.screen);
+        let by_person = matches!(event, Event::Touch(_) | Event::Key(_));
+        let mut commands = self.event(event, now);
+        // A touch or a key is the person still there: the screen waits for them anew.
+        if by_person && !matches!(self.screen, Screen::MoreTime { .. }) {
+            self.deadline = self.deadline_for(now);
+        }
+        // In spoken mode each new screen is said, with the item the focus starts on.
+        if self.focus.is_some() && std::mem::discriminant(&self.screen) != before {
+            self.focus = Some(0);
+            let said = self.screen_words();
+            commands.retain(|c| !matches!(c, Command::Speak { .. }));
+            commands.push(self.say(said, self.lang.clone()));
+        }
+        commands
+    }
+
+    fn event(&mut self, event: Event, now: Instant) -> Vec<Command> {
         match event {
             Event::Touch(touch) => self.touch(touch, now),
+            Event::Key(nav) => self.key(nav, now),
             Event::Services(Ok(services)) => {
                 self.services = Some(services);
                 self.online = true;
@@ -328,15 +431,20 @@ impl Kiosk {
     }
 
     fn code_screen(&mut self, typed: String, problem: Option<&'static str>, now: Instant) {
-        self.screen = Screen::Code {
-            typed,
-            problem,
-            until: now + CODE_IDLE,
-        };
+        self.show(Screen::Code { typed, problem }, now);
     }
 
-    fn touch(&mut self, touch: Touch, now: Instant) -> Vec<Command> {
+    pub(crate) fn touch(&mut self, touch: Touch, now: Instant) -> Vec<Command> {
         match (touch, &self.screen) {
+            // On the question, "start again" goes home; any other touch gives more time.
+            (Touch::Finish, Screen::MoreTime { .. }) => {
+                self.go_home();
+                Vec::new()
+            }
+            (_, Screen::MoreTime { .. }) => {
+                self.more_time(now);
+                Vec::new()
+            }
             (Touch::Appointment, Screen::Home) => {
                 if self.takes_appointments() && self.blocker().is_none() {
                     self.code_screen(String::new(), None, now);
@@ -378,7 +486,7 @@ impl Kiosk {
                 self.send(request, now)
             }
             (Touch::Back, Screen::Code { .. }) => {
-                self.screen = Screen::Home;
+                self.show(Screen::Home, now);
                 Vec::new()
             }
             (
@@ -400,7 +508,7 @@ impl Kiosk {
                     .as_ref()
                     .is_some_and(|s| !s.priorities.is_empty());
                 if self.settings.ask_priority && has_priorities {
-                    self.screen = Screen::Priority { service: id };
+                    self.show(Screen::Priority { service: id }, now);
                     Vec::new()
                 } else {
                     self.start_issue(id, None, now)
@@ -415,17 +523,17 @@ impl Kiosk {
                 self.start_issue(service, priority, now)
             }
             (Touch::Back, Screen::Priority { .. }) => {
-                self.screen = Screen::Home;
+                self.show(Screen::Home, now);
                 Vec::new()
             }
             (Touch::Finish, Screen::Ticket { printed: true, .. } | Screen::Failed { .. }) => {
                 self.go_home();
                 Vec::new()
             }
-            (Touch::Speak, _) => vec![Command::Speak {
-                text: self.spoken_text(),
-                lang: self.lang.clone(),
-            }],
+            (Touch::Speak, _) => {
+                let text = self.spoken_text();
+                vec![self.say(text, self.lang.clone())]
+            }
             (Touch::LargeText, _) => {
                 self.large_text = !self.large_text;
                 Vec::new()
@@ -462,23 +570,25 @@ impl Kiosk {
                     .service(&ticket.service)
                     .map(|s| crate::texts::name_in(&s.names, &self.lang))
                     .unwrap_or_default();
-                let speak = Command::Speak {
-                    text: crate::texts::messages(&self.lang).get_with(
+                let speak = self.say(
+                    crate::texts::messages(&self.lang).get_with(
                         "spoken-ticket",
                         &[("number", &ticket.number), ("service", &service)],
                     ),
-                    lang: self.lang.clone(),
-                };
+                    self.lang.clone(),
+                );
                 let print = Command::Print {
                     ticket: ticket.clone(),
                     lang: self.lang.clone(),
                 };
                 if self.settings.printer_required {
-                    self.screen = Screen::Ticket {
-                        ticket,
-                        printed: false,
-                        until: None,
-                    };
+                    self.show(
+                        Screen::Ticket {
+                            ticket,
+                            printed: false,
+                        },
+                        now,
+                    );
                     vec![print, speak]
                 } else {
                     self.show_printed(ticket, now);
@@ -506,10 +616,7 @@ impl Kiosk {
                     // Anything else the server refuses: reception sorts it out.
                     (Some(_), _) => "code-problem",
                 };
-                self.screen = Screen::Failed {
-                    message,
-                    until: now + self.settings.home_after,
-                };
+                self.show(Screen::Failed { message }, now);
                 Vec::new()
             }
         }
@@ -530,11 +637,13 @@ impl Kiosk {
 
     /// The ticket stays on screen as printed, for a while.
     fn show_printed(&mut self, ticket: IssuedTicket, now: Instant) {
-        self.screen = Screen::Ticket {
-            ticket,
-            printed: true,
-            until: Some(now + self.settings.home_after),
-        };
+        self.show(
+            Screen::Ticket {
+                ticket,
+                printed: true,
+            },
+            now,
+        );
     }
 
     fn printed(
@@ -554,10 +663,12 @@ impl Kiosk {
             }
             Err(error) => {
                 self.printer = Some(Err(error));
-                self.screen = Screen::Failed {
-                    message: "print-failed",
-                    until: now + self.settings.home_after,
-                };
+                self.show(
+                    Screen::Failed {
+                        message: "print-failed",
+                    },
+                    now,
+                );
                 vec![Command::Void { ticket_id }]
             }
         }
@@ -580,28 +691,36 @@ impl Kiosk {
         Vec::new()
     }
 
+    /// The screen under the question comes back, waiting anew.
+    fn more_time(&mut self, now: Instant) {
+        if let Screen::MoreTime { resume } = &self.screen {
+            let resume = (**resume).clone();
+            self.show(resume, now);
+        }
+    }
+
     fn tick(&mut self, now: Instant) -> Vec<Command> {
-        match &self.screen {
-            Screen::Ticket {
-                until: Some(until), ..
-            }
-            | Screen::Failed { until, .. }
-            | Screen::Code { until, .. }
-                if now >= *until =>
-            {
+        if let Some(deadline) = self.deadline
+            && now >= deadline
+        {
+            if !self.asks_more_time() {
                 self.go_home();
-                Vec::new()
+                return Vec::new();
             }
+            // Asked on screen and aloud, in the language on screen.
+            let resume = Box::new(self.screen.clone());
+            self.show(Screen::MoreTime { resume }, now);
+            let question = crate::texts::messages(&self.lang).get("more-time");
+            return vec![self.say(question, self.lang.clone())];
+        }
+        match &self.screen {
             Screen::Issuing {
                 request,
                 since,
                 sent,
             } => {
                 if now.duration_since(*since) >= self.settings.give_up_after {
-                    self.screen = Screen::Failed {
-                        message: "offline",
-                        until: now + self.settings.home_after,
-                    };
+                    self.show(Screen::Failed { message: "offline" }, now);
                     Vec::new()
                 } else if now.duration_since(*sent) >= RETRY_EVERY {
                     let request = request.clone();
@@ -643,8 +762,8 @@ impl Kiosk {
                 format!(
                     "{} {}. {}.",
                     m.get("priority-question"),
+                    m.get("no-priority"),
                     names.join(", "),
-                    m.get("no-priority")
                 )
             }
             Screen::Code { problem, .. } => match problem {
@@ -663,6 +782,7 @@ impl Kiosk {
                 )
             }
             Screen::Failed { message, .. } => m.get(message),
+            Screen::MoreTime { .. } => m.get("more-time"),
         }
     }
 }
@@ -670,6 +790,7 @@ impl Kiosk {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::focus::Item;
     use seira_protocol::PriorityCategory;
 
     fn names(el: &str, en: &str) -> seira_protocol::Names {
@@ -853,15 +974,223 @@ mod tests {
             );
         }
         let (mut k, now) = ready(Settings::default());
+        let idle = k.settings.idle_after;
         k.handle(Event::Touch(Touch::Appointment), now);
-        k.handle(Event::Touch(Touch::CodeKey('K')), now + CODE_IDLE / 2);
-        k.handle(Event::Tick, now + CODE_IDLE);
+        k.handle(Event::Touch(Touch::CodeKey('K')), now + idle / 2);
+        k.handle(Event::Tick, now + idle);
         assert!(
             matches!(k.screen, Screen::Code { .. }),
             "a key gave more time"
         );
-        k.handle(Event::Tick, now + CODE_IDLE / 2 + CODE_IDLE);
+        // Untouched, it asks first; unanswered, it goes home.
+        k.handle(Event::Tick, now + idle / 2 + idle);
+        assert!(matches!(k.screen, Screen::MoreTime { .. }));
+        k.handle(
+            Event::Tick,
+            now + idle / 2 + idle + k.settings.more_time_for,
+        );
         assert_eq!(k.screen, Screen::Home);
+    }
+
+    /// Before a screen of choices times out, the kiosk asks, on screen and aloud in the
+    /// language on screen, whether more time is needed; one touch anywhere (or any key)
+    /// gives it, with what was typed kept; "start again" goes home.
+    #[test]
+    fn a_slow_reader_is_asked_before_the_timeout_and_one_touch_gives_more_time() {
+        let (mut k, now) = ready(Settings::default());
+        let (idle, asked_for) = (k.settings.idle_after, k.settings.more_time_for);
+        // The start screen, untouched, never times out; once a language is chosen, it does.
+        assert!(k.handle(Event::Tick, now + idle * 10).is_empty());
+        assert_eq!(k.screen, Screen::Home);
+        k.handle(Event::Touch(Touch::Language("uk".into())), now);
+        k.handle(Event::Touch(Touch::Appointment), now);
+        k.handle(Event::Touch(Touch::CodeKey('K')), now);
+        let out = k.handle(Event::Tick, now + idle);
+        assert!(
+            matches!(&k.screen, Screen::MoreTime { resume } if matches!(**resume, Screen::Code { .. }))
+        );
+        assert_eq!(
+            out,
+            [Command::Speak {
+                text: "Вам потрібно більше часу? Торкніться екрана або натисніть будь-яку клавішу."
+                    .into(),
+                lang: "uk".into(),
+                volume: Volume::default(),
+            }]
+        );
+        // A touch anywhere, even on the language row, gives more time: nothing else.
+        k.handle(Event::Touch(Touch::Language("el".into())), now + idle);
+        assert!(matches!(&k.screen, Screen::Code { typed, .. } if typed == "K"));
+        assert_eq!(k.lang, "uk");
+        // A key does too.
+        k.handle(Event::Tick, now + idle * 2);
+        k.handle(Event::Key(Nav::Next), now + idle * 2);
+        assert!(matches!(&k.screen, Screen::Code { typed, .. } if typed == "K"));
+        // The priority step asks too; "start again" goes home, in Greek.
+        let (mut k, now) = ready(Settings::default());
+        k.handle(Event::Touch(Touch::Language("ar".into())), now);
+        k.handle(Event::Touch(Touch::Service("benefits".into())), now);
+        k.handle(Event::Tick, now + idle);
+        assert!(matches!(k.screen, Screen::MoreTime { .. }));
+        k.handle(Event::Touch(Touch::Finish), now + idle);
+        assert_eq!((k.screen.clone(), k.lang.as_str()), (Screen::Home, "el"));
+        // A failure message asks before it goes; unanswered, home.
+        let (mut k, now) = ready(Settings {
+            ask_priority: false,
+            ..Settings::default()
+        });
+        let r = issue_request(&k.handle(Event::Touch(Touch::Service("benefits".into())), now));
+        k.handle(
+            Event::Issued {
+                request_id: r.request_id,
+                result: Err(IssueError::Refused("closed".into())),
+            },
+            now,
+        );
+        let after = now + k.settings.home_after;
+        k.handle(Event::Tick, after);
+        assert!(matches!(k.screen, Screen::MoreTime { .. }));
+        k.handle(Event::Tick, after + asked_for);
+        assert_eq!(k.screen, Screen::Home);
+    }
+
+    /// The kiosk without sight: the first key starts spoken mode and says how to use it; the
+    /// focus moves over the language row (each name said in its own language), the
+    /// services, "no priority" first, and the ticket; Enter chooses; 0 repeats; the volume
+    /// moves by steps, each said; going home ends it.
+    #[test]
+    fn a_keypad_alone_gives_a_ticket_with_every_step_spoken() {
+        let (mut k, now) = ready(Settings::default());
+        let said = |out: &[Command]| match out {
+            [.., Command::Speak { text, lang, .. }] => (text.clone(), lang.clone()),
+            other => panic!("nothing said: {other:?}"),
+        };
+        let out = k.handle(Event::Key(Nav::Next), now);
+        let (text, lang) = said(&out);
+        assert!(text.starts_with("Φωνητική λειτουργία."), "{text}");
+        assert!(text.ends_with("Ελληνικά"), "{text}");
+        assert_eq!(lang, "el");
+        assert_eq!(
+            k.focused(),
+            Some(Item::Button(Touch::Language("el".into())))
+        );
+        // Over the language row: each language's name in its own voice.
+        let out = k.handle(Event::Key(Nav::Next), now);
+        assert_eq!(said(&out), ("English".into(), "en".into()));
+        let out = k.handle(Event::Key(Nav::Next), now);
+        assert_eq!(said(&out), ("العربية".into(), "ar".into()));
+        // Chosen: Arabic from here on.
+        let out = k.handle(Event::Key(Nav::Choose), now);
+        assert_eq!(k.lang, "ar");
+        assert_eq!(said(&out), ("العربية".into(), "ar".into()));
+        // The services follow the languages.
+        for _ in 0..3 {
+            k.handle(Event::Key(Nav::Next), now);
+        }
+        // The appointment button (the site takes appointments), then the first service.
+        let out = k.handle(Event::Key(Nav::Next), now);
+        assert_eq!(k.focused(), Some(Item::Button(Touch::Appointment)));
+        assert_eq!(said(&out).1, "ar");
+        let out = k.handle(Event::Key(Nav::Next), now);
+        assert_eq!(
+            said(&out),
+            ("A. Benefits".into(), "ar".into()),
+            "no Arabic name: English"
+        );
+        // The volume: a step up (the loudest), and down twice, each said.
+        let out = k.handle(Event::Key(Nav::Louder), now);
+        assert_eq!(said(&out).0, "مستوى الصوت 8 من 8");
+        k.handle(Event::Key(Nav::Quieter), now);
+        let out = k.handle(Event::Key(Nav::Quieter), now);
+        assert!(matches!(&out[0], Command::Speak { volume, .. } if volume.step() == 6));
+        // 0 repeats the last words.
+        let out = k.handle(Event::Key(Nav::Repeat), now);
+        assert_eq!(said(&out).0, "مستوى الصوت 6 من 8");
+        // Enter on the service: the priority step, said with "no priority" first.
+        k.handle(Event::Key(Nav::Previous), now);
+        let out = k.handle(Event::Key(Nav::Next), now);
+        assert_eq!(said(&out).0, "A. Benefits");
+        let out = k.handle(Event::Key(Nav::Choose), now);
+        assert!(matches!(k.screen, Screen::Priority { .. }));
+        assert_eq!(said(&out).0, "هل تحتاج إلى أولوية؟ لا، متابعة");
+        assert_eq!(k.focused(), Some(Item::Button(Touch::Priority(None))));
+        let out = k.handle(Event::Key(Nav::Choose), now);
+        // "One moment", said while the server answers.
+        assert_eq!(said(&out).0, "لحظة من فضلك…");
+        let request = issue_request(&out[..1]);
+        assert_eq!(request.lang.as_deref(), Some("ar"));
+        // The ticket is said whole, at the volume chosen, and its words are the focus.
+        let out = k.handle(
+            Event::Issued {
+                request_id: request.request_id,
+                result: Ok(ticket("t1")),
+            },
+            now,
+        );
+        let spoken: Vec<_> = out
+            .iter()
+            .filter_map(|c| match c {
+                Command::Speak { text, volume, .. } => Some((text.clone(), *volume)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(spoken.len(), 1, "said once: {out:?}");
+        assert!(spoken[0].0.starts_with("رقمك هو"), "{}", spoken[0].0);
+        assert!(spoken[0].0.contains("A003"), "{}", spoken[0].0);
+        assert_eq!(spoken[0].1.step(), 6);
+        assert!(matches!(k.focused(), Some(Item::Words(_))));
+        k.handle(
+            Event::Printed {
+                ticket_id: "t1".into(),
+                result: Ok(PrinterState::Ready),
+            },
+            now,
+        );
+        // Down to "Done", and home: spoken mode ends there, the volume is the usual again.
+        let out = k.handle(Event::Key(Nav::Next), now);
+        assert_eq!(said(&out).0, "تم");
+        k.handle(Event::Key(Nav::Choose), now);
+        assert_eq!(k.screen, Screen::Home);
+        assert_eq!(
+            (k.focus, k.volume, k.lang.as_str()),
+            (None, Volume::default(), "el")
+        );
+    }
+
+    /// Every button a touch reaches on a screen is an item the keypad reaches.
+    #[test]
+    fn every_touch_target_is_a_keypad_item() {
+        let (mut k, now) = ready(Settings::default());
+        let has = |k: &Kiosk, touch: Touch| k.items().contains(&Item::Button(touch));
+        for touch in [
+            Touch::Language("sq".into()),
+            Touch::Appointment,
+            Touch::Service("benefits".into()),
+            Touch::Service("children".into()),
+            Touch::Speak,
+            Touch::LargeText,
+            Touch::Contrast,
+        ] {
+            assert!(has(&k, touch.clone()), "home: {touch:?}");
+        }
+        k.handle(Event::Touch(Touch::Service("benefits".into())), now);
+        for touch in [
+            Touch::Priority(None),
+            Touch::Priority(Some("elderly".into())),
+            Touch::Back,
+            Touch::Language("fa".into()),
+        ] {
+            assert!(has(&k, touch.clone()), "priority: {touch:?}");
+        }
+        assert_eq!(k.items()[0], Item::Button(Touch::Priority(None)));
+        k.handle(Event::Touch(Touch::Back), now);
+        k.handle(Event::Touch(Touch::Appointment), now);
+        for c in CODE_CHARS.chars() {
+            assert!(has(&k, Touch::CodeKey(c)), "code: {c}");
+        }
+        for touch in [Touch::CodeErase, Touch::CodeSubmit, Touch::Back] {
+            assert!(has(&k, touch.clone()), "code: {touch:?}");
+        }
     }
 
     #[test]
@@ -933,14 +1262,8 @@ mod tests {
             },
             now,
         );
-        assert!(matches!(
-            k.screen,
-            Screen::Ticket {
-                printed: true,
-                until: Some(_),
-                ..
-            }
-        ));
+        assert!(matches!(k.screen, Screen::Ticket { printed: true, .. }));
+        assert_eq!(k.deadline, Some(now + k.settings.home_after));
         // Back to the start after a while, in Greek again.
         k.handle(Event::Touch(Touch::Language("en".into())), now);
         let later = now + k.settings.home_after;
@@ -1114,14 +1437,15 @@ mod tests {
             out,
             [Command::Speak {
                 text: "Αγγίξτε την υπηρεσία που χρειάζεστε: Επιδόματα.".into(),
-                lang: "el".into()
+                lang: "el".into(),
+                volume: Volume::default(),
             }]
         );
         k.handle(Event::Touch(Touch::Language("en".into())), now);
         k.handle(Event::Touch(Touch::Service("benefits".into())), now);
         let out = k.handle(Event::Touch(Touch::Speak), now);
         assert!(
-            matches!(&out[0], Command::Speak { text, .. } if text.starts_with("Do you need priority? 65+"))
+            matches!(&out[0], Command::Speak { text, .. } if text.starts_with("Do you need priority? No, continue. 65+"))
         );
     }
 

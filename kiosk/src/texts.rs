@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use seira_i18n::{Catalog, Messages};
+use seira_protocol::IssuedTicket;
 
 /// The kiosk's languages, Greek first.
 pub const LANGUAGES: [&str; 6] = ["el", "en", "ar", "fa", "uk", "sq"];
@@ -115,6 +116,28 @@ pub fn is_rtl(lang: &str) -> bool {
     matches!(lang, "ar" | "fa")
 }
 
+/// Where the citizen stands: "you are next" with nobody ahead (never "about 0 minutes"),
+/// else the people ahead and the estimated wait.
+pub fn queue_words(m: &Messages, ticket: &IssuedTicket) -> Vec<String> {
+    // A checked-in appointment is called at its time, whoever else waits.
+    if let Some(at) = ticket.appointment_at {
+        let athens = jiff::tz::TimeZone::get("Europe/Athens").unwrap_or(jiff::tz::TimeZone::UTC);
+        let time = at.to_zoned_datetime(athens).strftime("%H:%M").to_string();
+        return vec![m.get_with("appointment-at", &[("time", &time)])];
+    }
+    if ticket.position == 0 {
+        return vec![m.get("you-are-next")];
+    }
+    let ahead = m.get_with("ahead", &[("count", &ticket.position.to_string())]);
+    match ticket.estimated_wait_s.div_ceil(60) {
+        0 => vec![ahead],
+        minutes => vec![
+            ahead,
+            m.get_with("wait", &[("minutes", &minutes.to_string())]),
+        ],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +178,41 @@ mod tests {
     fn every_language_has_every_message() {
         assert_eq!(catalog().mismatches(), Vec::new());
         assert_eq!(catalog().languages().collect::<Vec<_>>(), LANGUAGES);
+    }
+}
+
+#[cfg(test)]
+mod queue_words_tests {
+    use super::*;
+
+    fn ticket(position: u32, estimated_wait_s: u32) -> IssuedTicket {
+        IssuedTicket {
+            id: "t".into(),
+            number: "A001".into(),
+            service: "benefits".into(),
+            issued_at: jiff::Timestamp::UNIX_EPOCH,
+            position,
+            estimated_wait_s,
+            track_url: "/t/t".into(),
+            short_url: "/t/KX7PQ-4MN2A".into(),
+            appointment_at: None,
+        }
+    }
+
+    #[test]
+    fn nobody_ahead_is_next_in_every_language() {
+        for lang in ["el", "en", "ar", "fa", "uk", "sq"] {
+            let m = messages(lang);
+            let words = queue_words(m, &ticket(0, 0));
+            assert_eq!(words, [m.get("you-are-next")], "{lang}");
+            assert!(!words[0].contains('0'), "{lang}: {words:?}");
+        }
+        let m = messages("el");
+        assert_eq!(
+            queue_words(m, &ticket(3, 601)),
+            ["Μπροστά σας: 3", "Αναμονή περίπου 11 λεπτά"]
+        );
+        // No estimate yet: the people ahead, no "about 0 minutes".
+        assert_eq!(queue_words(m, &ticket(2, 0)), ["Μπροστά σας: 2"]);
     }
 }

@@ -16,6 +16,7 @@ use seira_hardware::{PrintError, Printer, PrinterSpec, Profile, TicketContent, t
 use seira_protocol::{Client, ClientError, PrinterStatus};
 
 use crate::model::{Event, IssueError, Request};
+use crate::voice::Volume;
 
 /// How often the printer is asked its state.
 pub const PRINTER_POLL: Duration = Duration::from_secs(2);
@@ -54,6 +55,7 @@ pub enum Job {
     Speak {
         text: String,
         lang: String,
+        volume: Volume,
     },
     ReloadServices,
     /// Tell the server the kiosk is alive, and how its printer is.
@@ -67,7 +69,7 @@ pub const HEARTBEAT_EVERY: Duration = seira_protocol::HEARTBEAT_EVERY;
 pub struct Worker {
     network: tokio::sync::mpsc::UnboundedSender<Job>,
     printer: Option<mpsc::Sender<(String, Box<TicketContent>)>>,
-    speaker: Option<mpsc::Sender<(String, String)>>,
+    speaker: Option<mpsc::Sender<Speech>>,
     pub events: mpsc::Receiver<Event>,
 }
 
@@ -101,7 +103,7 @@ impl Worker {
             jobs_tx
         });
         let speaker = setup.speech.then(|| {
-            let (tx, rx) = mpsc::channel::<(String, String)>();
+            let (tx, rx) = mpsc::channel::<Speech>();
             std::thread::Builder::new()
                 .name("kiosk-speech".into())
                 .spawn(move || speech_thread(rx))
@@ -127,9 +129,9 @@ impl Worker {
                     let _ = printer.send((ticket_id, content));
                 }
             }
-            Job::Speak { text, lang } => {
+            Job::Speak { text, lang, volume } => {
                 if let Some(speaker) = &self.speaker {
-                    let _ = speaker.send((text, lang));
+                    let _ = speaker.send(Speech { text, lang, volume });
                 }
             }
             other => {
@@ -301,17 +303,38 @@ fn describe(e: &PrintError) -> String {
     e.to_string()
 }
 
-fn speech_thread(requests: mpsc::Receiver<(String, String)>) {
+/// One thing to say.
+#[derive(Debug, Clone)]
+struct Speech {
+    text: String,
+    lang: String,
+    volume: Volume,
+}
+
+/// espeak-ng's arguments for `speech`: the voice of its language, a little slower than
+/// espeak-ng's usual pace, and its volume.
+fn espeak_args(speech: &Speech) -> Vec<String> {
+    vec![
+        "-v".into(),
+        speech.lang.clone(),
+        "-s".into(),
+        "140".into(),
+        "-a".into(),
+        speech.volume.amplitude().to_string(),
+    ]
+}
+
+fn speech_thread(requests: mpsc::Receiver<Speech>) {
     let mut speaking: Option<Child> = None;
     let mut warned = false;
-    for (text, lang) in requests {
+    for speech in requests {
         if let Some(mut child) = speaking.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
         match Command::new("espeak-ng")
-            .args(["-v", &lang, "-s", "140"])
-            .arg(&text)
+            .args(espeak_args(&speech))
+            .arg(&speech.text)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -323,5 +346,47 @@ fn speech_thread(requests: mpsc::Receiver<(String, String)>) {
             }
             Err(_) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The loudness of what espeak-ng says at `volume`, in decibels of its RMS.
+    fn loudness(volume: Volume) -> f64 {
+        let dir = tempfile::tempdir().unwrap();
+        let wav = dir.path().join("said.wav");
+        let speech = Speech {
+            text: "Ο αριθμός σας είναι άλφα δώδεκα, για Επιδόματα.".into(),
+            lang: "el".into(),
+            volume,
+        };
+        let status = Command::new("espeak-ng")
+            .args(espeak_args(&speech))
+            .arg("-w")
+            .arg(&wav)
+            .arg(&speech.text)
+            .status()
+            .expect("espeak-ng is installed (scripts/setup installs it)");
+        assert!(status.success());
+        let bytes = std::fs::read(&wav).unwrap();
+        // espeak-ng writes a plain 44-byte header, then 16-bit samples.
+        let samples: Vec<f64> = bytes[44..]
+            .chunks_exact(2)
+            .map(|b| f64::from(i16::from_le_bytes([b[0], b[1]])))
+            .collect();
+        let peak = samples.iter().fold(0.0f64, |p, s| p.max(s.abs()));
+        assert!(peak < f64::from(i16::MAX) - 1.0, "{volume:?} clips");
+        let mean_square = samples.iter().map(|s| s * s).sum::<f64>() / samples.len() as f64;
+        10.0 * mean_square.log10()
+    }
+
+    /// EN 301 549 §8.2.1: the keypad's volume reaches over at least 18 dB, measured on what
+    /// espeak-ng really says, and the loudest does not clip.
+    #[test]
+    fn the_volume_spans_18_db_of_real_speech() {
+        let span = loudness(Volume::loudest()) - loudness(Volume::quietest());
+        assert!(span >= 18.0, "{span:.1} dB");
     }
 }

@@ -206,6 +206,7 @@ fn an_arabic_ticket_with_the_priority_step_and_the_timeout_home() {
     let server = server();
     let settings = Settings {
         home_after: Duration::from_millis(800),
+        more_time_for: Duration::from_millis(800),
         ..Settings::default()
     };
     let mut h = kiosk(settings, setup(&server.base, &server.kiosk_token, None));
@@ -223,7 +224,11 @@ fn an_arabic_ticket_with_the_priority_step_and_the_timeout_home() {
     });
     h.get_by_label("رقمك");
     screenshot(&mut h, "kiosk-ticket-ar");
-    // Untouched, it goes back to the start, in Greek.
+    // Untouched, it goes back to the start, in Greek. Without a printer the number on the
+    // screen is all the citizen has, so it asks whether they need more time first.
+    wait(&mut h, "the question", |a| {
+        matches!(a.kiosk.screen, Screen::MoreTime { .. })
+    });
     wait(&mut h, "home again", |a| {
         a.kiosk.screen == Screen::Home && a.kiosk.lang == "el"
     });
@@ -433,4 +438,146 @@ fn an_appointment_is_checked_in_at_the_kiosk_by_its_code_in_arabic() {
     });
     h.get_by_label("H001");
     h.get_by_label_contains("Το ραντεβού σας είναι στις");
+}
+
+/// Presses `key` on the keypad and draws the frames it takes; what the kiosk said then.
+fn press(h: &mut Harness<'static, KioskApp>, key: egui::Key) -> String {
+    h.key_press(key);
+    h.step();
+    h.step();
+    h.state()
+        .kiosk
+        .last_spoken
+        .clone()
+        .map(|(text, _)| text)
+        .unwrap_or_default()
+}
+
+/// The kiosk without sight, at the biggest centre on a 720p screen: a USB keypad alone (the
+/// arrows, and the digits of a 12-key pad) reaches Arabic, the first service and "no
+/// priority", each step said in Arabic, to a ticket printed on a serial printer; the focus is
+/// ringed on the screen (pictured).
+#[test]
+fn a_keypad_alone_gives_an_arabic_ticket_each_step_spoken() {
+    let config =
+        Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/chios.toml"))
+            .unwrap();
+    let server = server_for(config, "chios");
+    let pty = Pty::new().expect("socat is installed (scripts/setup installs it)");
+    let paper = pty.printer(READY);
+    let mut setup = setup(&server.base, &server.kiosk_token, Some(&pty.spec()));
+    setup.site = "chios".into();
+    let mut h = kiosk_sized(Settings::default(), setup, (1280.0, 720.0));
+    wait(&mut h, "services and printer", ready);
+    // The first key starts spoken mode: how to use it, then the first item.
+    let said = press(&mut h, egui::Key::ArrowDown);
+    assert!(said.starts_with("Φωνητική λειτουργία."), "{said}");
+    assert!(said.ends_with("Ελληνικά"), "{said}");
+    // 2 moves down on a 12-key pad: English, then Arabic, each in its own voice.
+    assert_eq!(press(&mut h, egui::Key::Num2), "English");
+    assert_eq!(press(&mut h, egui::Key::ArrowDown), "العربية");
+    assert_eq!(h.state().kiosk.last_spoken.clone().unwrap().1, "ar");
+    // The tactile 5 chooses.
+    press(&mut h, egui::Key::Num5);
+    assert_eq!(h.state().kiosk.lang, "ar");
+    // Down past the other languages and the appointment button, to the first service.
+    let mut said = String::new();
+    for _ in 0..20 {
+        said = press(&mut h, egui::Key::ArrowDown);
+        if matches!(
+            h.state().kiosk.focused(),
+            Some(seira_kiosk::focus::Item::Button(
+                seira_kiosk::model::Touch::Service(_)
+            ))
+        ) {
+            break;
+        }
+    }
+    assert!(said.starts_with("A. الإعانات"), "said in Arabic: {said}");
+    screenshot(&mut h, "kiosk-chios-ar-keypad-focus");
+    // 8 goes back up one, and down again; 0 repeats.
+    press(&mut h, egui::Key::Num8);
+    assert_eq!(press(&mut h, egui::Key::Num2), said);
+    assert_eq!(press(&mut h, egui::Key::Num0), said);
+    let said = press(&mut h, egui::Key::Enter);
+    assert!(
+        matches!(h.state().kiosk.screen, Screen::Priority { .. }),
+        "{said}"
+    );
+    assert_eq!(said, "هل تحتاج إلى أولوية؟ لا، متابعة");
+    screenshot(&mut h, "kiosk-chios-ar-keypad-priority");
+    press(&mut h, egui::Key::Enter);
+    wait(&mut h, "the printed ticket", |a| {
+        matches!(a.kiosk.screen, Screen::Ticket { printed: true, .. })
+    });
+    let said = h.state().kiosk.last_spoken.clone().unwrap();
+    assert!(said.0.starts_with("رقمك هو A001"), "{said:?}");
+    assert_eq!(said.1, "ar");
+    screenshot(&mut h, "kiosk-chios-ar-keypad-ticket");
+    drop(h);
+    drop(pty);
+    let bytes = paper.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(
+        bytes.len() > 1000,
+        "a ticket was printed: {} bytes",
+        bytes.len()
+    );
+    // The server holds it, in Arabic: the lobby will say it in Arabic too.
+    let store = Store::open(&server.db).unwrap();
+    let (number, lang): (String, String) = store
+        .read(|tx| {
+            tx.query_row("SELECT number, lang FROM tickets", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(StoreError::from)
+        })
+        .unwrap();
+    assert_eq!((number.as_str(), lang.as_str()), ("A001", "ar"));
+}
+
+/// A slow reader is asked before the screen times out, in the language on screen (pictured
+/// in Ukrainian); one touch gives more time, unanswered it goes back to the start.
+#[test]
+fn the_kiosk_asks_for_more_time_before_it_times_out() {
+    let server = server();
+    let settings = Settings {
+        idle_after: Duration::from_millis(600),
+        more_time_for: Duration::from_millis(900),
+        ..Settings::default()
+    };
+    let mut h = kiosk_sized(
+        settings,
+        setup(&server.base, &server.kiosk_token, None),
+        (1366.0, 768.0),
+    );
+    wait(&mut h, "services", ready);
+    h.get_by_label("Українська").click();
+    wait(&mut h, "Ukrainian", |a| a.kiosk.lang == "uk");
+    h.get_by_label_contains("Соціальні виплати").click();
+    wait(&mut h, "the priority step", |a| {
+        matches!(a.kiosk.screen, Screen::Priority { .. })
+    });
+    wait(&mut h, "the question", |a| {
+        matches!(a.kiosk.screen, Screen::MoreTime { .. })
+    });
+    h.get_by_label_contains("Вам потрібно більше часу?");
+    assert!(
+        h.state()
+            .kiosk
+            .last_spoken
+            .as_ref()
+            .is_some_and(
+                |(text, lang)| text.starts_with("Вам потрібно більше часу?") && lang == "uk"
+            ),
+        "asked aloud too"
+    );
+    screenshot(&mut h, "kiosk-more-time-uk");
+    h.get_by_label("Так, мені потрібно більше часу").click();
+    wait(&mut h, "the priority step again", |a| {
+        matches!(a.kiosk.screen, Screen::Priority { .. })
+    });
+    // Unanswered the next time, back to the start, in Greek.
+    wait(&mut h, "home", |a| {
+        a.kiosk.screen == Screen::Home && a.kiosk.lang == "el"
+    });
 }

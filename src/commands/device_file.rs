@@ -28,6 +28,9 @@ pub struct KioskFile {
     pub priority_step: Option<bool>,
     pub hide_closed: Option<bool>,
     pub speech: Option<bool>,
+    pub idle_seconds: Option<u64>,
+    pub more_time_seconds: Option<u64>,
+    pub ticket_seconds: Option<u64>,
 }
 
 /// The lobby display's file.

@@ -37,6 +37,17 @@ pub struct Args {
     /// Do not speak.
     #[arg(long)]
     silent: bool,
+    /// Seconds a screen of choices waits untouched before asking "Do you need more time?"
+    /// (default 30).
+    #[arg(long)]
+    idle_seconds: Option<u64>,
+    /// Seconds that question waits for a touch or a key before going back to the start
+    /// (default 15).
+    #[arg(long)]
+    more_time_seconds: Option<u64>,
+    /// Seconds the printed ticket stays on screen (default 10).
+    #[arg(long)]
+    ticket_seconds: Option<u64>,
     /// A normal window instead of full screen (development).
     #[arg(long)]
     windowed: bool,
@@ -83,12 +94,40 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if languages.is_empty() {
         anyhow::bail!("give at least one language");
     }
+    let usual = Settings::default();
+    let seconds = |flag: Option<u64>, file: Option<u64>, name: &str, usual: Duration| {
+        match flag.or(file) {
+            Some(s) if !(3..=600).contains(&s) => {
+                anyhow::bail!("{name} must be between 3 and 600 seconds, not {s}")
+            }
+            Some(s) => Ok(Duration::from_secs(s)),
+            None => Ok(usual),
+        }
+    };
     let settings = Settings {
         site: connection.site.clone(),
         languages: languages.clone(),
         ask_priority: !args.no_priority_step && file.priority_step.unwrap_or(true),
         show_closed: !args.hide_closed && !file.hide_closed.unwrap_or(false),
-        ..Settings::default()
+        idle_after: seconds(
+            args.idle_seconds,
+            file.idle_seconds,
+            "idle_seconds",
+            usual.idle_after,
+        )?,
+        more_time_for: seconds(
+            args.more_time_seconds,
+            file.more_time_seconds,
+            "more_time_seconds",
+            usual.more_time_for,
+        )?,
+        home_after: seconds(
+            args.ticket_seconds,
+            file.ticket_seconds,
+            "ticket_seconds",
+            usual.home_after,
+        )?,
+        ..usual
     };
     let speech = !args.silent && file.speech.unwrap_or(true);
     if args.check {
@@ -100,6 +139,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             None => println!("printer   none: the kiosk shows the number only"),
         }
         println!("speech    {}", if speech { "on" } else { "off" });
+        println!(
+            "timeouts  asks for more time after {} s untouched, waits {} s for an answer; \
+             a ticket stays {} s",
+            settings.idle_after.as_secs(),
+            settings.more_time_for.as_secs(),
+            settings.home_after.as_secs()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let setup = Setup {
