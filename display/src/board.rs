@@ -17,6 +17,8 @@ pub struct Announcement {
     /// When the desk called: a call that reaches the screen long after (the screen was cut
     /// off for minutes) is shown but not spoken.
     pub called_at: jiff::Timestamp,
+    /// The language the ticket was taken in: the call is said in it too.
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +100,7 @@ impl BoardState {
                 desk_names: desk_names.clone(),
                 called_at: event.at,
                 recalls: ticket.recalls,
+                lang: ticket.lang.clone(),
             },
         );
         self.board.calls.truncate(SHOWN_CALLS);
@@ -105,6 +108,7 @@ impl BoardState {
             number: ticket.number.clone(),
             desk_names,
             called_at: event.at,
+            lang: ticket.lang.clone(),
         });
     }
 }
@@ -141,6 +145,7 @@ mod tests {
                 desk_names: names("Γραφείο 1"),
                 called_at: "2026-11-23T08:00:00Z".parse().unwrap(),
                 recalls: 0,
+                lang: None,
             }],
             queues: vec![BoardQueue {
                 service: "benefits".into(),

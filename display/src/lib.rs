@@ -5,8 +5,8 @@
 //! - [`view`]: every word on the screen, from the board and the clock (no bevy).
 //! - [`fit`]: what of it fits the screen, and at which sizes (no bevy).
 //! - [`screen`]: the bevy systems that lay the view out and sleep between changes.
-//! - [`announce`]: what is said for a call, in Greek first ("Ο αριθμός άλφα δώδεκα, στο
-//!   Γραφείο ένα"), then optionally in English.
+//! - [`announce`]: what is said for a call in each of the six languages ("Ο αριθμός άλφα
+//!   δώδεκα, στο Γραφείο ένα"; "الرقم إيه اثنا عشر…").
 //! - [`speech`]: the chime and espeak-ng, one call after another, on a thread of its own.
 
 pub mod announce;
@@ -27,7 +27,7 @@ use bevy::window::{PrimaryWindow, RequestRedraw, WindowMode, WindowResolution};
 use bevy::winit::{EventLoopProxyWrapper, WinitSettings, WinitUserEvent};
 use seira_protocol::client::Client;
 
-use screen::{BoardPlugin, Fonts, Languages, Live, Shown, Updates, Voice, Zone};
+use screen::{BoardPlugin, Fonts, Languages, Live, Second, Shown, Updates, Voice, Zone};
 use view::Link;
 
 /// How the display runs.
@@ -40,6 +40,8 @@ pub struct Settings {
     pub pin: Option<seira_protocol::fingerprint::Fingerprint>,
     /// The screen's languages, main first (Greek, then English under it).
     pub languages: Vec<String>,
+    /// Which of them the second line is in: fixed, in turn, or the newest call's.
+    pub second_line: view::SecondLine,
     /// The languages each call is spoken in, in order.
     pub speak: Vec<String>,
     pub sound: speech::Output,
@@ -101,6 +103,7 @@ pub fn run(settings: Settings) -> Result<(), DisplayError> {
     .insert_resource(Updates(Mutex::new(received)))
     .insert_resource(Voice(voice))
     .insert_resource(Languages(settings.languages.clone()))
+    .insert_resource(Second(settings.second_line))
     .insert_resource(Zone(settings.zone.clone()))
     .add_plugins(BoardPlugin)
     .add_systems(PreStartup, load_fonts);

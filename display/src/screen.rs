@@ -65,6 +65,10 @@ pub struct Voice(pub Speaker);
 #[derive(Resource, Clone)]
 pub struct Languages(pub Vec<String>);
 
+/// Which language the second line is in (fixed when not set).
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub struct Second(pub view::SecondLine);
+
 /// The clock's time zone.
 #[derive(Resource, Clone)]
 pub struct Zone(pub TimeZone);
@@ -173,6 +177,7 @@ fn show(
     mut commands: Commands,
     live: Res<Live>,
     languages: Option<Res<Languages>>,
+    second: Option<Res<Second>>,
     zone: Option<Res<Zone>>,
     fonts: Res<Fonts>,
     window: Option<Single<&Window, With<PrimaryWindow>>>,
@@ -182,7 +187,8 @@ fn show(
     let languages = languages.map_or_else(|| vec!["el".to_owned()], |l| l.0.clone());
     let zone = zone.map_or_else(athens, |z| z.0.clone());
     let now = jiff::Timestamp::now().to_zoned_datetime(zone);
-    let view = view::view(live.state.as_ref(), live.online, &languages, &now);
+    let second = second.map_or_else(Default::default, |s| s.0);
+    let view = view::view(live.state.as_ref(), live.online, (&languages, second), &now);
     let (width, height) = screen_size(window);
     let orientation = Orientation::of(width, height);
     let step = now.timestamp().as_second().div_euclid(view::TICKER_SECONDS);

@@ -1,9 +1,11 @@
-//! The calls spoken aloud: a chime, then the call in Greek, then (optionally) in other
-//! languages. One thread plays them strictly one after another, so two calls never talk over
-//! each other, and a burst of calls is simply a queue.
+//! The calls spoken aloud: a chime, then the call in Greek, then in the language the citizen
+//! took the ticket in, then in the site's other languages (English, where it asks for it),
+//! as one announcement. One thread plays them strictly one after another, so two calls never
+//! talk over each other, and a burst of calls is simply a queue.
 //!
 //! Speech is espeak-ng, offline. Without a sound device (or without espeak-ng) the display goes
-//! on silently: a warning in the log, never a crash.
+//! on silently: a warning in the log, never a crash. A language whose voice is missing is
+//! said so once in the log, and the call is said in the others.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -53,8 +55,8 @@ pub struct Speaker {
 }
 
 impl Speaker {
-    /// `languages` are spoken in order for each call; Greek (`el`) and English (`en`) have
-    /// their own wording, see [`announce`].
+    /// `languages` are the site's, spoken in order for each call, with the ticket's own
+    /// language after the first; see [`words`].
     pub fn spawn(output: Output, languages: Vec<String>) -> std::io::Result<Speaker> {
         let (queue, calls) = std::sync::mpsc::channel();
         let thread = std::thread::Builder::new()
@@ -74,47 +76,65 @@ impl Speaker {
 
 fn speak_all(output: Output, languages: &[String], calls: Receiver<Announcement>) {
     let mut sink = Sink::open(output);
-    let mut warned = false;
+    // The languages already said to be silent, so that each is logged once.
+    let mut unheard: Vec<String> = Vec::new();
     for (n, call) in calls.iter().enumerate() {
-        let words = words(&call, languages);
+        let mut words = words(&call, languages);
         let mut clip = chime();
         clip.extend(silence(0.3));
-        for (lang, text) in &words {
-            match synthesize(lang, text) {
-                Ok(samples) => {
-                    clip.extend(samples);
-                    clip.extend(silence(0.5));
-                }
-                Err(e) if !warned => {
-                    warned = true;
-                    tracing::warn!("speech unavailable ({e}); the calls get the chime only");
-                }
-                Err(_) => {}
+        words.retain(|(lang, text)| match synthesize(lang, text) {
+            Ok(samples) => {
+                clip.extend(samples);
+                clip.extend(silence(0.5));
+                true
             }
-        }
+            Err(e) => {
+                if !unheard.contains(lang) {
+                    unheard.push(lang.clone());
+                    tracing::warn!(
+                        "no voice for `{lang}` ({e}): the calls are said without it \
+                         (install espeak-ng-data, or leave `{lang}` out of --speak)"
+                    );
+                }
+                false
+            }
+        });
         let texts: Vec<&str> = words.iter().map(|(_, text)| text.as_str()).collect();
         sink.play(n + 1, &clip, &texts);
     }
 }
 
-/// What is said for a call, per language.
+/// What is said for a call, per language: the site's first language (Greek), then the
+/// language the ticket was taken in, then the site's others, each once.
 fn words(call: &Announcement, languages: &[String]) -> Vec<(String, String)> {
     let desk = |lang: &str| seira_protocol::InLang::in_lang(&call.desk_names, lang).to_owned();
-    languages
+    let mut order: Vec<&str> = Vec::new();
+    let citizen = call
+        .lang
+        .as_deref()
+        .filter(|l| announce::LANGUAGES.contains(l));
+    for lang in languages
         .iter()
+        .map(String::as_str)
+        .take(1)
+        .chain(citizen)
+        .chain(languages.iter().skip(1).map(String::as_str))
+    {
+        if !order.contains(&lang) {
+            order.push(lang);
+        }
+    }
+    order
+        .into_iter()
         .filter_map(|lang| {
-            let text = match lang.as_str() {
-                "el" => announce::greek(&call.number, &desk("el")),
-                "en" => announce::english(&call.number, &desk("en")),
-                _ => return None,
-            };
-            Some((lang.clone(), text))
+            let text = announce::call(lang, &call.number, &desk(lang))?;
+            Some((lang.to_owned(), text))
         })
         .collect()
 }
 
 /// The languages the announcements can be spoken in.
-pub const LANGUAGES: [&str; 2] = ["el", "en"];
+pub const LANGUAGES: [&str; 6] = announce::LANGUAGES;
 
 /// Two bell-like notes, falling: heard over a busy room, and unlike any phone.
 fn chime() -> Vec<f32> {
@@ -299,6 +319,7 @@ mod tests {
             .into_iter()
             .collect(),
             called_at: jiff::Timestamp::UNIX_EPOCH,
+            lang: None,
         }
     }
 
@@ -317,6 +338,52 @@ mod tests {
                     "Number A twelve, please go to Office three.".to_owned()
                 ),
             ]
+        );
+    }
+
+    /// A ticket taken in Arabic is called in Greek, then Arabic, then English; one taken in
+    /// English or Greek is not said twice; the desk is named in each language.
+    #[test]
+    fn a_call_is_said_in_the_citizens_language_after_greek() {
+        let site = ["el".to_owned(), "en".to_owned()];
+        let mut arabic = call();
+        arabic.lang = Some("ar".into());
+        arabic.desk_names.insert("ar".into(), "المكتب ٣".into());
+        let said: Vec<String> = words(&arabic, &site).into_iter().map(|(l, _)| l).collect();
+        assert_eq!(said, ["el", "ar", "en"]);
+        assert_eq!(
+            words(&arabic, &site)[1].1,
+            "الرقم إيه اثنا عشر، يرجى التوجه إلى المكتب ثلاثة."
+        );
+        // A site that speaks Greek only still says the citizen's language.
+        let said: Vec<String> = words(&arabic, &site[..1])
+            .into_iter()
+            .map(|(l, _)| l)
+            .collect();
+        assert_eq!(said, ["el", "ar"]);
+        for lang in ["el", "en"] {
+            let mut same = call();
+            same.lang = Some(lang.into());
+            let said: Vec<String> = words(&same, &site).into_iter().map(|(l, _)| l).collect();
+            assert_eq!(said, ["el", "en"], "{lang}");
+        }
+        // A language the lobby has no words for is left out.
+        let mut other = call();
+        other.lang = Some("pt-BR".into());
+        assert_eq!(words(&other, &site).len(), 2);
+    }
+
+    /// Every language's voice says its words: a clip comes back from espeak-ng for each.
+    #[test]
+    fn espeak_ng_has_a_voice_for_every_language() {
+        for lang in LANGUAGES {
+            let text = announce::call(lang, "A012", "3").unwrap();
+            let samples = synthesize(lang, &text).unwrap_or_else(|e| panic!("{lang}: {e}"));
+            assert!(samples.len() > RATE as usize, "{lang}: under a second");
+        }
+        assert!(
+            synthesize("zz", "x").is_err(),
+            "a missing voice is an error"
         );
     }
 

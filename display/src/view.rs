@@ -20,6 +20,10 @@ fn catalog() -> &'static Catalog {
         Catalog::new(&[
             ("el", include_str!("../i18n/el.ftl")),
             ("en", include_str!("../i18n/en.ftl")),
+            ("ar", include_str!("../i18n/ar.ftl")),
+            ("fa", include_str!("../i18n/fa.ftl")),
+            ("uk", include_str!("../i18n/uk.ftl")),
+            ("sq", include_str!("../i18n/sq.ftl")),
         ])
     })
 }
@@ -32,6 +36,63 @@ pub fn messages(lang: &str) -> &'static Messages {
 /// The languages the screen can show.
 pub fn languages() -> Vec<String> {
     catalog().languages().map(str::to_owned).collect()
+}
+
+/// Which language the screen's second line is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SecondLine {
+    /// Always the second of the screen's languages.
+    #[default]
+    Fixed,
+    /// The screen's languages after the first, in turn, [`TICKER_SECONDS`] each: a lobby
+    /// where many languages wait sees its own now and then.
+    Rotate,
+    /// The language the newest call's ticket was taken in (else the second language): the
+    /// Arabic speaker just called reads "now calling" in Arabic.
+    NewestCall,
+}
+
+impl std::str::FromStr for SecondLine {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "fixed" => Ok(SecondLine::Fixed),
+            "rotate" => Ok(SecondLine::Rotate),
+            "newest-call" => Ok(SecondLine::NewestCall),
+            _ => Err(format!(
+                "unknown second line {s:?}: use fixed, rotate or newest-call"
+            )),
+        }
+    }
+}
+
+/// The main language and the second line's language now.
+pub fn on_screen(
+    languages: &[String],
+    second: SecondLine,
+    state: Option<&BoardState>,
+    now: &ZonedDateTime,
+) -> (String, Option<String>) {
+    let main = languages
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "el".to_owned());
+    let others = &languages[languages.len().min(1)..];
+    let fixed = others.first().cloned();
+    let second = match second {
+        SecondLine::Fixed => fixed,
+        SecondLine::Rotate if others.is_empty() => None,
+        SecondLine::Rotate => {
+            let step = now.timestamp().as_second().div_euclid(TICKER_SECONDS);
+            Some(others[step.rem_euclid(others.len() as i64) as usize].clone())
+        }
+        SecondLine::NewestCall => state
+            .and_then(|s| s.board.calls.first())
+            .and_then(|call| call.lang.clone())
+            .filter(|lang| *lang != main && catalog().languages().any(|l| l == lang))
+            .or(fixed),
+    };
+    (main, second)
 }
 
 /// A text in the screen's main language, and in its second language under it (if any).
@@ -89,16 +150,17 @@ pub struct View {
     pub ticker: Option<String>,
 }
 
-/// What to show. `languages` are the screen's languages, main first; `online` is `None`
+/// What to show. `languages` are the screen's languages, main first, and `second` which of
+/// them the second line is in; the ticker takes its lines in all of them. `online` is `None`
 /// until the feed has said anything.
 pub fn view(
     state: Option<&BoardState>,
     online: Option<bool>,
-    languages: &[String],
+    (languages, second): (&[String], SecondLine),
     now: &ZonedDateTime,
 ) -> View {
-    let main = languages.first().map_or("el", String::as_str);
-    let second = languages.get(1).map(String::as_str);
+    let (main, second) = on_screen(languages, second, state, now);
+    let (main, second) = (main.as_str(), second.as_deref());
     let label = |key: &str| Words {
         main: messages(main).get(key),
         second: second.map(|lang| messages(lang).get(key)),
@@ -252,6 +314,7 @@ mod tests {
             desk_names: names(&format!("Γραφείο {desk}"), &format!("Office {desk}")),
             called_at: "2026-11-23T08:00:00Z".parse().unwrap(),
             recalls,
+            lang: None,
         };
         BoardState::new(Board {
             site: "chania".into(),
@@ -287,7 +350,12 @@ mod tests {
     fn the_board_in_greek_with_english_beneath() {
         let state = state();
         let now = at("2026-11-23T10:05:09+02:00[Europe/Athens]");
-        let view = view(Some(&state), Some(true), &langs(&["el", "en"]), &now);
+        let view = view(
+            Some(&state),
+            Some(true),
+            (&langs(&["el", "en"]), SecondLine::Fixed),
+            &now,
+        );
         assert_eq!(view.site.main, "Κέντρο Κοινότητας Χανίων");
         assert_eq!(view.site.second.as_deref(), Some("Chania Community Centre"));
         assert_eq!(view.clock, "10:05");
@@ -312,11 +380,16 @@ mod tests {
     fn offline_keeps_the_last_board_under_a_mark() {
         let state = state();
         let now = at("2026-11-23T10:05:00+02:00[Europe/Athens]");
-        let view = view(Some(&state), Some(false), &langs(&["el"]), &now);
+        let view = view(
+            Some(&state),
+            Some(false),
+            (&langs(&["el"]), SecondLine::Fixed),
+            &now,
+        );
         assert_eq!(view.link, Link::Offline);
         assert!(view.banner.unwrap().main.starts_with("Εκτός σύνδεσης"));
         assert_eq!(view.headline.unwrap().number, "A012");
-        let view = super::view(None, None, &langs(&["el"]), &now);
+        let view = super::view(None, None, (&langs(&["el"]), SecondLine::Fixed), &now);
         assert_eq!(view.link, Link::Connecting);
         assert!(view.headline.is_none());
     }
@@ -329,9 +402,14 @@ mod tests {
                 let now = at("2026-11-23T10:00:00+02:00[Europe/Athens]")
                     .checked_add(jiff::SignedDuration::from_secs(step * TICKER_SECONDS))
                     .unwrap();
-                view(Some(&state), Some(true), &langs(&["el", "en"]), &now)
-                    .ticker
-                    .unwrap()
+                view(
+                    Some(&state),
+                    Some(true),
+                    (&langs(&["el", "en"]), SecondLine::Fixed),
+                    &now,
+                )
+                .ticker
+                .unwrap()
             })
             .collect();
         // Three lines: the first in Greek and English, the second only in Greek.
@@ -351,7 +429,7 @@ mod tests {
             .unwrap()
             .in_tz("Europe/Athens")
             .unwrap();
-        let view = view(None, None, &langs(&["el"]), &now);
+        let view = view(None, None, (&langs(&["el"]), SecondLine::Fixed), &now);
         assert_eq!(view.date.main, "Κυριακή 29 Μαρτίου 2026");
         assert_eq!(view.clock, "00:30");
     }
@@ -369,5 +447,67 @@ mod tests {
     fn orientation_follows_the_screen() {
         assert_eq!(Orientation::of(1920.0, 1080.0), Orientation::Landscape);
         assert_eq!(Orientation::of(1080.0, 1920.0), Orientation::Portrait);
+    }
+
+    /// The second line in turn through the screen's languages, or in the language of the
+    /// newest call; the ticker through every language its lines have.
+    #[test]
+    fn the_second_line_rotates_or_follows_the_newest_call() {
+        let all = langs(&["el", "en", "ar", "fa", "uk", "sq"]);
+        let at = |second: i64| {
+            jiff::Timestamp::from_second(1_795_000_000 - 1_795_000_000 % 50 + second)
+                .unwrap()
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        };
+        let seconds: Vec<String> = (0..5)
+            .map(|i| {
+                on_screen(&all, SecondLine::Rotate, None, &at(i * TICKER_SECONDS))
+                    .1
+                    .unwrap()
+            })
+            .collect();
+        let mut sorted = seconds.clone();
+        sorted.sort();
+        assert_eq!(
+            sorted[..],
+            ["ar", "en", "fa", "sq", "uk"][..],
+            "{seconds:?}"
+        );
+        // Greek only: no second line to rotate.
+        assert_eq!(
+            on_screen(&langs(&["el"]), SecondLine::Rotate, None, &at(0)).1,
+            None
+        );
+        // The newest call was taken in Arabic: the second line is Arabic, even on a screen
+        // set to Greek and English.
+        let mut state = state();
+        state.board.calls[0].lang = Some("ar".into());
+        let view = view(
+            Some(&state),
+            Some(true),
+            (&langs(&["el", "en"]), SecondLine::NewestCall),
+            &at(0),
+        );
+        assert_eq!(view.now_calling.second.as_deref(), Some("يُنادى الآن"));
+        assert_eq!(view.now_calling.main, "Καλείται");
+        // A Greek ticket, or none: the screen's own second language.
+        for lang in [Some("el"), None, Some("pt-BR")] {
+            state.board.calls[0].lang = lang.map(str::to_owned);
+            let (_, second) = on_screen(
+                &langs(&["el", "en"]),
+                SecondLine::NewestCall,
+                Some(&state),
+                &at(0),
+            );
+            assert_eq!(second.as_deref(), Some("en"), "{lang:?}");
+        }
+        assert_eq!("newest-call".parse(), Ok(SecondLine::NewestCall));
+        assert!("sometimes".parse::<SecondLine>().is_err());
+    }
+
+    #[test]
+    fn every_language_has_every_word_of_the_screen() {
+        assert_eq!(catalog().mismatches(), Vec::new());
+        assert_eq!(languages(), ["el", "en", "ar", "fa", "uk", "sq"]);
     }
 }

@@ -75,6 +75,7 @@ fn board() -> Board {
             desk_names: names("Γραφείο 1", "Office 1"),
             called_at: jiff::Timestamp::now(),
             recalls: 0,
+            lang: None,
         }],
         queues: vec![BoardQueue {
             service: "benefits".into(),

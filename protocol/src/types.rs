@@ -508,6 +508,9 @@ pub struct BoardCall {
     #[schema(value_type = String, format = DateTime)]
     pub called_at: Timestamp,
     pub recalls: u32,
+    /// The language the ticket was taken in (a lobby screen may show its second line in it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// How many wait for one service.

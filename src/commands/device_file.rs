@@ -42,6 +42,7 @@ pub struct DisplayFile {
     pub token: Option<String>,
     pub fingerprint: Option<String>,
     pub languages: Option<Vec<String>>,
+    pub second_line: Option<String>,
     pub speak: Option<Vec<String>>,
     pub sound: Option<String>,
     pub time_zone: Option<String>,

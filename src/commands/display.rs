@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use seira_display::Settings;
 use seira_display::speech::{self, Output};
+use seira_display::view::SecondLine;
 
 use super::device_file::{self, DisplayFile};
 
@@ -14,10 +15,16 @@ pub struct Args {
     #[command(flatten)]
     device: super::DeviceArgs,
     /// The screen's languages, the main one first; the second is shown smaller under it
-    /// (default: el,en).
+    /// (default: el,en): any of el, en, ar, fa, uk, sq.
     #[arg(long, value_delimiter = ',')]
     languages: Option<Vec<String>>,
-    /// The languages each call is spoken in, in order (default: el,en).
+    /// Which language the second line is in: fixed (the second of --languages), rotate
+    /// (those after the first, in turn, 10 s each), or newest-call (the language the newest
+    /// call's ticket was taken in).
+    #[arg(long)]
+    second_line: Option<SecondLine>,
+    /// The languages each call is spoken in, in order (default: el,en); the language the
+    /// citizen took the ticket in is said after the first: any of el, en, ar, fa, uk, sq.
     #[arg(long, value_delimiter = ',')]
     speak: Option<Vec<String>>,
     /// Where the sound goes: device (the default sound card), none, or files:DIR (each call
@@ -62,6 +69,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let two = || vec!["el".to_owned(), "en".to_owned()];
     let languages = args.languages.or(file.languages).unwrap_or_else(two);
     let speak = args.speak.or(file.speak).unwrap_or_else(two);
+    let second_line = match (args.second_line, file.second_line) {
+        (Some(second), _) => second,
+        (None, Some(second)) => second.parse().map_err(anyhow::Error::msg)?,
+        (None, None) => SecondLine::Fixed,
+    };
     let sound = match (args.sound, file.sound) {
         (Some(sound), _) => sound,
         (None, Some(sound)) => sound.parse().map_err(anyhow::Error::msg)?,
@@ -96,7 +108,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("server    {}", connection.server);
         println!("site      {}", connection.site);
         println!("languages {}", languages.join(", "));
-        println!("speaks    {}", speak.join(", "));
+        println!("second    {second_line:?}");
+        println!(
+            "speaks    {}, with the ticket's own language after the first",
+            speak.join(", ")
+        );
         println!("sound     {sound:?}");
         println!("time zone {time_zone}");
         return Ok(ExitCode::SUCCESS);
@@ -107,6 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         site: connection.site,
         token: connection.token,
         languages,
+        second_line,
         speak,
         sound,
         windowed: args.windowed,

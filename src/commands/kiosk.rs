@@ -95,15 +95,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("give at least one language");
     }
     let usual = Settings::default();
-    let seconds = |flag: Option<u64>, file: Option<u64>, name: &str, usual: Duration| {
-        match flag.or(file) {
+    let seconds =
+        |flag: Option<u64>, file: Option<u64>, name: &str, usual: Duration| match flag.or(file) {
             Some(s) if !(3..=600).contains(&s) => {
                 anyhow::bail!("{name} must be between 3 and 600 seconds, not {s}")
             }
             Some(s) => Ok(Duration::from_secs(s)),
             None => Ok(usual),
-        }
-    };
+        };
     let settings = Settings {
         site: connection.site.clone(),
         languages: languages.clone(),

@@ -567,6 +567,7 @@ pub fn board(
                 desk_names: desk.names.clone(),
                 called_at: announced,
                 recalls: t.recalls,
+                lang: t.lang,
             })
         })
         .collect();
