@@ -1818,3 +1818,238 @@ async fn a_server_with_its_lan_certificate_gives_the_devices_its_fingerprint() {
     let status = seira(&["status", "--db", db.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&status.stdout).contains(&fingerprint));
 }
+
+/// The last thing a kiosk or display said into its `files:` directory: (language, words) of
+/// the newest `NNNN.txt`, once there are at least `count`.
+fn said_in(dir: &Path, count: usize) -> Option<Vec<String>> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    names.sort();
+    if names.len() < count {
+        return None;
+    }
+    let text = std::fs::read_to_string(dir.join(names.last()?)).ok()?;
+    Some(text.lines().map(str::to_owned).collect())
+}
+
+/// Presses `key` on the X display (xdotool, as a USB keypad would) and waits until the kiosk
+/// has said something new; what it said, as (language, words).
+fn press(x: &Xvfb, window: &str, said: &Path, key: &str) -> (String, String) {
+    let before = std::fs::read_dir(said).map_or(0, |d| {
+        d.filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".txt"))
+        })
+        .count()
+    });
+    let out = Command::new("xdotool")
+        .args(["key", "--window", window, key])
+        .env("DISPLAY", &x.display)
+        .output()
+        .expect("xdotool runs (apt: xdotool)");
+    assert!(out.status.success(), "xdotool key {key}");
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(lines) = said_in(said, before + 1) {
+            return (lines[0].clone(), lines[1..].join("\n"));
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the kiosk said nothing after {key}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// A citizen who reads only Arabic and cannot see the screen, at a real kiosk window (Xvfb)
+/// with a serial printer: a USB keypad alone (keys pressed by xdotool: arrows, the keypad's
+/// 5, Enter), each step said aloud (to WAV files here), to a printed ticket taken in Arabic.
+/// A desk calls it, and the lobby display says the call in Greek, then Arabic, then English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blind_arabic_speaker_takes_a_ticket_by_keypad_and_hears_it_called_in_arabic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seira.db");
+    let server = start_server(&db);
+    let kiosk_token = token(&db, &["--device", "chania-kiosk"]);
+    let display = token(&db, &["--device", "chania-display"]);
+    let staff = token(&db, &["--role", "staff", "--desk", "chania-1"]);
+    let pty = seira_hardware::testing::Pty::new().expect("socat runs (apt: socat)");
+    let paper = pty.printer(seira_hardware::testing::READY);
+    let x = xvfb(1280, 1024);
+    let said = dir.path().join("kiosk-said");
+    let mut kiosk = Command::new(SEIRA)
+        .args(["kiosk", "--windowed", "--server"])
+        .arg(&server.base)
+        .args(["--token", &kiosk_token, "--printer"])
+        .arg(pty.spec())
+        .arg("--sound")
+        .arg(format!("files:{}", said.display()))
+        .env("DISPLAY", &x.display)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The window, given the keyboard's focus (a kiosk has no other window).
+    let started = std::time::Instant::now();
+    let window = loop {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", "seira kiosk"])
+            .env("DISPLAY", &x.display)
+            .output()
+            .expect("xdotool runs (apt: xdotool)");
+        let found = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        if let Some(id) = found.lines().next() {
+            break id.to_owned();
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "no kiosk window"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let focused = Command::new("xdotool")
+        .args(["windowfocus", &window])
+        .env("DISPLAY", &x.display)
+        .output()
+        .unwrap();
+    assert!(
+        focused.status.success(),
+        "{}",
+        String::from_utf8_lossy(&focused.stderr)
+    );
+    // Ready when the printer has answered and the server knows it.
+    let store = seira_server::store::Store::open(&db).unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let printer: String = store
+            .read(|tx| {
+                tx.query_row(
+                    "SELECT COALESCE((SELECT printer FROM devices LIMIT 1), '')",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(seira_server::store::StoreError::from)
+            })
+            .unwrap();
+        if printer == "ready" {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the kiosk's printer never came ready"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+
+    // The first key: spoken mode, how to use it, and the first language.
+    let (lang, words) = press(&x, &window, &said, "Down");
+    assert_eq!(lang, "el");
+    assert!(words.starts_with("Φωνητική λειτουργία."), "{words}");
+    assert!(words.ends_with("Ελληνικά"), "{words}");
+    assert_eq!(
+        press(&x, &window, &said, "Down"),
+        ("en".into(), "English".into())
+    );
+    // The keypad's own 2 (Num Lock off: it sends "down").
+    assert_eq!(
+        press(&x, &window, &said, "KP_Down"),
+        ("ar".into(), "العربية".into())
+    );
+    assert_eq!(press(&x, &window, &said, "Return").0, "ar");
+    // Down past the other languages (each said in its own voice) to the first service,
+    // said in Arabic.
+    let mut service = (String::new(), String::new());
+    for _ in 0..12 {
+        service = press(&x, &window, &said, "Down");
+        if service.1.starts_with("A. ") {
+            break;
+        }
+    }
+    assert_eq!(service.0, "ar");
+    let service = service.1;
+    assert_eq!(service, "A. الإعانات ودخل التضامن الاجتماعي: معلومات وطلبات");
+    let (_, words) = press(&x, &window, &said, "Return");
+    assert_eq!(words, "هل تحتاج إلى أولوية؟ لا، متابعة");
+    press(&x, &window, &said, "Return");
+    // "One moment", then the ticket, said whole.
+    let started = std::time::Instant::now();
+    let ticket = loop {
+        if let Some(lines) = said_in(&said, 1)
+            && lines[1].starts_with("رقمك هو")
+        {
+            break lines;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the ticket was not said: {:?}",
+            said_in(&said, 1)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(ticket[0], "ar");
+    assert!(ticket[1].starts_with("رقمك هو A001"), "{ticket:?}");
+    let _ = kiosk.kill();
+    let _ = kiosk.wait();
+    drop(pty);
+    let bytes = paper
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    assert!(bytes.len() > 1000, "printed: {} bytes", bytes.len());
+
+    // The lobby display, then the desk's call.
+    let heard = dir.path().join("lobby");
+    let mut lobby = Command::new(SEIRA)
+        .args(["display", "--windowed", "--size", "1280x720", "--server"])
+        .arg(&server.base)
+        .args(["--token", &display, "--sound"])
+        .arg(format!("files:{}", heard.display()))
+        .env("DISPLAY", &x.display)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(lobby.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.expect("the display logs that it follows the site");
+        if line.contains("display feed: following chania") {
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    let http = reqwest::Client::new();
+    let opened = http
+        .post(format!("{}/api/v1/desks/chania-1/open", server.base))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap();
+    assert!(opened.status().is_success());
+    let called = call_next(&http, &server.base, &staff, "chania-1").await;
+    assert_eq!((&called["number"], &called["lang"]), (&json!("A001"), &json!("ar")));
+    let started = std::time::Instant::now();
+    let words = heard.join("0001.txt");
+    while !words.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the call was not announced"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&words).unwrap(),
+        "Ο αριθμός άλφα ένα, στο Γραφείο ένα.\n\
+         الرقم إيه واحد، يرجى التوجه إلى المكتب واحد.\n\
+         Number A one, please go to Office one.\n"
+    );
+    // One announcement, the three languages in one sound, longer than each alone.
+    let wav = std::fs::metadata(heard.join("0001.wav")).unwrap().len();
+    assert!(wav > 300_000, "chime and three languages: {wav} bytes");
+    let _ = lobby.kill();
+    let _ = lobby.wait();
+}

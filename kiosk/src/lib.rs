@@ -17,7 +17,7 @@ pub mod worker;
 
 pub use app::KioskApp;
 pub use model::Settings;
-pub use worker::Setup;
+pub use worker::{Setup, SpeechOutput};
 
 /// Opens the kiosk window: full screen without decorations (no way out by touch), or a
 /// normal window for development.

@@ -36,8 +36,35 @@ pub struct Setup {
     pub printer: Option<PrinterSpec>,
     pub profile: Profile,
     pub printer_timeout: Duration,
-    /// Speak with espeak-ng.
-    pub speech: bool,
+    /// Where the kiosk's voice goes.
+    pub speech: SpeechOutput,
+}
+
+/// Where the kiosk's voice (espeak-ng) goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpeechOutput {
+    /// The sound card.
+    Speaker,
+    /// Each thing said as `0001.wav`, with `0001.txt` holding its language and words: for
+    /// checking a kiosk without speakers, and for the tests.
+    Files(std::path::PathBuf),
+    Silent,
+}
+
+impl std::str::FromStr for SpeechOutput {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "device" => Ok(SpeechOutput::Speaker),
+            "none" => Ok(SpeechOutput::Silent),
+            _ => match s.strip_prefix("files:") {
+                Some(dir) if !dir.is_empty() => Ok(SpeechOutput::Files(dir.into())),
+                _ => Err(format!(
+                    "unknown sound output {s:?}: use device, none or files:DIR"
+                )),
+            },
+        }
+    }
 }
 
 /// Work for the hands.
@@ -102,11 +129,12 @@ impl Worker {
                 .expect("a thread starts");
             jobs_tx
         });
-        let speaker = setup.speech.then(|| {
+        let speaker = (setup.speech != SpeechOutput::Silent).then(|| {
             let (tx, rx) = mpsc::channel::<Speech>();
+            let output = setup.speech.clone();
             std::thread::Builder::new()
                 .name("kiosk-speech".into())
-                .spawn(move || speech_thread(rx))
+                .spawn(move || speech_thread(rx, output))
                 .expect("a thread starts");
             tx
         });
@@ -324,16 +352,32 @@ fn espeak_args(speech: &Speech) -> Vec<String> {
     ]
 }
 
-fn speech_thread(requests: mpsc::Receiver<Speech>) {
+/// Says each request, a new one cutting the last short (the person moved on).
+fn speech_thread(requests: mpsc::Receiver<Speech>, output: SpeechOutput) {
     let mut speaking: Option<Child> = None;
     let mut warned = false;
-    for speech in requests {
+    for (n, speech) in requests.into_iter().enumerate() {
         if let Some(mut child) = speaking.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
-        match Command::new("espeak-ng")
-            .args(espeak_args(&speech))
+        let mut command = Command::new("espeak-ng");
+        command.args(espeak_args(&speech));
+        if let SpeechOutput::Files(dir) = &output {
+            // The words first: a reader that finds the sound finds its words too.
+            let name = format!("{:04}", n + 1);
+            let written = std::fs::create_dir_all(dir).and_then(|()| {
+                std::fs::write(
+                    dir.join(format!("{name}.txt")),
+                    format!("{}\n{}\n", speech.lang, speech.text),
+                )
+            });
+            if let Err(e) = written {
+                tracing::warn!(error = %e, "cannot write what the kiosk says");
+            }
+            command.arg("-w").arg(dir.join(format!("{name}.wav")));
+        }
+        match command
             .arg(&speech.text)
             .stdout(Stdio::null())
             .stderr(Stdio::null())

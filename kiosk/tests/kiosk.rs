@@ -90,7 +90,7 @@ fn setup(server: &str, token: &str, printer: Option<&str>) -> Setup {
         printer: printer.map(|p| p.parse::<PrinterSpec>().unwrap()),
         profile: Profile::named("generic-80").unwrap(),
         printer_timeout: Duration::from_millis(500),
-        speech: false,
+        speech: seira_kiosk::SpeechOutput::Silent,
     }
 }
 

@@ -37,6 +37,11 @@ pub struct Args {
     /// Do not speak.
     #[arg(long)]
     silent: bool,
+    /// Where the voice goes: device (the sound card, the default), none, or files:DIR (each
+    /// thing said as a WAV file with its language and words beside it, to check a kiosk
+    /// without speakers).
+    #[arg(long)]
+    sound: Option<seira_kiosk::SpeechOutput>,
     /// Seconds a screen of choices waits untouched before asking "Do you need more time?"
     /// (default 30).
     #[arg(long)]
@@ -128,7 +133,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         )?,
         ..usual
     };
-    let speech = !args.silent && file.speech.unwrap_or(true);
+    let speech = match (args.sound, args.silent || !file.speech.unwrap_or(true)) {
+        (_, true) => seira_kiosk::SpeechOutput::Silent,
+        (Some(sound), false) => sound,
+        (None, false) => seira_kiosk::SpeechOutput::Speaker,
+    };
     if args.check {
         println!("server    {}", connection.server);
         println!("site      {}", connection.site);
@@ -137,7 +146,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Some(p) => println!("printer   {p} ({profile_name})"),
             None => println!("printer   none: the kiosk shows the number only"),
         }
-        println!("speech    {}", if speech { "on" } else { "off" });
+        println!("speech    {speech:?}");
         println!(
             "timeouts  asks for more time after {} s untouched, waits {} s for an answer; \
              a ticket stays {} s",

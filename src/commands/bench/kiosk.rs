@@ -67,7 +67,7 @@ pub(super) fn kiosk_bench(touches: usize) -> anyhow::Result<ExitCode> {
         ),
         profile: seira_hardware::Profile::named("generic-80").context("profile")?,
         printer_timeout: Duration::from_secs(2),
-        speech: false,
+        speech: seira_kiosk::SpeechOutput::Silent,
     };
     let ctx = egui::Context::default();
     let mut app = seira_kiosk::KioskApp::new(&ctx, settings, setup);
