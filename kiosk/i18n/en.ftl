@@ -39,3 +39,5 @@ more-time = Do you need more time? Touch the screen or press any key.
 more-time-yes = Yes, I need more time
 start-again = No, start again
 volume = Volume { $level } of { $levels }
+on = on
+off = off

@@ -39,3 +39,5 @@ more-time = Keni nevojë për më shumë kohë? Prekni ekranin ose shtypni një 
 more-time-yes = Po, kam nevojë për më shumë kohë
 start-again = Jo, fillo nga e para
 volume = Zëri { $level } nga { $levels }
+on = aktiv
+off = joaktiv

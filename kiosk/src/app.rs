@@ -218,8 +218,12 @@ impl KioskApp {
             i.events
                 .iter()
                 .filter_map(|event| match event {
+                    // A key held down counts once (no key repeat, EN 301 549 §5.7).
                     egui::Event::Key {
-                        key, pressed: true, ..
+                        key,
+                        pressed: true,
+                        repeat: false,
+                        ..
                     } => match key {
                         egui::Key::Enter | egui::Key::Escape if typing => None,
                         egui::Key::Backspace

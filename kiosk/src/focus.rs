@@ -240,8 +240,15 @@ impl Kiosk {
                     _ => m.get("check-in"),
                 },
                 Touch::Speak => m.get("speak"),
-                Touch::LargeText => m.get("large-text"),
-                Touch::Contrast => m.get("contrast"),
+                // A toggle says its state too (EN 301 549 §5.6.1).
+                Touch::LargeText | Touch::Contrast => {
+                    let (label, on) = if *touch == Touch::LargeText {
+                        ("large-text", self.large_text)
+                    } else {
+                        ("contrast", self.high_contrast)
+                    };
+                    format!("{}: {}", m.get(label), m.get(if on { "on" } else { "off" }))
+                }
                 Touch::MoreTime => m.get("more-time-yes"),
             },
         };

@@ -1183,6 +1183,13 @@ mod tests {
             assert!(has(&k, touch.clone()), "priority: {touch:?}");
         }
         assert_eq!(k.items()[0], Item::Button(Touch::Priority(None)));
+        // A toggle says whether it is on.
+        k.focus = Some(k.items().len() - 2);
+        k.handle(Event::Key(Nav::Choose), now);
+        assert_eq!(
+            k.last_spoken.clone().map(|(text, _)| text).as_deref(),
+            Some("Μεγάλα γράμματα: ενεργό")
+        );
         k.handle(Event::Touch(Touch::Back), now);
         k.handle(Event::Touch(Touch::Appointment), now);
         for c in CODE_CHARS.chars() {
