@@ -2031,7 +2031,10 @@ async fn a_blind_arabic_speaker_takes_a_ticket_by_keypad_and_hears_it_called_in_
         .unwrap();
     assert!(opened.status().is_success());
     let called = call_next(&http, &server.base, &staff, "chania-1").await;
-    assert_eq!((&called["number"], &called["lang"]), (&json!("A001"), &json!("ar")));
+    assert_eq!(
+        (&called["number"], &called["lang"]),
+        (&json!("A001"), &json!("ar"))
+    );
     let started = std::time::Instant::now();
     let words = heard.join("0001.txt");
     while !words.exists() {

@@ -438,7 +438,8 @@ impl KioskApp {
             .or_else(|| (2..=3).find(|&c| fits(c, TARGET)))
             .unwrap_or(3);
         let rows = services.len().div_ceil(cols).max(1);
-        let height = (room / rows as f32 - gap).clamp(TARGET, TARGET + 12.0);
+        // Where the screen has room, taller buttons: larger pictures to choose by.
+        let height = (room / rows as f32 - gap).clamp(TARGET, TARGET + 52.0);
         let size = match cols {
             1 => 34.0,
             2 => 30.0,
@@ -793,7 +794,7 @@ fn service_button(
     } else {
         egui::Rect::from_min_size(rect.min, Vec2::new(badge_width, size.y))
     };
-    let glyph = (size.y * 0.42).min(56.0);
+    let glyph = (size.y * 0.45).min(64.0);
     painter.text(
         egui::pos2(badge.center().x - glyph * 0.55, badge.center().y),
         egui::Align2::CENTER_CENTER,
