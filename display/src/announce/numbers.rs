@@ -8,89 +8,118 @@ pub fn in_words(lang: &str, n: u32) -> Option<String> {
     Some(match lang {
         "el" => greek(n),
         "en" => english(n),
-        "ar" => arabic(n),
-        "fa" => farsi(n),
-        "uk" => ukrainian(n),
-        "sq" => albanian(n),
+        "ar" => ARABIC.say(n),
+        "fa" => FARSI.say(n),
+        "uk" => UKRAINIAN.say(n),
+        "sq" => ALBANIAN.say(n),
         _ => return None,
     })
 }
 
-/// Greek, neuter (ο αριθμός … is said of the number as a figure): `εκατόν δώδεκα`.
-fn greek(n: u32) -> String {
-    const UNITS: [&str; 10] = [
-        "",
-        "ένα",
-        "δύο",
-        "τρία",
-        "τέσσερα",
-        "πέντε",
-        "έξι",
-        "επτά",
-        "οκτώ",
-        "εννέα",
-    ];
-    const TEENS: [&str; 10] = [
-        "δέκα",
-        "έντεκα",
-        "δώδεκα",
-        "δεκατρία",
-        "δεκατέσσερα",
-        "δεκαπέντε",
-        "δεκαέξι",
-        "δεκαεπτά",
-        "δεκαοκτώ",
-        "δεκαεννέα",
-    ];
-    const TENS: [&str; 10] = [
-        "",
-        "",
-        "είκοσι",
-        "τριάντα",
-        "σαράντα",
-        "πενήντα",
-        "εξήντα",
-        "εβδομήντα",
-        "ογδόντα",
-        "ενενήντα",
-    ];
-    const HUNDREDS: [&str; 10] = [
-        "",
-        "εκατό",
-        "διακόσια",
-        "τριακόσια",
-        "τετρακόσια",
-        "πεντακόσια",
-        "εξακόσια",
-        "επτακόσια",
-        "οκτακόσια",
-        "εννιακόσια",
-    ];
-    if n == 0 {
-        return "μηδέν".into();
-    }
-    let (h, rest) = (n / 100, n % 100);
-    let mut words = Vec::new();
-    if h > 0 {
-        // 100 alone is εκατό; with more after it, εκατόν.
-        words.push(if h == 1 && rest > 0 {
-            "εκατόν"
-        } else {
-            HUNDREDS[h as usize]
-        });
-    }
-    match rest {
-        0 => {}
-        1..=9 => words.push(UNITS[rest as usize]),
-        10..=19 => words.push(TEENS[(rest - 10) as usize]),
-        _ => {
-            words.push(TENS[(rest / 10) as usize]);
-            if rest % 10 > 0 {
-                words.push(UNITS[(rest % 10) as usize]);
+/// A language's words for the parts of a number below a thousand.
+struct Words {
+    zero: &'static str,
+    units: [&'static str; 10],
+    /// 10–19.
+    teens: [&'static str; 10],
+    tens: [&'static str; 10],
+    hundreds: [&'static str; 10],
+    /// The unit before the ten, as Arabic says 21: "one and twenty".
+    units_first: bool,
+    /// What joins the parts: a space, or a word for "and".
+    and: &'static str,
+}
+
+impl Words {
+    /// `n` (0–999) in these words.
+    fn say(&self, n: u32) -> String {
+        if n == 0 {
+            return self.zero.to_owned();
+        }
+        let (h, rest) = ((n / 100) as usize, (n % 100) as usize);
+        let mut parts: Vec<&str> = Vec::new();
+        if h > 0 {
+            parts.push(self.hundreds[h]);
+        }
+        match rest {
+            0 => {}
+            1..=9 => parts.push(self.units[rest]),
+            10..=19 => parts.push(self.teens[rest - 10]),
+            _ => {
+                let (ten, unit) = (self.tens[rest / 10], self.units[rest % 10]);
+                let pair = if self.units_first {
+                    [unit, ten]
+                } else {
+                    [ten, unit]
+                };
+                parts.extend(pair.into_iter().filter(|w| !w.is_empty()));
             }
         }
+        parts.join(self.and)
     }
-    words.join(" ")
+}
+
+/// Greek, neuter (ο αριθμός … is said of the number as a figure): `εκατόν δώδεκα`.
+fn greek(n: u32) -> String {
+    const GREEK: Words = Words {
+        zero: "μηδέν",
+        units: [
+            "",
+            "ένα",
+            "δύο",
+            "τρία",
+            "τέσσερα",
+            "πέντε",
+            "έξι",
+            "επτά",
+            "οκτώ",
+            "εννέα",
+        ],
+        teens: [
+            "δέκα",
+            "έντεκα",
+            "δώδεκα",
+            "δεκατρία",
+            "δεκατέσσερα",
+            "δεκαπέντε",
+            "δεκαέξι",
+            "δεκαεπτά",
+            "δεκαοκτώ",
+            "δεκαεννέα",
+        ],
+        tens: [
+            "",
+            "",
+            "είκοσι",
+            "τριάντα",
+            "σαράντα",
+            "πενήντα",
+            "εξήντα",
+            "εβδομήντα",
+            "ογδόντα",
+            "ενενήντα",
+        ],
+        hundreds: [
+            "",
+            "εκατό",
+            "διακόσια",
+            "τριακόσια",
+            "τετρακόσια",
+            "πεντακόσια",
+            "εξακόσια",
+            "επτακόσια",
+            "οκτακόσια",
+            "εννιακόσια",
+        ],
+        units_first: false,
+        and: " ",
+    };
+    let words = GREEK.say(n);
+    // 100 alone is εκατό; with more after it, εκατόν.
+    match words.strip_prefix("εκατό ") {
+        Some(rest) => format!("εκατόν {rest}"),
+        None => words,
+    }
 }
 
 /// English: `one hundred and twelve`.
@@ -134,11 +163,12 @@ fn english(n: u32) -> String {
     }
 }
 
-/// Arabic, counted in the masculine (الرقم is masculine): the units before the tens, each
-/// part after the first joined by و, which is written onto the word it joins: `مئة وخمسة
+/// Arabic, counted in the masculine (الرقم is masculine): the unit before the ten, each part
+/// after the first joined by و, which is written onto the word it joins: `مئة وخمسة
 /// وعشرون`.
-fn arabic(n: u32) -> String {
-    const UNITS: [&str; 10] = [
+const ARABIC: Words = Words {
+    zero: "صفر",
+    units: [
         "",
         "واحد",
         "اثنان",
@@ -149,8 +179,8 @@ fn arabic(n: u32) -> String {
         "سبعة",
         "ثمانية",
         "تسعة",
-    ];
-    const TEENS: [&str; 10] = [
+    ],
+    teens: [
         "عشرة",
         "أحد عشر",
         "اثنا عشر",
@@ -161,8 +191,8 @@ fn arabic(n: u32) -> String {
         "سبعة عشر",
         "ثمانية عشر",
         "تسعة عشر",
-    ];
-    const TENS: [&str; 10] = [
+    ],
+    tens: [
         "",
         "",
         "عشرون",
@@ -173,8 +203,8 @@ fn arabic(n: u32) -> String {
         "سبعون",
         "ثمانون",
         "تسعون",
-    ];
-    const HUNDREDS: [&str; 10] = [
+    ],
+    hundreds: [
         "",
         "مئة",
         "مئتان",
@@ -185,35 +215,18 @@ fn arabic(n: u32) -> String {
         "سبعمئة",
         "ثمانمئة",
         "تسعمئة",
-    ];
-    if n == 0 {
-        return "صفر".into();
-    }
-    let (h, rest) = (n / 100, n % 100);
-    let mut parts: Vec<&str> = Vec::new();
-    if h > 0 {
-        parts.push(HUNDREDS[h as usize]);
-    }
-    match rest {
-        0 => {}
-        1..=9 => parts.push(UNITS[rest as usize]),
-        10..=19 => parts.push(TEENS[(rest - 10) as usize]),
-        _ => {
-            if rest % 10 > 0 {
-                parts.push(UNITS[(rest % 10) as usize]);
-            }
-            parts.push(TENS[(rest / 10) as usize]);
-        }
-    }
-    joined(&parts, " و")
-}
+    ],
+    units_first: true,
+    and: " و",
+};
 
 /// Farsi: the parts joined by « و »: `صد و بیست و پنج`.
-fn farsi(n: u32) -> String {
-    const UNITS: [&str; 10] = [
+const FARSI: Words = Words {
+    zero: "صفر",
+    units: [
         "", "یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه",
-    ];
-    const TEENS: [&str; 10] = [
+    ],
+    teens: [
         "ده",
         "یازده",
         "دوازده",
@@ -224,8 +237,8 @@ fn farsi(n: u32) -> String {
         "هفده",
         "هجده",
         "نوزده",
-    ];
-    const TENS: [&str; 10] = [
+    ],
+    tens: [
         "",
         "",
         "بیست",
@@ -236,8 +249,8 @@ fn farsi(n: u32) -> String {
         "هفتاد",
         "هشتاد",
         "نود",
-    ];
-    const HUNDREDS: [&str; 10] = [
+    ],
+    hundreds: [
         "",
         "صد",
         "دویست",
@@ -248,32 +261,15 @@ fn farsi(n: u32) -> String {
         "هفتصد",
         "هشتصد",
         "نهصد",
-    ];
-    if n == 0 {
-        return "صفر".into();
-    }
-    let (h, rest) = (n / 100, n % 100);
-    let mut parts: Vec<&str> = Vec::new();
-    if h > 0 {
-        parts.push(HUNDREDS[h as usize]);
-    }
-    match rest {
-        0 => {}
-        1..=9 => parts.push(UNITS[rest as usize]),
-        10..=19 => parts.push(TEENS[(rest - 10) as usize]),
-        _ => {
-            parts.push(TENS[(rest / 10) as usize]);
-            if rest % 10 > 0 {
-                parts.push(UNITS[(rest % 10) as usize]);
-            }
-        }
-    }
-    joined(&parts, " و ")
-}
+    ],
+    units_first: false,
+    and: " و ",
+};
 
 /// Ukrainian, masculine (номер is masculine): `сто двадцять один`.
-fn ukrainian(n: u32) -> String {
-    const UNITS: [&str; 10] = [
+const UKRAINIAN: Words = Words {
+    zero: "нуль",
+    units: [
         "",
         "один",
         "два",
@@ -284,8 +280,8 @@ fn ukrainian(n: u32) -> String {
         "сім",
         "вісім",
         "дев'ять",
-    ];
-    const TEENS: [&str; 10] = [
+    ],
+    teens: [
         "десять",
         "одинадцять",
         "дванадцять",
@@ -296,8 +292,8 @@ fn ukrainian(n: u32) -> String {
         "сімнадцять",
         "вісімнадцять",
         "дев'ятнадцять",
-    ];
-    const TENS: [&str; 10] = [
+    ],
+    tens: [
         "",
         "",
         "двадцять",
@@ -308,8 +304,8 @@ fn ukrainian(n: u32) -> String {
         "сімдесят",
         "вісімдесят",
         "дев'яносто",
-    ];
-    const HUNDREDS: [&str; 10] = [
+    ],
+    hundreds: [
         "",
         "сто",
         "двісті",
@@ -320,37 +316,32 @@ fn ukrainian(n: u32) -> String {
         "сімсот",
         "вісімсот",
         "дев'ятсот",
-    ];
-    if n == 0 {
-        return "нуль".into();
-    }
-    let (h, rest) = (n / 100, n % 100);
-    let mut parts: Vec<&str> = Vec::new();
-    if h > 0 {
-        parts.push(HUNDREDS[h as usize]);
-    }
-    match rest {
-        0 => {}
-        1..=9 => parts.push(UNITS[rest as usize]),
-        10..=19 => parts.push(TEENS[(rest - 10) as usize]),
-        _ => {
-            parts.push(TENS[(rest / 10) as usize]);
-            if rest % 10 > 0 {
-                parts.push(UNITS[(rest % 10) as usize]);
-            }
-        }
-    }
-    parts.join(" ")
-}
+    ],
+    units_first: false,
+    and: " ",
+};
 
 /// Albanian: the parts joined by « e »: `njëqind e njëzet e një`.
-fn albanian(n: u32) -> String {
-    const UNITS: [&str; 10] = [
+const ALBANIAN: Words = Words {
+    zero: "zero",
+    units: [
         "", "një", "dy", "tre", "katër", "pesë", "gjashtë", "shtatë", "tetë", "nëntë",
-    ];
-    const TENS: [&str; 10] = [
-        "",
+    ],
+    teens: [
         "dhjetë",
+        "njëmbëdhjetë",
+        "dymbëdhjetë",
+        "trembëdhjetë",
+        "katërmbëdhjetë",
+        "pesëmbëdhjetë",
+        "gjashtëmbëdhjetë",
+        "shtatëmbëdhjetë",
+        "tetëmbëdhjetë",
+        "nëntëmbëdhjetë",
+    ],
+    tens: [
+        "",
+        "",
         "njëzet",
         "tridhjetë",
         "dyzet",
@@ -359,8 +350,8 @@ fn albanian(n: u32) -> String {
         "shtatëdhjetë",
         "tetëdhjetë",
         "nëntëdhjetë",
-    ];
-    const HUNDREDS: [&str; 10] = [
+    ],
+    hundreds: [
         "",
         "njëqind",
         "dyqind",
@@ -371,42 +362,10 @@ fn albanian(n: u32) -> String {
         "shtatëqind",
         "tetëqind",
         "nëntëqind",
-    ];
-    if n == 0 {
-        return "zero".into();
-    }
-    let (h, rest) = (n / 100, n % 100);
-    let mut parts: Vec<String> = Vec::new();
-    if h > 0 {
-        parts.push(HUNDREDS[h as usize].to_owned());
-    }
-    match rest {
-        0 => {}
-        1..=9 => parts.push(UNITS[rest as usize].to_owned()),
-        10 => parts.push(TENS[1].to_owned()),
-        // 11–19: the unit, "mbë", ten: njëmbëdhjetë.
-        11..=19 => parts.push(format!("{}mbëdhjetë", UNITS[(rest - 10) as usize])),
-        _ => {
-            parts.push(TENS[(rest / 10) as usize].to_owned());
-            if rest % 10 > 0 {
-                parts.push(UNITS[(rest % 10) as usize].to_owned());
-            }
-        }
-    }
-    parts.join(" e ")
-}
-
-/// `parts` joined by `and`, which ends where the next part begins (Arabic writes و onto it).
-fn joined(parts: &[&str], and: &str) -> String {
-    let mut out = String::new();
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push_str(and);
-        }
-        out.push_str(part);
-    }
-    out
-}
+    ],
+    units_first: false,
+    and: " e ",
+};
 
 #[cfg(test)]
 mod tests {
