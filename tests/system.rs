@@ -2060,4 +2060,32 @@ async fn a_blind_arabic_speaker_takes_a_ticket_by_keypad_and_hears_it_called_in_
     assert!(wav > 300_000, "chime and three languages: {wav} bytes");
     let _ = lobby.kill();
     let _ = lobby.wait();
+
+    // A screen set to follow the newest call shows its second line in Arabic now (pictured,
+    // and looked at: the Arabic shaped and right to left).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let picture = root.join("target/screenshots/display-newest-call-ar.png");
+    std::fs::create_dir_all(picture.parent().unwrap()).unwrap();
+    let out = Command::new(SEIRA)
+        .args(["display", "--size", "1280x720", "--sound", "none"])
+        .args(["--second-line", "newest-call", "--server"])
+        .arg(&server.base)
+        .args(["--token", &display, "--screenshot"])
+        .arg(&picture)
+        .env("DISPLAY", &x.display)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if std::env::var_os("SEIRA_UPDATE_SCREENSHOTS").is_some() {
+        std::fs::copy(
+            &picture,
+            root.join("docs/screenshots/display-newest-call-ar.png"),
+        )
+        .unwrap();
+    }
 }

@@ -364,14 +364,13 @@ fn speech_thread(requests: mpsc::Receiver<Speech>, output: SpeechOutput) {
         let mut command = Command::new("espeak-ng");
         command.args(espeak_args(&speech));
         if let SpeechOutput::Files(dir) = &output {
-            // The words first: a reader that finds the sound finds its words too.
+            // The words first, whole (written aside, then renamed): a reader that finds the
+            // sound finds its words too.
             let name = format!("{:04}", n + 1);
-            let written = std::fs::create_dir_all(dir).and_then(|()| {
-                std::fs::write(
-                    dir.join(format!("{name}.txt")),
-                    format!("{}\n{}\n", speech.lang, speech.text),
-                )
-            });
+            let part = dir.join(format!("{name}.part"));
+            let written = std::fs::create_dir_all(dir)
+                .and_then(|()| std::fs::write(&part, format!("{}\n{}\n", speech.lang, speech.text)))
+                .and_then(|()| std::fs::rename(&part, dir.join(format!("{name}.txt"))));
             if let Err(e) = written {
                 tracing::warn!(error = %e, "cannot write what the kiosk says");
             }
