@@ -76,12 +76,14 @@ impl Speaker {
 
 fn speak_all(output: Output, languages: &[String], calls: Receiver<Announcement>) {
     let mut sink = Sink::open(output);
-    // The languages already said to be silent, so that each is logged once.
-    let mut unheard: Vec<String> = Vec::new();
+    // The languages said to be silent, so that each is logged once: those without a voice
+    // are found at the start, where IT looks, not at the first call in them.
+    let mut unheard = voiceless(&LANGUAGES);
     for (n, call) in calls.iter().enumerate() {
         let mut words = words(&call, languages);
         let mut clip = chime();
         clip.extend(silence(0.3));
+        words.retain(|(lang, _)| !unheard.contains(lang));
         words.retain(|(lang, text)| match synthesize(lang, text) {
             Ok(samples) => {
                 clip.extend(samples);
@@ -135,6 +137,32 @@ fn words(call: &Announcement, languages: &[String]) -> Vec<(String, String)> {
 
 /// The languages the announcements can be spoken in.
 pub const LANGUAGES: [&str; 6] = announce::LANGUAGES;
+
+/// Those of `languages` espeak-ng has no voice for, each said in the log (all of them, said
+/// once, when espeak-ng cannot run at all).
+fn voiceless(languages: &[&str]) -> Vec<String> {
+    let mut missing = Vec::new();
+    for lang in languages {
+        match Command::new("espeak-ng")
+            .args(["-v", lang, "-q", "."])
+            .output()
+        {
+            Ok(out) if out.status.success() => {}
+            Ok(_) => {
+                tracing::warn!(
+                    "espeak-ng has no voice for `{lang}`: calls are said without it \
+                     (install espeak-ng-data)"
+                );
+                missing.push((*lang).to_owned());
+            }
+            Err(e) => {
+                tracing::warn!("speech unavailable (espeak-ng: {e}); the calls get the chime only");
+                return languages.iter().map(|l| (*l).to_owned()).collect();
+            }
+        }
+    }
+    missing
+}
 
 /// Two bell-like notes, falling: heard over a busy room, and unlike any phone.
 fn chime() -> Vec<f32> {
@@ -385,6 +413,8 @@ mod tests {
             synthesize("zz", "x").is_err(),
             "a missing voice is an error"
         );
+        assert_eq!(voiceless(&LANGUAGES), Vec::<String>::new());
+        assert_eq!(voiceless(&["el", "zz"]), ["zz"]);
     }
 
     #[test]
