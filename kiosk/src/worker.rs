@@ -352,8 +352,30 @@ fn espeak_args(speech: &Speech) -> Vec<String> {
     ]
 }
 
+/// Says in the log, once at the start, each kiosk language espeak-ng has no voice for (that
+/// language is then silent at the kiosk).
+fn check_voices() {
+    for lang in crate::texts::LANGUAGES {
+        match Command::new("espeak-ng")
+            .args(["-v", lang, "-q", "."])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+        {
+            Ok(status) if status.success() => {}
+            Ok(_) => tracing::warn!(
+                "espeak-ng has no voice for `{lang}`: the kiosk is silent in it \
+                 (install espeak-ng-data)"
+            ),
+            // Said when the first words cannot be spoken.
+            Err(_) => return,
+        }
+    }
+}
+
 /// Says each request, a new one cutting the last short (the person moved on).
 fn speech_thread(requests: mpsc::Receiver<Speech>, output: SpeechOutput) {
+    check_voices();
     let mut speaking: Option<Child> = None;
     let mut warned = false;
     for (n, speech) in requests.into_iter().enumerate() {
