@@ -888,6 +888,55 @@ fn start_display(x: &Xvfb, server: &ServerProcess, token: &str, sound: &Path) ->
     display
 }
 
+/// The words of the display's `n`th announcement in its `--sound files:` directory, once
+/// it is there (the display writes each file whole).
+fn announcement(sound: &Path, n: usize) -> String {
+    let words = sound.join(format!("{n:04}.txt"));
+    let started = std::time::Instant::now();
+    while !words.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "announcement {n} was not made"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::fs::read_to_string(&words).unwrap()
+}
+
+/// `seira display --screenshot` of the board at `size` (with `extra` arguments) into
+/// target/screenshots/{name}.png, and into docs/screenshots with SEIRA_UPDATE_SCREENSHOTS;
+/// returns the picture.
+fn display_screenshot(
+    x: &Xvfb,
+    base: &str,
+    token: &str,
+    name: &str,
+    size: &str,
+    extra: &[&str],
+) -> std::path::PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let picture = root.join(format!("target/screenshots/{name}.png"));
+    std::fs::create_dir_all(picture.parent().unwrap()).unwrap();
+    let out = Command::new(SEIRA)
+        .args(["display", "--size", size, "--sound", "none"])
+        .args(extra)
+        .args(["--server", base, "--token", token, "--screenshot"])
+        .arg(&picture)
+        .env("DISPLAY", &x.display)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if std::env::var_os("SEIRA_UPDATE_SCREENSHOTS").is_some() {
+        std::fs::copy(&picture, root.join(format!("docs/screenshots/{name}.png"))).unwrap();
+    }
+    picture
+}
+
 /// Fraction of pixels that differ clearly between two screenshots of the same size.
 fn pixels_differing(a: &Path, b: &Path) -> f64 {
     let read = |path: &Path| {
@@ -965,17 +1014,8 @@ async fn the_lobby_display_shows_and_speaks_every_call_in_a_real_window() {
     }
     let second = call_next(&http, &server.base, &staff, "chania-1").await;
     assert_eq!(second["number"], "A002");
-    let words = sound.join("0001.txt");
-    let started = std::time::Instant::now();
-    while !words.exists() {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(60),
-            "the call was not announced"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
     assert_eq!(
-        std::fs::read_to_string(&words).unwrap(),
+        announcement(&sound, 1),
         "Ο αριθμός άλφα δύο, στο Γραφείο ένα.\nNumber A two, please go to Office one.\n"
     );
     let wav = std::fs::metadata(sound.join("0001.wav")).unwrap().len();
@@ -989,31 +1029,12 @@ async fn the_lobby_display_shows_and_speaks_every_call_in_a_real_window() {
 
     // Pictures of the board, landscape and portrait.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let update = std::env::var_os("SEIRA_UPDATE_SCREENSHOTS").is_some();
     for (name, size) in [
         ("display-landscape", "1920x1080"),
         ("display-portrait", "1080x1920"),
     ] {
-        let picture = root.join(format!("target/screenshots/{name}.png"));
-        std::fs::create_dir_all(picture.parent().unwrap()).unwrap();
-        let out = Command::new(SEIRA)
-            .args(["display", "--size", size, "--sound", "none", "--server"])
-            .arg(&server.base)
-            .args(["--token", &display, "--screenshot"])
-            .arg(&picture)
-            .env("DISPLAY", &x.display)
-            .env("RUST_LOG", "warn")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let picture = display_screenshot(&x, &server.base, &display, name, size, &[]);
         let kept = root.join(format!("docs/screenshots/{name}.png"));
-        if update {
-            std::fs::copy(&picture, &kept).unwrap();
-        }
         let differing = pixels_differing(&picture, &kept);
         eprintln!("{name}: {:.2} % of the pixels differ", differing * 100.0);
         assert!(
@@ -1335,31 +1356,13 @@ async fn a_real_day_at_the_biggest_centre() {
 
     // The lobby screen, filled, at every size: the newest call and the ticker always whole.
     let x = xvfb(3840, 3840);
-    let update = std::env::var_os("SEIRA_UPDATE_SCREENSHOTS").is_some();
     for (name, size) in [
         ("display-chios-720p", "1280x720"),
         ("display-chios-1080p", "1920x1080"),
         ("display-chios-4k", "3840x2160"),
         ("display-chios-portrait", "1080x1920"),
     ] {
-        let picture = root.join(format!("target/screenshots/{name}.png"));
-        std::fs::create_dir_all(picture.parent().unwrap()).unwrap();
-        let out = Command::new(SEIRA)
-            .args([
-                "display", "--size", size, "--sound", "none", "--site", "chios", "--server",
-            ])
-            .arg(&base)
-            .args(["--token", &display, "--screenshot"])
-            .arg(&picture)
-            .env("DISPLAY", &x.display)
-            .env("RUST_LOG", "warn")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let picture = display_screenshot(&x, &base, &display, name, size, &["--site", "chios"]);
         // The ticker's band is the bottom of the screen: its dark navy fills the last rows.
         let ticker = colour_share(&picture, 0.985..1.0, [5, 18, 38]);
         assert!(
@@ -1369,9 +1372,6 @@ async fn a_real_day_at_the_biggest_centre() {
         // The newest call's amber card is on screen.
         let amber = colour_share(&picture, 0.0..1.0, [255, 204, 51]);
         assert!(amber > 0.03, "{name}: no headline card ({amber:.3})");
-        if update {
-            std::fs::copy(&picture, root.join(format!("docs/screenshots/{name}.png"))).unwrap();
-        }
     }
 }
 
@@ -2040,17 +2040,8 @@ async fn a_blind_arabic_speaker_takes_a_ticket_by_keypad_and_hears_it_called_in_
         (&called["number"], &called["lang"]),
         (&json!("A001"), &json!("ar"))
     );
-    let started = std::time::Instant::now();
-    let words = heard.join("0001.txt");
-    while !words.exists() {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(60),
-            "the call was not announced"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
     assert_eq!(
-        std::fs::read_to_string(&words).unwrap(),
+        announcement(&heard, 1),
         "Ο αριθμός άλφα ένα, στο Γραφείο ένα.\n\
          الرقم إيه واحد، يرجى التوجه إلى المكتب واحد.\n\
          Number A one, please go to Office one.\n"
@@ -2063,29 +2054,12 @@ async fn a_blind_arabic_speaker_takes_a_ticket_by_keypad_and_hears_it_called_in_
 
     // A screen set to follow the newest call shows its second line in Arabic now (pictured,
     // and looked at: the Arabic shaped and right to left).
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let picture = root.join("target/screenshots/display-newest-call-ar.png");
-    std::fs::create_dir_all(picture.parent().unwrap()).unwrap();
-    let out = Command::new(SEIRA)
-        .args(["display", "--size", "1280x720", "--sound", "none"])
-        .args(["--second-line", "newest-call", "--server"])
-        .arg(&server.base)
-        .args(["--token", &display, "--screenshot"])
-        .arg(&picture)
-        .env("DISPLAY", &x.display)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    display_screenshot(
+        &x,
+        &server.base,
+        &display,
+        "display-newest-call-ar",
+        "1280x720",
+        &["--second-line", "newest-call"],
     );
-    if std::env::var_os("SEIRA_UPDATE_SCREENSHOTS").is_some() {
-        std::fs::copy(
-            &picture,
-            root.join("docs/screenshots/display-newest-call-ar.png"),
-        )
-        .unwrap();
-    }
 }

@@ -17,7 +17,8 @@ pub mod worker;
 
 pub use app::KioskApp;
 pub use model::Settings;
-pub use worker::{Setup, SpeechOutput};
+pub use seira_voice::Output as SpeechOutput;
+pub use worker::Setup;
 
 /// Opens the kiosk window: full screen without decorations (no way out by touch), or a
 /// normal window for development.

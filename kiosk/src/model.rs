@@ -862,6 +862,23 @@ mod tests {
         (k, now)
     }
 
+    /// A kiosk without the priority step whose one touch for a ticket got `error` back.
+    fn failed_touch(error: IssueError) -> (Kiosk, Instant) {
+        let (mut k, now) = ready(Settings {
+            ask_priority: false,
+            ..Settings::default()
+        });
+        let r = issue_request(&k.handle(Event::Touch(Touch::Service("benefits".into())), now));
+        k.handle(
+            Event::Issued {
+                request_id: r.request_id,
+                result: Err(error),
+            },
+            now,
+        );
+        (k, now)
+    }
+
     fn issue_request(commands: &[Command]) -> IssueTicket {
         match commands {
             [Command::Issue(Request::Ticket(r))] => r.clone(),
@@ -1035,18 +1052,7 @@ mod tests {
         k.handle(Event::Touch(Touch::Finish), now + idle);
         assert_eq!((k.screen.clone(), k.lang.as_str()), (Screen::Home, "el"));
         // A failure message asks before it goes; unanswered, home.
-        let (mut k, now) = ready(Settings {
-            ask_priority: false,
-            ..Settings::default()
-        });
-        let r = issue_request(&k.handle(Event::Touch(Touch::Service("benefits".into())), now));
-        k.handle(
-            Event::Issued {
-                request_id: r.request_id,
-                result: Err(IssueError::Refused("closed".into())),
-            },
-            now,
-        );
+        let (mut k, now) = failed_touch(IssueError::Refused("closed".into()));
         let after = now + k.settings.home_after;
         k.handle(Event::Tick, after);
         assert!(matches!(k.screen, Screen::MoreTime { .. }));
@@ -1326,18 +1332,7 @@ mod tests {
         );
         assert!(k.online);
         // Given up after a while: a clear message, then home.
-        let (mut k, now) = ready(Settings {
-            ask_priority: false,
-            ..Settings::default()
-        });
-        let r = issue_request(&k.handle(Event::Touch(Touch::Service("benefits".into())), now));
-        k.handle(
-            Event::Issued {
-                request_id: r.request_id,
-                result: Err(IssueError::Unreachable),
-            },
-            now,
-        );
+        let (mut k, now) = failed_touch(IssueError::Unreachable);
         k.handle(Event::Tick, now + k.settings.give_up_after);
         assert!(matches!(
             k.screen,

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use seira_hardware::{PrintError, Printer, PrinterSpec, Profile, TicketContent, ticket};
 use seira_protocol::{Client, ClientError, PrinterStatus};
+use seira_voice::Output;
 
 use crate::model::{Event, IssueError, Request};
 use crate::voice::Volume;
@@ -37,34 +38,7 @@ pub struct Setup {
     pub profile: Profile,
     pub printer_timeout: Duration,
     /// Where the kiosk's voice goes.
-    pub speech: SpeechOutput,
-}
-
-/// Where the kiosk's voice (espeak-ng) goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SpeechOutput {
-    /// The sound card.
-    Speaker,
-    /// Each thing said as `0001.wav`, with `0001.txt` holding its language and words: for
-    /// checking a kiosk without speakers, and for the tests.
-    Files(std::path::PathBuf),
-    Silent,
-}
-
-impl std::str::FromStr for SpeechOutput {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "device" => Ok(SpeechOutput::Speaker),
-            "none" => Ok(SpeechOutput::Silent),
-            _ => match s.strip_prefix("files:") {
-                Some(dir) if !dir.is_empty() => Ok(SpeechOutput::Files(dir.into())),
-                _ => Err(format!(
-                    "unknown sound output {s:?}: use device, none or files:DIR"
-                )),
-            },
-        }
-    }
+    pub speech: Output,
 }
 
 /// Work for the hands.
@@ -129,7 +103,7 @@ impl Worker {
                 .expect("a thread starts");
             jobs_tx
         });
-        let speaker = (setup.speech != SpeechOutput::Silent).then(|| {
+        let speaker = (setup.speech != Output::Silent).then(|| {
             let (tx, rx) = mpsc::channel::<Speech>();
             let output = setup.speech.clone();
             std::thread::Builder::new()
@@ -355,26 +329,19 @@ fn espeak_args(speech: &Speech) -> Vec<String> {
 /// Says in the log, once at the start, each kiosk language espeak-ng has no voice for (that
 /// language is then silent at the kiosk).
 fn check_voices() {
-    for lang in crate::texts::LANGUAGES {
-        match Command::new("espeak-ng")
-            .args(["-v", lang, "-q", "."])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-        {
-            Ok(status) if status.success() => {}
-            Ok(_) => tracing::warn!(
+    // When espeak-ng cannot run at all, that is said at the first words.
+    if let Ok(missing) = seira_voice::voiceless(&crate::texts::LANGUAGES) {
+        for lang in missing {
+            tracing::warn!(
                 "espeak-ng has no voice for `{lang}`: the kiosk is silent in it \
                  (install espeak-ng-data)"
-            ),
-            // Said when the first words cannot be spoken.
-            Err(_) => return,
+            );
         }
     }
 }
 
 /// Says each request, a new one cutting the last short (the person moved on).
-fn speech_thread(requests: mpsc::Receiver<Speech>, output: SpeechOutput) {
+fn speech_thread(requests: mpsc::Receiver<Speech>, output: Output) {
     check_voices();
     let mut speaking: Option<Child> = None;
     let mut warned = false;
@@ -385,7 +352,7 @@ fn speech_thread(requests: mpsc::Receiver<Speech>, output: SpeechOutput) {
         }
         let mut command = Command::new("espeak-ng");
         command.args(espeak_args(&speech));
-        if let SpeechOutput::Files(dir) = &output {
+        if let Output::Files(dir) = &output {
             // The words first, whole (written aside, then renamed): a reader that finds the
             // sound finds its words too.
             let name = format!("{:04}", n + 1);

@@ -136,7 +136,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let speech = match (args.sound, args.silent || !file.speech.unwrap_or(true)) {
         (_, true) => seira_kiosk::SpeechOutput::Silent,
         (Some(sound), false) => sound,
-        (None, false) => seira_kiosk::SpeechOutput::Speaker,
+        (None, false) => seira_kiosk::SpeechOutput::Device,
     };
     if args.check {
         println!("server    {}", connection.server);
