@@ -1704,7 +1704,9 @@ fn setup_names_the_centre_adds_the_admin_and_prints_working_device_settings() {
         String::from_utf8_lossy(&check.stderr)
     );
     assert!(
-        said.contains(&server.base) && said.contains("site      chania"),
+        said.contains(&server.base)
+            && said.contains("site      chania")
+            && said.contains("keys      every press counts"),
         "{said}"
     );
     // Without a token the kiosk says where to put one, before any window opens.
@@ -1725,9 +1727,30 @@ fn setup_names_the_centre_adds_the_admin_and_prints_working_device_settings() {
         "x",
         "--site",
         "souda",
+        "--double-strike-ms",
+        "500",
         "--check",
     ]);
-    assert!(String::from_utf8_lossy(&flagged.stdout).contains("site      souda"));
+    let said = String::from_utf8_lossy(&flagged.stdout);
+    assert!(
+        said.contains("site      souda") && said.contains("within 500 ms counts once"),
+        "{said}"
+    );
+    let out_of_range = seira(&[
+        "kiosk",
+        "--config",
+        file.to_str().unwrap(),
+        "--token",
+        "x",
+        "--double-strike-ms",
+        "5000",
+        "--check",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out_of_range.stderr).contains("between 0 and 2000"),
+        "{}",
+        String::from_utf8_lossy(&out_of_range.stderr)
+    );
 }
 
 /// A token's scope is checked against the configuration the database holds (here Chios,

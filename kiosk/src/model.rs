@@ -30,6 +30,9 @@ pub struct Settings {
     pub more_time_for: Duration,
     /// How long one touch keeps retrying an unreachable server before giving up.
     pub give_up_after: Duration,
+    /// A key pressed again this soon after the same key counts once (EN 301 549 §5.8, for a
+    /// hand that trembles or a finger that bounces); zero counts every press.
+    pub double_strike: Duration,
     /// Whether tickets need a working printer (false: a kiosk that only shows the number).
     pub printer_required: bool,
 }
@@ -47,6 +50,7 @@ impl Default for Settings {
             idle_after: Duration::from_secs(30),
             more_time_for: Duration::from_secs(15),
             give_up_after: Duration::from_secs(30),
+            double_strike: Duration::ZERO,
             printer_required: true,
         }
     }
@@ -224,6 +228,9 @@ pub struct Kiosk {
     pub volume: Volume,
     /// The last thing said, for the key that repeats it.
     pub last_spoken: Option<(String, String)>,
+    /// The last key that counted, and when: a second strike of it within
+    /// `settings.double_strike` does not.
+    last_key: Option<(Nav, Instant)>,
     /// Makes request ids unique per kiosk run; with the start time, across runs too.
     counter: u64,
     run_id: String,
@@ -253,6 +260,7 @@ impl Kiosk {
             focus: None,
             volume: Volume::default(),
             last_spoken: None,
+            last_key: None,
             counter: 0,
             run_id,
         }
@@ -382,6 +390,14 @@ impl Kiosk {
 
     /// Handles one event; returns what must be done.
     pub fn handle(&mut self, event: Event, now: Instant) -> Vec<Command> {
+        if let Event::Key(nav) = event {
+            if self.last_key.is_some_and(|(last, at)| {
+                last == nav && now.saturating_duration_since(at) < self.settings.double_strike
+            }) {
+                return Vec::new();
+            }
+            self.last_key = Some((nav, now));
+        }
         let before = std::mem::discriminant(&self.screen);
         let by_person = matches!(event, Event::Touch(_) | Event::Key(_));
         let mut commands = self.event(event, now);
@@ -1058,6 +1074,42 @@ mod tests {
         assert!(matches!(k.screen, Screen::MoreTime { .. }));
         k.handle(Event::Tick, after + asked_for);
         assert_eq!(k.screen, Screen::Home);
+    }
+
+    /// A second strike of the same key within the kiosk's `double_strike` counts once (a
+    /// trembling hand); another key, or the same key after it, counts; zero counts all.
+    #[test]
+    fn a_double_strike_of_one_key_counts_once_where_the_kiosk_is_set_so() {
+        let half = Duration::from_millis(500);
+        let (mut k, now) = ready(Settings {
+            double_strike: half,
+            ..Settings::default()
+        });
+        k.handle(Event::Key(Nav::Next), now);
+        assert_eq!(k.focus, Some(0), "the first key starts spoken mode");
+        k.handle(Event::Key(Nav::Next), now + Duration::from_millis(600));
+        assert_eq!(k.focus, Some(1));
+        let bounce = now + Duration::from_millis(800);
+        assert_eq!(k.handle(Event::Key(Nav::Next), bounce), Vec::new());
+        assert_eq!(
+            k.focus,
+            Some(1),
+            "a bounce 0.2 s after the same key is not a press"
+        );
+        k.handle(Event::Key(Nav::Previous), bounce);
+        assert_eq!(k.focus, Some(0), "another key counts at once");
+        k.handle(Event::Key(Nav::Previous), bounce + half);
+        assert_eq!(
+            k.focus.map(|f| f > 0),
+            Some(true),
+            "the same key, 0.5 s on, counts"
+        );
+        // Without the setting every press counts.
+        let (mut k, now) = ready(Settings::default());
+        for _ in 0..3 {
+            k.handle(Event::Key(Nav::Next), now);
+        }
+        assert_eq!(k.focus, Some(2));
     }
 
     /// The kiosk without sight: the first key starts spoken mode and says how to use it; the

@@ -31,6 +31,7 @@ pub struct KioskFile {
     pub idle_seconds: Option<u64>,
     pub more_time_seconds: Option<u64>,
     pub ticket_seconds: Option<u64>,
+    pub double_strike_ms: Option<u64>,
 }
 
 /// The lobby display's file.

@@ -53,6 +53,10 @@ pub struct Args {
     /// Seconds the printed ticket stays on screen (default 10).
     #[arg(long)]
     ticket_seconds: Option<u64>,
+    /// Milliseconds after a keypad key during which the same key again does not count, for a
+    /// hand that trembles (0, the default: every press counts; at most 2000).
+    #[arg(long)]
+    double_strike_ms: Option<u64>,
     /// A normal window instead of full screen (development).
     #[arg(long)]
     windowed: bool,
@@ -131,6 +135,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "ticket_seconds",
             usual.home_after,
         )?,
+        double_strike: match args.double_strike_ms.or(file.double_strike_ms) {
+            Some(ms) if ms > 2000 => {
+                anyhow::bail!("double_strike_ms must be between 0 and 2000, not {ms}")
+            }
+            Some(ms) => Duration::from_millis(ms),
+            None => usual.double_strike,
+        },
         ..usual
     };
     let speech = match (args.sound, args.silent || !file.speech.unwrap_or(true)) {
@@ -154,6 +165,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             settings.more_time_for.as_secs(),
             settings.home_after.as_secs()
         );
+        match settings.double_strike.as_millis() {
+            0 => println!("keys      every press counts"),
+            ms => println!("keys      the same key again within {ms} ms counts once"),
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let setup = Setup {
