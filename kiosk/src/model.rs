@@ -878,8 +878,8 @@ mod tests {
         (k, now)
     }
 
-    /// A kiosk without the priority step whose one touch for a ticket got `error` back.
-    fn failed_touch(error: IssueError) -> (Kiosk, Instant) {
+    /// A kiosk without the priority step whose one touch for a ticket got `result` back.
+    fn one_touch(result: Result<IssuedTicket, IssueError>) -> (Kiosk, Instant) {
         let (mut k, now) = ready(Settings {
             ask_priority: false,
             ..Settings::default()
@@ -888,7 +888,7 @@ mod tests {
         k.handle(
             Event::Issued {
                 request_id: r.request_id,
-                result: Err(error),
+                result,
             },
             now,
         );
@@ -1068,7 +1068,7 @@ mod tests {
         k.handle(Event::Touch(Touch::Finish), now + idle);
         assert_eq!((k.screen.clone(), k.lang.as_str()), (Screen::Home, "el"));
         // A failure message asks before it goes; unanswered, home.
-        let (mut k, now) = failed_touch(IssueError::Refused("closed".into()));
+        let (mut k, now) = one_touch(Err(IssueError::Refused("closed".into())));
         let after = now + k.settings.home_after;
         k.handle(Event::Tick, after);
         assert!(matches!(k.screen, Screen::MoreTime { .. }));
@@ -1384,7 +1384,7 @@ mod tests {
         );
         assert!(k.online);
         // Given up after a while: a clear message, then home.
-        let (mut k, now) = failed_touch(IssueError::Unreachable);
+        let (mut k, now) = one_touch(Err(IssueError::Unreachable));
         k.handle(Event::Tick, now + k.settings.give_up_after);
         assert!(matches!(
             k.screen,
@@ -1397,18 +1397,7 @@ mod tests {
 
     #[test]
     fn a_failed_print_voids_the_ticket() {
-        let (mut k, now) = ready(Settings {
-            ask_priority: false,
-            ..Settings::default()
-        });
-        let r = issue_request(&k.handle(Event::Touch(Touch::Service("benefits".into())), now));
-        k.handle(
-            Event::Issued {
-                request_id: r.request_id,
-                result: Ok(ticket("t9")),
-            },
-            now,
-        );
+        let (mut k, now) = one_touch(Ok(ticket("t9")));
         let out = k.handle(
             Event::Printed {
                 ticket_id: "t9".into(),
