@@ -1310,7 +1310,7 @@ async fn a_real_day_at_the_biggest_centre() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| c["ticket_id"].clone())
+        .map(|c| (c["number"].clone(), c["step"].clone()))
         .collect();
     assert_eq!(numbers.len(), 10, "no ticket called twice");
 
@@ -1452,6 +1452,143 @@ async fn idle_connections_do_not_starve_the_devices() {
         assert_eq!(board.status(), 200);
     }
     drop(idle);
+}
+
+/// What one attacking socket does after it connects.
+#[derive(Clone, Copy)]
+enum Hold {
+    /// Nothing at all.
+    Silent,
+    /// A request head, a byte every few seconds, never finished.
+    Drip,
+    /// Half a request head, then nothing.
+    HalfHead,
+    /// The HTTP/2 preface, then nothing.
+    Http2Preface,
+}
+
+/// Holds `count` connections from `from` to `to` until `stop`, each behaving as `kinds` says
+/// in turn, and opens each again a second after the server closes it (as an attacker would).
+async fn hold_connections(
+    from: std::net::IpAddr,
+    to: std::net::SocketAddr,
+    count: usize,
+    stop: Arc<AtomicBool>,
+    held: Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let kinds = [Hold::Silent, Hold::Drip, Hold::HalfHead, Hold::Http2Preface];
+    let mut sockets = Vec::new();
+    for i in 0..count {
+        let kind = kinds[i % kinds.len()];
+        let (stop, held) = (stop.clone(), held.clone());
+        sockets.push(tokio::spawn(async move {
+            while !stop.load(Ordering::SeqCst) {
+                let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                socket.bind(std::net::SocketAddr::new(from, 0)).unwrap();
+                let Ok(mut stream) = socket.connect(to).await else {
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    continue;
+                };
+                held.fetch_add(1, Ordering::SeqCst);
+                let _ = match kind {
+                    Hold::Silent => Ok(()),
+                    Hold::Drip => stream.write_all(b"GET /healthz HTTP/1.1\r\nX-Slow: ").await,
+                    Hold::HalfHead => stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await,
+                    Hold::Http2Preface => stream.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await,
+                };
+                // Held until the server closes it (or it is dropped at the end).
+                let mut buf = [0u8; 256];
+                loop {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let tick = tokio::time::sleep(std::time::Duration::from_secs(3));
+                    tokio::select! {
+                        read = stream.read(&mut buf) => match read {
+                            Ok(0) | Err(_) => break,
+                            Ok(_) => {}
+                        },
+                        () = tick => if matches!(kind, Hold::Drip) && stream.write_all(b"a").await.is_err() {
+                            break;
+                        },
+                    }
+                }
+                held.fetch_sub(1, Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        }));
+    }
+    for socket in sockets {
+        let _ = socket.await;
+    }
+}
+
+/// Three hosts on the LAN hold 300 connections each — silent, dripping a header, half a
+/// head, an HTTP/2 preface — for a minute, more than the server's 768 places, opening each
+/// again as soon as it is closed; a kiosk on a fourth address takes a ticket every 100 ms,
+/// each over a new connection. Every one is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_minute_of_silent_connections_from_three_hosts_leaves_every_kiosk_ticket_answered() {
+    allow_open_files(8192);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seira.db");
+    let server = start_server(&db);
+    let kiosk = token(&db, &["--device", "chania-kiosk"]);
+    let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let held = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let attackers: Vec<_> = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
+        .into_iter()
+        .map(|from| {
+            tokio::spawn(hold_connections(
+                from.parse().unwrap(),
+                addr,
+                300,
+                stop.clone(),
+                held.clone(),
+            ))
+        })
+        .collect();
+    while held.load(Ordering::SeqCst) < 768 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // A kiosk that opens a new connection for every ticket: each must find a place.
+    let http = reqwest::Client::builder()
+        .local_address("127.0.0.5".parse::<std::net::IpAddr>().unwrap())
+        .pool_max_idle_per_host(0)
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let began = std::time::Instant::now();
+    let mut issued = 0;
+    let mut numbers = HashSet::new();
+    let mut most_held = 0;
+    while began.elapsed() < std::time::Duration::from_secs(60) {
+        let response = http
+            .post(format!("{}/api/v1/sites/chania/tickets", server.base))
+            .bearer_auth(&kiosk)
+            .json(&json!({"service": "benefits", "request_id": format!("attack-{issued}")}))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("ticket {issued} unanswered during the attack: {e}"));
+        assert_eq!(response.status(), 201, "ticket {issued}");
+        let ticket: Value = response.json().await.unwrap();
+        numbers.insert(ticket["number"].as_str().unwrap().to_owned());
+        issued += 1;
+        most_held = most_held.max(held.load(Ordering::SeqCst));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    stop.store(true, Ordering::SeqCst);
+    for attacker in attackers {
+        attacker.await.unwrap();
+    }
+    assert!(issued >= 300, "{issued} tickets in a minute");
+    assert!(
+        most_held >= 768,
+        "the attackers held {most_held} connections at most: the room was full"
+    );
+    assert_eq!(numbers.len(), issued, "every ticket numbered once");
 }
 
 /// A backup taken while kiosks issue as fast as they can holds every ticket acknowledged

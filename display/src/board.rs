@@ -89,12 +89,14 @@ impl BoardState {
             .get(desk)
             .cloned()
             .unwrap_or_else(|| desk_names_from(desk));
-        self.board.calls.retain(|c| c.ticket_id != ticket.id);
+        self.board
+            .calls
+            .retain(|c| (c.number.as_str(), c.step) != (ticket.number.as_str(), ticket.step));
         self.board.calls.insert(
             0,
             BoardCall {
-                ticket_id: ticket.id.clone(),
                 number: ticket.number.clone(),
+                step: ticket.step,
                 service: ticket.service.clone(),
                 desk: desk.clone(),
                 desk_names: desk_names.clone(),
@@ -138,8 +140,8 @@ mod tests {
             site: "chania".into(),
             site_names: names("Κέντρο"),
             calls: vec![BoardCall {
-                ticket_id: "t0".into(),
                 number: "A001".into(),
+                step: 1,
                 service: "benefits".into(),
                 desk: "chania-1".into(),
                 desk_names: names("Γραφείο 1"),

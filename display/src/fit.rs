@@ -488,7 +488,7 @@ mod tests {
             ("Γραφείο 3", "Office 3"),
         ];
         let call = |i: usize| CallLine {
-            key: (format!("t{i}"), 0),
+            key: (format!("A{i:03}"), 1, 0),
             number: format!(
                 "{}{:03}",
                 ["A", "B", "E", "P", "L", "H", "R"][i % 7],

@@ -105,8 +105,9 @@ pub struct Words {
 /// One call: the number and the desk to go to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallLine {
-    /// Tells calls apart (a recall of the same ticket is a new call).
-    pub key: (String, u32),
+    /// Tells calls apart: number, visit step, recalls (a recall of the same ticket, or its
+    /// next step after a transfer, is a new call).
+    pub key: (String, u32, u32),
     pub number: String,
     pub desk: Words,
     /// The citizen was called before and did not come yet.
@@ -186,7 +187,7 @@ pub fn view(
             .filter(|text| *text != name_in(names, main)),
     };
     let call_line = |call: &BoardCall| CallLine {
-        key: (call.ticket_id.clone(), call.recalls),
+        key: (call.number.clone(), call.step, call.recalls),
         number: call.number.clone(),
         desk: named(&call.desk_names),
         recalled: call.recalls > 0,
@@ -306,9 +307,9 @@ mod tests {
     }
 
     fn state() -> BoardState {
-        let call = |id: &str, number: &str, desk: &str, recalls| BoardCall {
-            ticket_id: id.into(),
+        let call = |step: u32, number: &str, desk: &str, recalls| BoardCall {
             number: number.into(),
+            step,
             service: "benefits".into(),
             desk: "chania-1".into(),
             desk_names: names(&format!("Γραφείο {desk}"), &format!("Office {desk}")),
@@ -319,7 +320,7 @@ mod tests {
         BoardState::new(Board {
             site: "chania".into(),
             site_names: names("Κέντρο Κοινότητας Χανίων", "Chania Community Centre"),
-            calls: vec![call("t2", "A012", "3", 1), call("t1", "B004", "1", 0)],
+            calls: vec![call(2, "A012", "3", 1), call(1, "B004", "1", 0)],
             queues: vec![BoardQueue {
                 service: "benefits".into(),
                 prefix: "A".into(),

@@ -68,8 +68,8 @@ fn board() -> Board {
         site: "chania".into(),
         site_names: names("Κέντρο Κοινότητας Χανίων", "Chania Community Centre"),
         calls: vec![BoardCall {
-            ticket_id: "t1".into(),
             number: "A001".into(),
+            step: 1,
             service: "benefits".into(),
             desk: "chania-1".into(),
             desk_names: names("Γραφείο 1", "Office 1"),

@@ -497,11 +497,14 @@ pub struct CallTicket {
     pub ticket: String,
 }
 
-/// A call as the lobby screen shows it.
+/// A call as the lobby screen shows it. Public: the number and the desk, never the ticket's
+/// id or short code (those are the holder's key to the visit's page, rating and alerts).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct BoardCall {
-    pub ticket_id: String,
     pub number: String,
+    /// The step of the visit the call is for (1, then 2 after a transfer…): with the number,
+    /// it tells one call from another within the day.
+    pub step: u32,
     pub service: String,
     pub desk: String,
     pub desk_names: Names,
@@ -766,6 +769,11 @@ impl Role {
 
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// A kiosk or a lobby screen, not a person.
+    pub fn is_device(self) -> bool {
+        matches!(self, Role::Kiosk | Role::Display)
     }
 }
 

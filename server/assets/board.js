@@ -24,7 +24,7 @@
     now.replaceChildren(...(first
       ? [el("p", { class: "now-number" }, first.number), el("p", { class: "now-desk" }, "→ " + nameIn(first.desk_names))]
       : [el("p", { class: "muted" }, t("board-none"))]));
-    const key = first ? first.ticket_id + ":" + first.recalls + ":" + first.called_at : null;
+    const key = first ? first.number + ":" + first.step + ":" + first.recalls + ":" + first.called_at : null;
     if (key && lastCall !== null && key !== lastCall) {
       const section = now.parentElement;
       section.classList.remove("flash");

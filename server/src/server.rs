@@ -72,10 +72,12 @@ pub async fn run(
         stopping,
         clock: app.clock,
         throttle: Arc::default(),
-        code_guesses: Arc::new(crate::throttle::Throttle::codes()),
+        code_guesses: Arc::new(crate::backoff::Backoff::codes()),
+        reception_guesses: Arc::new(crate::backoff::Backoff::codes().with_free(20)),
         phone_joins: Arc::new(crate::throttle::Throttle::joins()),
         metrics: Arc::default(),
     };
+    let state_store = state.db.store().clone();
     let closer = tokio::spawn(auto_close_loop(state.clone()));
     let reminders = tokio::spawn(crate::reminder_sender::run(
         state.clone(),
@@ -92,6 +94,13 @@ pub async fn run(
     closer.abort();
     reminders.abort();
     alerts.abort();
+    // Every request has been answered: the log goes into the file, and is left empty.
+    let store = state_store.clone();
+    match tokio::task::spawn_blocking(move || store.checkpoint()).await {
+        Ok(Ok(())) => tracing::info!("database checkpointed at stop: the log is empty"),
+        Ok(Err(e)) => tracing::warn!(error = %e, "cannot empty the database's log at stop"),
+        Err(e) => tracing::warn!(error = %e, "cannot empty the database's log at stop"),
+    }
     result
 }
 

@@ -27,7 +27,9 @@ pub struct AppState {
     pub(crate) clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
     pub throttle: Arc<crate::throttle::Throttle>,
     /// Unknown booking codes typed at check-in.
-    pub code_guesses: Arc<crate::throttle::Throttle>,
+    /// Unknown booking codes: per kiosk and per address for devices, per person at reception.
+    pub code_guesses: Arc<crate::backoff::Backoff>,
+    pub reception_guesses: Arc<crate::backoff::Backoff>,
     /// Tickets taken on phones, per phone and per address.
     pub phone_joins: Arc<crate::throttle::Throttle>,
     /// What `/metrics` reports.

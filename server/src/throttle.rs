@@ -1,6 +1,6 @@
-//! Throttling of failed attempts, in memory: per account from one address, and per address.
-//! Sign-ins use it ([`Throttle::default`]), and so do booking codes typed at a check-in
-//! ([`Throttle::codes`]), where the "account" is the device or person checking in.
+//! Throttling of attempts, in memory: per account from one address, and per address.
+//! Sign-ins use it ([`Throttle::default`]), and so do tickets taken on phones
+//! ([`Throttle::joins`]). Booking codes have a growing delay instead ([`crate::backoff`]).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -43,19 +43,6 @@ struct Failures {
 }
 
 impl Throttle {
-    /// For booking codes: 10 unknown codes from one kiosk or desk in 10 minutes, 30 from one
-    /// address. Codes are 6 of 25 characters (244 million), so 10 guesses in 10 minutes find
-    /// one of a day's hundred appointments once in 4,000 years; a kiosk where citizens mistype
-    /// stays usable.
-    pub fn codes() -> Self {
-        Throttle {
-            window: Duration::from_secs(10 * 60),
-            per_account: 10,
-            per_address: 30,
-            ..Throttle::default()
-        }
-    }
-
     /// For tickets taken on phones (each one counts, not only failures): 3 an hour from one
     /// phone (its cookie) on one address, 60 from one address. A centre's Wi-Fi, or the
     /// municipal proxy in front of the phone pages, is one address for many phones: hence

@@ -7,8 +7,9 @@ use jiff::SignedDuration;
 use seira_protocol::{ErrorCode, EventKind, InLang, PushSubscription, TicketState, TrackView};
 
 use super::{Ctx, EngineError, Result, conflict, invalid, not_found, views};
-use crate::alerts::{self, PhoneNumber};
+use crate::alerts;
 use crate::gateway::{self, Filled, Sent};
+use crate::phone::PhoneNumber;
 use crate::push::{self, Subscription, Vapid};
 use crate::store::{self, AlertChannel};
 
@@ -70,23 +71,22 @@ impl Ctx<'_, '_> {
 
     /// Takes a request back: the number or the subscription is deleted.
     pub fn drop_alert(&mut self, id: &str, channel: AlertChannel) -> Result<()> {
-        let id = &super::short_link::ticket_id(self.tx, id)?;
-        let visit = store::visit_id_of(self.tx, id)?.ok_or_else(|| not_found("ticket", id))?;
+        let (id, _) = self.holders_ticket(id)?;
+        let visit = store::visit_id_of(self.tx, &id)?.ok_or_else(|| not_found("ticket", &id))?;
         store::remove_alert(self.tx, &visit, channel)?;
         Ok(())
     }
 
     /// The visit and site of ticket `id` (or its short link), which must still be waiting.
     fn waiting_visit(&self, id: &str) -> Result<(String, String)> {
-        let id = &super::short_link::ticket_id(self.tx, id)?;
-        let t = store::latest_step(self.tx, id)?.ok_or_else(|| not_found("ticket", id))?;
+        let (id, t) = self.holders_ticket(id)?;
         if t.state != TicketState::Waiting {
             return Err(conflict(
                 ErrorCode::InvalidState,
                 "the ticket is no longer waiting",
             ));
         }
-        let visit = store::visit_id_of(self.tx, id)?.unwrap_or_else(|| id.to_owned());
+        let visit = store::visit_id_of(self.tx, &id)?.unwrap_or(id);
         Ok((visit, t.site))
     }
 

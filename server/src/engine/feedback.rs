@@ -3,7 +3,7 @@
 
 use seira_protocol::{ErrorCode, EventKind, TicketState};
 
-use super::{Ctx, Result, conflict, invalid, not_found};
+use super::{Ctx, Result, conflict, invalid};
 use crate::store;
 
 impl Ctx<'_, '_> {
@@ -12,9 +12,8 @@ impl Ctx<'_, '_> {
         if !(1..=5).contains(&score) {
             return Err(invalid(ErrorCode::InvalidScore, "a rating is from 1 to 5"));
         }
-        let id = &super::short_link::ticket_id(self.tx, id)?;
-        let t = store::latest_step(self.tx, id)?.ok_or_else(|| not_found("ticket", id))?;
-        if store::visit_rated(self.tx, id)? {
+        let (id, t) = self.holders_ticket(id)?;
+        if store::visit_rated(self.tx, &id)? {
             return Err(conflict(
                 ErrorCode::AlreadyRated,
                 "this visit has been rated already",

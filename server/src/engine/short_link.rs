@@ -4,8 +4,9 @@
 //! typed in a few seconds. Every page and API that takes a ticket's id takes its code too.
 
 use rusqlite::Transaction;
+use seira_protocol::Ticket;
 
-use super::Result;
+use super::{Ctx, Result, not_found};
 use crate::store;
 
 /// Characters in a short link's code.
@@ -39,6 +40,19 @@ pub(super) fn ticket_id(tx: &Transaction<'_>, key: &str) -> Result<String> {
         return Ok(id);
     }
     Ok(key.to_owned())
+}
+
+impl Ctx<'_, '_> {
+    /// The ticket named by its holder's key — its id or its printed short link code, never
+    /// anything a screen shows — as its id and its visit's newest step, for what only the
+    /// holder does: rate the visit, ask for or drop an alert. A token of another site is
+    /// refused: one centre's devices and staff have no business with another's visits.
+    pub(super) fn holders_ticket(&self, key: &str) -> Result<(String, Ticket)> {
+        let id = ticket_id(self.tx, key)?;
+        let t = store::latest_step(self.tx, &id)?.ok_or_else(|| not_found("ticket", &id))?;
+        self.forbid_unless(|c| c.may_read_site(&t.site))?;
+        Ok((id, t))
+    }
 }
 
 #[cfg(test)]

@@ -560,8 +560,8 @@ pub fn board(
             let desk_id = t.desk.clone()?;
             let desk = site.desks.iter().find(|d| d.id == desk_id)?;
             Some(BoardCall {
-                ticket_id: t.id,
                 number: t.number,
+                step: t.step,
                 service: t.service,
                 desk: desk_id,
                 desk_names: desk.names.clone(),

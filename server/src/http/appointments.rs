@@ -337,8 +337,9 @@ async fn cancel(
 /// (from `check_in_early_min` before the start to `check_in_late_min` after it) the desk calls
 /// it first from its start; later it joins the walk-in queue by the time of check-in, or is
 /// refused (`late_check_in = "refuse"`). The same `request_id` again returns the same ticket
-/// (200). Unknown codes are counted: ten from one kiosk or desk in ten minutes, and the next
-/// attempts are refused for a while (429).
+/// (200). Unknown codes are counted: after three from one kiosk (twenty from one person at
+/// reception) each next one waits twice as long as the last, 2 s up to 60 s (429 with
+/// `Retry-After`); a kiosk's mistakes never slow reception, and a check-in forgets them.
 #[utoipa::path(
     post, path = "/api/v1/sites/{site}/appointments/{code}/check-in", tag = "appointments",
     params(
@@ -353,7 +354,7 @@ async fn cancel(
         (status = 404, description = "No such site, or no appointment has this code here (`unknown_code`)", body = ErrorBody),
         (status = 409, description = "Too early (`too_early`, the message says from when), too late (`too_late`: see reception), already checked in, served or cancelled", body = ErrorBody),
         (status = 422, description = "A bad request_id or language", body = ErrorBody),
-        (status = 429, description = "Too many unknown codes from here (`too_many_guesses`)", body = ErrorBody),
+        (status = 429, description = "Too many unknown codes from here just now (`too_many_guesses`); `Retry-After` says when to try again", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -365,15 +366,29 @@ async fn check_in(
     Json(body): Json<CheckIn>,
 ) -> ApiResult<(StatusCode, axum::Json<IssuedTicket>)> {
     let caller = auth.caller()?;
-    let who = format!("check-in {}", caller.label);
-    if let Some(wait) = app.code_guesses.wait(&who, peer.ip(), Instant::now()) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
+    // A device is slowed per device and per address; a person at reception by their own
+    // mistakes only, so a prankster at a kiosk never keeps reception from checking in.
+    let (guesses, keys) = if caller.role.is_device() {
+        let keys = vec![
+            format!("device {}", caller.label),
+            format!("address {}", peer.ip()),
+        ];
+        (app.code_guesses.clone(), keys)
+    } else {
+        (
+            app.reception_guesses.clone(),
+            vec![format!("person {}", caller.label)],
+        )
+    };
+    let now = Instant::now();
+    if let Some(wait) = keys.iter().filter_map(|k| guesses.wait(k, now)).max() {
+        return Err(ApiError::too_many(
             ErrorCode::TooManyGuesses,
             format!(
-                "too many unknown codes from here: try again in {} minutes, or see reception",
-                wait.as_secs().div_ceil(60).max(1)
+                "too many unknown codes just now: try again in {} seconds, or see reception",
+                wait.as_secs().max(1)
             ),
+            wait,
         ));
     }
     let result = app
@@ -381,6 +396,9 @@ async fn check_in(
         .await;
     match result {
         Ok((ticket, created)) => {
+            for key in &keys {
+                guesses.succeeded(key);
+            }
             let status = if created {
                 StatusCode::CREATED
             } else {
@@ -396,7 +414,9 @@ async fn check_in(
                     ..
                 }
             ) {
-                app.code_guesses.failed(&who, peer.ip(), Instant::now());
+                for key in &keys {
+                    guesses.failed(key, Instant::now());
+                }
             }
             Err(e.into())
         }

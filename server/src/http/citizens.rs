@@ -1,5 +1,6 @@
 //! What citizens send from their own phones, with no token: the ticket's id (unguessable, from
-//! the QR code) is the key. A rating of the finished visit, a number for a near-turn text
+//! the QR code) or its printed short code is the key — never anything a screen shows. A
+//! token sent all the same (the kiosk's rating screen) must be of the ticket's site. A rating of the finished visit, a number for a near-turn text
 //! message or a browser's push subscription (and taking either back), and a ticket taken
 //! from the QR poster at the door.
 
@@ -16,7 +17,7 @@ use seira_protocol::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{Json, Path};
+use super::extract::{Auth, Json, Path};
 use crate::state::AppState;
 
 /// The cookie that tells one phone from another for the join throttle (random, nothing else).
@@ -39,7 +40,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     request_body = Feedback,
     responses(
         (status = 204, description = "Kept"),
-        (status = 404, body = ErrorBody),
+        (status = 401, description = "A token that is not valid (none is needed)", body = ErrorBody), (status = 403, description = "A token of another site", body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "Rated already (`already_rated`), or not done yet (`not_done`)", body = ErrorBody),
         (status = 422, description = "A score outside 1–5 (`invalid_score`)", body = ErrorBody),
     )
@@ -47,9 +48,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
 async fn feedback(
     State(app): State<AppState>,
     Path(id): Path<String>,
+    Auth(caller): Auth,
     Json(body): Json<Feedback>,
 ) -> ApiResult<StatusCode> {
-    app.write(None, move |ctx| ctx.rate(&id, body.score))
+    app.write(caller, move |ctx| ctx.rate(&id, body.score))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -63,7 +65,7 @@ async fn feedback(
     request_body = TextAlert,
     responses(
         (status = 204, description = "Kept until the message goes"),
-        (status = 404, body = ErrorBody),
+        (status = 401, description = "A token that is not valid (none is needed)", body = ErrorBody), (status = 403, description = "A token of another site", body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "The centre sends no messages (`not_offered`), or the ticket no longer waits (`invalid_state`)", body = ErrorBody),
         (status = 422, description = "Not a mobile number (`invalid_phone`)", body = ErrorBody),
     )
@@ -71,9 +73,10 @@ async fn feedback(
 async fn ask_text_alert(
     State(app): State<AppState>,
     Path(id): Path<String>,
+    Auth(caller): Auth,
     Json(body): Json<TextAlert>,
 ) -> ApiResult<StatusCode> {
-    app.write(None, move |ctx| ctx.ask_text_alert(&id, &body.phone))
+    app.write(caller, move |ctx| ctx.ask_text_alert(&id, &body.phone))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -82,13 +85,14 @@ async fn ask_text_alert(
 #[utoipa::path(
     delete, path = "/api/v1/tickets/{id}/text-alert", tag = "tickets",
     params(("id" = String, Path, description = "Ticket id (from the QR code)")),
-    responses((status = 204, description = "No number is kept"), (status = 404, body = ErrorBody))
+    responses((status = 204, description = "No number is kept"), (status = 401, description = "A token that is not valid (none is needed)", body = ErrorBody), (status = 403, description = "A token of another site", body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 async fn drop_text_alert(
     State(app): State<AppState>,
     Path(id): Path<String>,
+    Auth(caller): Auth,
 ) -> ApiResult<StatusCode> {
-    app.write(None, move |ctx| {
+    app.write(caller, move |ctx| {
         ctx.drop_alert(&id, crate::store::AlertChannel::Text)
     })
     .await?;
@@ -104,7 +108,7 @@ async fn drop_text_alert(
     request_body = PushSubscription,
     responses(
         (status = 204, description = "Kept until the notification goes"),
-        (status = 404, body = ErrorBody),
+        (status = 401, description = "A token that is not valid (none is needed)", body = ErrorBody), (status = 403, description = "A token of another site", body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "The ticket no longer waits (`invalid_state`)", body = ErrorBody),
         (status = 422, description = "Not a browser's push service, or keys that are not (`invalid_subscription`)", body = ErrorBody),
     )
@@ -112,9 +116,10 @@ async fn drop_text_alert(
 async fn ask_push_alert(
     State(app): State<AppState>,
     Path(id): Path<String>,
+    Auth(caller): Auth,
     Json(body): Json<PushSubscription>,
 ) -> ApiResult<StatusCode> {
-    app.write(None, move |ctx| ctx.ask_push_alert(&id, &body))
+    app.write(caller, move |ctx| ctx.ask_push_alert(&id, &body))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -123,13 +128,14 @@ async fn ask_push_alert(
 #[utoipa::path(
     delete, path = "/api/v1/tickets/{id}/push", tag = "tickets",
     params(("id" = String, Path, description = "Ticket id (from the QR code)")),
-    responses((status = 204, description = "No subscription is kept"), (status = 404, body = ErrorBody))
+    responses((status = 204, description = "No subscription is kept"), (status = 401, description = "A token that is not valid (none is needed)", body = ErrorBody), (status = 403, description = "A token of another site", body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 async fn drop_push_alert(
     State(app): State<AppState>,
     Path(id): Path<String>,
+    Auth(caller): Auth,
 ) -> ApiResult<StatusCode> {
-    app.write(None, move |ctx| {
+    app.write(caller, move |ctx| {
         ctx.drop_alert(&id, crate::store::AlertChannel::Push)
     })
     .await?;

@@ -16,6 +16,8 @@ pub struct ApiError {
     pub message: String,
     /// The message in Greek, where there is one (settings refused on the admin page).
     pub message_el: Option<String>,
+    /// Whole seconds until trying again makes sense (`Retry-After`, on every 429).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -25,6 +27,19 @@ impl ApiError {
             code,
             message: message.into(),
             message_el: None,
+            retry_after: None,
+        }
+    }
+
+    /// 429: too many, for `wait` more (said in the `Retry-After` header, in whole seconds).
+    pub fn too_many(
+        code: ErrorCode,
+        message: impl Into<String>,
+        wait: std::time::Duration,
+    ) -> Self {
+        ApiError {
+            retry_after: Some(wait.as_secs_f64().ceil().max(1.0) as u64),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, code, message)
         }
     }
 
@@ -66,7 +81,13 @@ impl IntoResponse for ApiError {
             message: self.message,
             message_el: self.message_el,
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -140,6 +140,10 @@ fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
         .map_err(open)?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(open)?;
+    // A deleted phone number or note is overwritten with zeros, not left readable in the
+    // file's free pages until something happens to reuse them.
+    conn.pragma_update(None, "secure_delete", "ON")
+        .map_err(open)?;
     // Each write runs in a savepoint (group commit): its undo pages go to a statement journal,
     // which would otherwise be a temporary file opened and deleted for every request.
     conn.pragma_update(None, "temp_store", "MEMORY")
@@ -206,6 +210,19 @@ impl Store {
     ) -> Result<T, E> {
         let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
         in_transaction(&self.readers[i], TransactionBehavior::Deferred, f)
+    }
+
+    /// Copies everything in the write-ahead log into the database file and empties the log
+    /// (at a clean stop): no page of the log, deleted contacts' included, stays behind.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            return Err(StoreError::Task(
+                "a reader kept the write-ahead log from being emptied".to_owned(),
+            ));
+        }
+        Ok(())
     }
 
     /// Whether the database answers (for `/healthz`).

@@ -268,12 +268,7 @@ async fn the_number_goes_with_the_visit_and_a_centre_without_a_gateway_takes_non
     let ticket = app.issue("benefits", None).await;
     let alert = format!("/api/v1/tickets/{}/text-alert", ticket.id);
     let (status, _) = app
-        .send(
-            "PUT",
-            &alert,
-            "",
-            Some(json!({"phone": "+44 20 7946 0958"})),
-        )
+        .send("PUT", &alert, "", Some(json!({"phone": "+44 7911 123456"})))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(
@@ -287,13 +282,8 @@ async fn the_number_goes_with_the_visit_and_a_centre_without_a_gateway_takes_non
         db_value::<i64>(&app, "SELECT count(*) FROM ticket_alerts"),
         0
     );
-    app.send(
-        "PUT",
-        &alert,
-        "",
-        Some(json!({"phone": "+44 20 7946 0958"})),
-    )
-    .await;
+    app.send("PUT", &alert, "", Some(json!({"phone": "+44 7911 123456"})))
+        .await;
     app.act(&ticket.id, "cancel", "staff1").await;
     assert_eq!(
         db_value::<i64>(&app, "SELECT count(*) FROM ticket_alerts"),
@@ -301,12 +291,7 @@ async fn the_number_goes_with_the_visit_and_a_centre_without_a_gateway_takes_non
         "the visit ended: the number with it"
     );
     let (status, body) = app
-        .send(
-            "PUT",
-            &alert,
-            "",
-            Some(json!({"phone": "+44 20 7946 0958"})),
-        )
+        .send("PUT", &alert, "", Some(json!({"phone": "+44 7911 123456"})))
         .await;
     assert_eq!(
         (status, body["error"].as_str()),

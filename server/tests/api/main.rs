@@ -23,4 +23,5 @@ mod reminders;
 mod restart;
 mod signin;
 mod stats;
+mod strangers;
 mod tls;

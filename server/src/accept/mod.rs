@@ -1,32 +1,38 @@
 //! The accept loop, with limits a LAN server needs: a client that opens connections and sends
-//! nothing (or half a request) must not use up the process's file descriptors, or the kiosks,
-//! lobby screens and desks would all time out until it went away.
+//! nothing (or half a request) must not use up the server's places or the process's file
+//! descriptors, or the kiosks, lobby screens and desks would all time out until it went away.
 //!
-//! - A connection must send a request's headers within [`Limits::header_read`]; an idle
-//!   keep-alive connection is closed after the same time (hyper's header-read timer runs
-//!   while it waits for the next request). A long response (the event stream) is not idle.
+//! - Every connection is watched from its accept ([`watched`]): one that keeps its client's
+//!   turn — no whole request yet, idle between requests, or a request body still arriving —
+//!   for [`Limits::header_read`] is closed, whatever its protocol, TLS handshake included. A
+//!   long response (the event stream) is not idle.
 //! - At most [`Limits::per_address`] connections from one address and [`Limits::total`] in
-//!   all; a connection beyond them is closed at once.
+//!   all ([`room`]); at a limit, the connection that has waited on its client the longest
+//!   (one that never sent a request first) is closed to make room, and a new one is refused
+//!   only when every open one is busy.
 //! - When descriptors run out all the same, accepting pauses briefly instead of spinning.
 //! - With TLS, one port speaks both: a connection that opens with a TLS handshake is served
 //!   over TLS, and one that opens in plain HTTP is sent to the same address in https (308),
 //!   so that `http://10.0.0.2:8080` typed in a browser still arrives.
 
-use std::collections::HashMap;
+mod room;
+mod watched;
+
 use std::future::Future;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::ConnectInfo;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-/// How many connections, and for how long without a request.
+use room::{Full, Place, Room};
+use watched::{Ended, Watched};
+
+/// How many connections, and for how long one may keep its client's turn.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub total: usize,
@@ -46,46 +52,6 @@ impl Default for Limits {
     }
 }
 
-/// Connections open now, in all and per address.
-#[derive(Default)]
-struct Open {
-    total: usize,
-    by_address: HashMap<IpAddr, usize>,
-}
-
-/// A place among the open connections, given back when the connection ends.
-struct Admitted {
-    open: Arc<Mutex<Open>>,
-    address: IpAddr,
-}
-
-impl Drop for Admitted {
-    fn drop(&mut self) {
-        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        open.total = open.total.saturating_sub(1);
-        if let Some(n) = open.by_address.get_mut(&self.address) {
-            *n -= 1;
-            if *n == 0 {
-                open.by_address.remove(&self.address);
-            }
-        }
-    }
-}
-
-fn admit(open: &Arc<Mutex<Open>>, address: IpAddr, limits: &Limits) -> Option<Admitted> {
-    let mut o = open.lock().unwrap_or_else(|e| e.into_inner());
-    let from_here = o.by_address.get(&address).copied().unwrap_or(0);
-    if o.total >= limits.total || from_here >= limits.per_address {
-        return None;
-    }
-    o.total += 1;
-    *o.by_address.entry(address).or_default() += 1;
-    Some(Admitted {
-        open: open.clone(),
-        address,
-    })
-}
-
 /// Serves `router` on `listener` until `shutdown` completes; then stops accepting, asks every
 /// connection to finish its request in flight, and waits for them (10 s at most).
 pub async fn serve(
@@ -103,7 +69,7 @@ pub async fn serve(
             .clone()
             .layer(axum::middleware::map_request(over_tls)),
     });
-    let open = Arc::new(Mutex::new(Open::default()));
+    let room = Arc::new(Room::default());
     // Dropped at shutdown: every connection's task sees it closed and finishes gracefully.
     let (closing, closed) = watch::channel(());
     let mut shutdown = std::pin::pin!(shutdown);
@@ -119,15 +85,23 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let Some(admitted) = admit(&open, remote.ip(), &limits) else {
-            if !refused_logged {
-                tracing::warn!(
-                    address = %remote.ip(),
-                    "too many connections: closing new ones until some end"
-                );
-                refused_logged = true;
+        let place = match room.admit(remote.ip(), &limits) {
+            Ok(place) => place,
+            Err(full) => {
+                if !refused_logged {
+                    tracing::warn!(
+                        address = %remote.ip(),
+                        open = room.len(),
+                        "too many busy connections ({}): closing new ones until some end",
+                        match full {
+                            Full::Address => "from this address",
+                            Full::Total => "in all",
+                        }
+                    );
+                    refused_logged = true;
+                }
+                continue;
             }
-            continue;
         };
         refused_logged = false;
         let _ = stream.set_nodelay(true);
@@ -138,7 +112,7 @@ pub async fn serve(
             tls.clone(),
             limits,
             closed.clone(),
-            admitted,
+            place,
         );
     }
     drop(closed);
@@ -172,47 +146,55 @@ fn spawn_connection(
     tls: Option<Tls>,
     limits: Limits,
     closed: watch::Receiver<()>,
-    admitted: Admitted,
+    place: Place,
 ) {
-    // Handlers that ask who is calling (sign-in throttling) find the address here.
-    let with_address = move |router: Router| router.layer(axum::Extension(ConnectInfo(remote)));
     tokio::spawn(async move {
-        match tls {
-            None => drive(stream, with_address(router), limits, closed).await,
-            Some(tls) => {
-                let mut first = [0u8; 1];
-                let peeked = tokio::time::timeout(limits.header_read, stream.peek(&mut first));
-                match peeked.await {
-                    Ok(Ok(1)) if first[0] == TLS_HANDSHAKE => {
-                        let handshake = tls.acceptor.accept(stream);
-                        match tokio::time::timeout(limits.header_read, handshake).await {
-                            Ok(Ok(stream)) => {
-                                drive(stream, with_address(tls.router), limits, closed).await;
+        let conn = place.conn.clone();
+        let app = |router: Router| Watched {
+            router,
+            conn: conn.clone(),
+            remote,
+        };
+        let serve = async {
+            match tls {
+                None => drive(stream, app(router), limits, closed).await,
+                Some(tls) => {
+                    let mut first = [0u8; 1];
+                    match stream.peek(&mut first).await {
+                        Ok(1) if first[0] == TLS_HANDSHAKE => {
+                            match tls.acceptor.accept(stream).await {
+                                Ok(stream) => drive(stream, app(tls.router), limits, closed).await,
+                                Err(e) => tracing::debug!(error = %e, "TLS handshake failed"),
                             }
-                            Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
-                            Err(_) => tracing::debug!("TLS handshake timed out"),
                         }
+                        Ok(1) => {
+                            let redirect = Router::new().fallback(to_https);
+                            drive(stream, app(redirect), limits, closed).await;
+                        }
+                        // Closed before a byte.
+                        _ => {}
                     }
-                    Ok(Ok(1)) => {
-                        let redirect = Router::new().fallback(to_https);
-                        drive(stream, with_address(redirect), limits, closed).await;
-                    }
-                    // Closed, or silent for the whole header time.
-                    _ => {}
                 }
             }
+        };
+        // The deadline runs from the accept, over the TLS handshake and every request.
+        tokio::select! {
+            () = serve => {}
+            ended = place.conn.watch(limits.header_read) => match ended {
+                Ended::TimedOut => tracing::debug!(address = %remote.ip(), "connection closed: its client kept silent"),
+                Ended::MadeRoom => tracing::debug!(address = %remote.ip(), "connection closed to make room"),
+            },
         }
-        drop(admitted);
+        drop(place);
     });
 }
 
-/// Serves one connection with `router` until it ends, or finishes its request in flight once
-/// the server shuts down.
-async fn drive<S>(stream: S, router: Router, limits: Limits, mut closed: watch::Receiver<()>)
+/// Serves one connection until it ends, or finishes its request in flight once the server
+/// shuts down.
+async fn drive<S>(stream: S, app: Watched, limits: Limits, mut closed: watch::Receiver<()>)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let service = TowerToHyperService::new(router);
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -222,7 +204,7 @@ where
         // middleware that refuses, with a JSON body; hyper's own refusals are bodiless.
         .max_buf_size(256 * 1024)
         .keep_alive(true);
-    let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+    let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), app);
     let mut connection = std::pin::pin!(connection);
     // Mark the value seen, so that only the shutdown's change wakes us.
     closed.borrow_and_update();
@@ -290,29 +272,5 @@ async fn accept_failed(e: std::io::Error) {
             tracing::warn!(error = %e, "cannot accept a connection");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn connections_are_counted_per_address_and_in_all_and_given_back() {
-        let limits = Limits {
-            total: 3,
-            per_address: 2,
-            header_read: Duration::from_secs(1),
-        };
-        let open = Arc::new(Mutex::new(Open::default()));
-        let a: IpAddr = "10.0.0.1".parse().unwrap();
-        let b: IpAddr = "10.0.0.2".parse().unwrap();
-        let first = admit(&open, a, &limits).unwrap();
-        let _second = admit(&open, a, &limits).unwrap();
-        assert!(admit(&open, a, &limits).is_none(), "two from one address");
-        let _third = admit(&open, b, &limits).unwrap();
-        assert!(admit(&open, b, &limits).is_none(), "three in all");
-        drop(first);
-        assert!(admit(&open, a, &limits).is_some(), "a place was given back");
     }
 }

@@ -1,0 +1,253 @@
+//! A stranger on the LAN or on the public phone pages, through real HTTP: what the public
+//! board gives away, whose visits a token may touch, guessing booking codes at a kiosk,
+//! numbers that cannot take a text, and what a deleted contact leaves in the file. (Silent
+//! connections from many hosts: `tests/system.rs`.)
+
+use reqwest::StatusCode;
+use seira_protocol::admin::MessageGateway;
+use serde_json::json;
+
+use crate::fake_gateway;
+use crate::helpers::{TestApp, spawn_app, spawn_with};
+
+/// The board, read with no token as anyone on the LAN can, names the numbers and desks only:
+/// neither the id nor the printed short code of a visit, which are its holder's key. The
+/// number does not open the visit; a token of another site may not rate it.
+#[tokio::test]
+async fn the_public_board_gives_no_key_to_anyones_visit() {
+    let app = spawn_app().await;
+    app.open_desk("chania-1").await;
+    let ticket = app.issue("benefits", None).await;
+    let code = ticket.short_url.rsplit('/').next().unwrap().to_owned();
+    app.call_next("chania-1", "staff1").await.unwrap();
+    app.act(&ticket.id, "start", "staff1").await;
+    app.act(&ticket.id, "done", "staff1").await;
+    let board = app
+        .http
+        .get(format!("{}/api/v1/sites/chania/board", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(board.contains(&ticket.number), "{board}");
+    assert!(
+        !board.contains(&ticket.id),
+        "the id is on the board: {board}"
+    );
+    assert!(
+        !board.contains(&code) && !board.contains(&code.replace('-', "")),
+        "the short code is on the board: {board}"
+    );
+
+    // What the board shows opens nothing.
+    let rate = |key: String, who: &'static str| {
+        let app = &app;
+        async move {
+            app.post(
+                &format!("/api/v1/tickets/{key}/feedback"),
+                who,
+                Some(json!({"score": 1})),
+            )
+            .await
+        }
+    };
+    let (status, _) = rate(ticket.number.clone(), "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the number is not a key");
+    let (status, body) = rate(ticket.id.clone(), "souda_kiosk").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden")),
+        "another site's kiosk"
+    );
+    let (status, body) = app
+        .send(
+            "PUT",
+            &format!("/api/v1/tickets/{}/text-alert", ticket.id),
+            "souda_kiosk",
+            Some(json!({"phone": "+30 691 234 5678"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    // The holder, by the printed code, is heard (and the site's own kiosk would be too).
+    let (status, body) = rate(code, "").await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+}
+
+/// A prankster types unknown codes at a kiosk: after three free mistakes each costs that
+/// kiosk a growing pause (said in `Retry-After`), so the next citizen with a real code waits
+/// seconds, not ten minutes; reception, someone else, checks in at once.
+#[tokio::test]
+async fn a_prankster_at_the_kiosk_slows_that_kiosk_only_and_only_for_a_while() {
+    let app = spawn_app().await;
+    let ten = TestApp::this_morning();
+    app.set_time(ten - jiff::SignedDuration::from_mins(5));
+    let mut codes = Vec::new();
+    for (i, desk) in ["chania-3", "chania-4"].into_iter().enumerate() {
+        let (status, booked) = app
+            .post(
+                "/api/v1/sites/chania/appointments",
+                "admin",
+                Some(
+                    json!({"service": "psychosocial", "desk": desk, "start": ten.to_string(),
+                    "minutes": 30, "request_id": format!("prank-{i}")}),
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{booked}");
+        codes.push(booked["code"].as_str().unwrap().to_owned());
+    }
+    let check_in = |code: String, who: &'static str, request: String| {
+        let app = &app;
+        async move {
+            let response = app
+                .http
+                .post(format!(
+                    "{}/api/v1/sites/chania/appointments/{code}/check-in",
+                    app.base
+                ))
+                .bearer_auth(app.token(who))
+                .json(&json!({"request_id": request}))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+            let body: serde_json::Value = response.json().await.unwrap();
+            (
+                status,
+                body["error"].as_str().map(str::to_owned),
+                retry_after,
+            )
+        }
+    };
+    for i in 0..4 {
+        let (status, error, _) = check_in("QQQQQQ".into(), "kiosk", format!("g{i}")).await;
+        assert_eq!(
+            (status, error.as_deref()),
+            (StatusCode::NOT_FOUND, Some("unknown_code"))
+        );
+    }
+    let (status, error, retry_after) = check_in(codes[0].clone(), "kiosk", "real-0".into()).await;
+    assert_eq!(
+        (status, error.as_deref()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_guesses"))
+    );
+    let retry_after = retry_after.expect("a 429 says when to try again");
+    assert!((1..=2).contains(&retry_after), "{retry_after} s");
+    // Reception is not slowed by the kiosk's prankster.
+    let (status, error, _) = check_in(codes[1].clone(), "staff3", "real-1".into()).await;
+    assert_eq!(status, StatusCode::CREATED, "{error:?}");
+    // The citizen at the kiosk tries again when told, and is in.
+    tokio::time::sleep(std::time::Duration::from_secs(retry_after)).await;
+    let (status, error, _) = check_in(codes[0].clone(), "kiosk", "real-0".into()).await;
+    assert_eq!(status, StatusCode::CREATED, "{error:?}");
+}
+
+/// A landline or a free phone line cannot take a text: refused when typed (422).
+#[tokio::test]
+async fn only_mobile_numbers_are_taken_for_a_text() {
+    let (url, _received) = fake_gateway::start(0).await;
+    let app = spawn_with(with_gateway(url), None).await;
+    let ticket = app.issue("benefits", None).await;
+    let alert = format!("/api/v1/tickets/{}/text-alert", ticket.id);
+    for landline in ["+30 2810 123456", "2821012345", "+30 800 11 12345"] {
+        let (status, body) = app
+            .send("PUT", &alert, "", Some(json!({"phone": landline})))
+            .await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_phone")),
+            "{landline}"
+        );
+    }
+    let (status, body) = app
+        .send("PUT", &alert, "", Some(json!({"phone": "691 234 5678"})))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+}
+
+/// A deleted phone number and a cancelled appointment's contact are not left readable in the
+/// database file (its free pages) nor in its log after a clean stop.
+#[tokio::test]
+async fn a_deleted_contact_is_gone_from_the_file() {
+    let (url, _received) = fake_gateway::start(0).await;
+    let mut app = spawn_with(with_gateway(url), None).await;
+    let dir = app.take_dir();
+    // Far from its turn, so no message goes and the number waits in the file.
+    for _ in 0..6 {
+        app.issue("benefits", None).await;
+    }
+    let ticket = app.issue("benefits", None).await;
+    let alert = format!("/api/v1/tickets/{}/text-alert", ticket.id);
+    let (status, _) = app
+        .send(
+            "PUT",
+            &alert,
+            "",
+            Some(json!({"phone": "+30 697 135 7924"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, booked) = app
+        .post(
+            "/api/v1/sites/chania/appointments",
+            "staff1",
+            Some(json!({"service": "psychosocial", "desk": "chania-3",
+                "start": (TestApp::this_morning() + jiff::SignedDuration::from_hours(24)).to_string(),
+                "minutes": 30, "request_id": "contact-1", "contact": "6988 246 801"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let contains = |needle: &str| {
+        ["seira.db", "seira.db-wal"].iter().any(|name| {
+            std::fs::read(dir.path().join(name))
+                .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+                .unwrap_or(false)
+        })
+    };
+    assert!(
+        contains("306971357924"),
+        "the number was kept while asked for"
+    );
+    let (status, _) = app.send("DELETE", &alert, "", None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/appointments/{}", booked["id"].as_str().unwrap()),
+            "staff1",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.stop().await;
+    assert!(
+        !contains("306971357924"),
+        "the deleted number is in the file"
+    );
+    assert!(
+        !contains("6988 246 801"),
+        "the cancelled contact is in the file"
+    );
+    let wal = std::fs::metadata(dir.path().join("seira.db-wal")).map_or(0, |m| m.len());
+    assert_eq!(wal, 0, "the log is emptied at a clean stop");
+}
+
+/// Chania with a text-message gateway at `url`, open around the clock.
+fn with_gateway(url: String) -> seira_server::config::Config {
+    let config = seira_server::config::Config::embedded();
+    let mut chania = config.site_settings(config.site("chania").unwrap());
+    chania.near_turn.gateway = Some(MessageGateway {
+        url,
+        method: "GET".into(),
+        body: None,
+        content_type: "text/plain".into(),
+        authorization: None,
+    });
+    config.with_site(chania).unwrap().always_open()
+}
