@@ -51,6 +51,10 @@ pub struct SiteSettings {
     /// When a waiting citizen is told that their turn is near, and how.
     #[serde(default)]
     pub near_turn: NearTurn,
+    /// How much phones may add to the queues (the services open to them say
+    /// `phone_join`).
+    #[serde(default)]
+    pub phone_joining: PhoneJoining,
     pub services: Vec<ServiceSettings>,
     #[serde(default)]
     pub desks: Vec<DeskSettings>,
@@ -292,6 +296,42 @@ impl Default for NearTurn {
             ahead: three(),
             minutes: ten(),
             gateway: None,
+        }
+    }
+}
+
+/// What phones may add to a site's queues, from the QR poster at the door: bounded per
+/// service, whoever asks, so that a flood of requests (fresh cookies, many addresses) cannot
+/// fill a queue nobody is standing in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneJoining {
+    /// Tickets from phones waiting at once for one service, 1–500 (15 by default); past
+    /// it, phones are sent to the kiosk.
+    #[serde(default = "fifteen")]
+    pub max_waiting: u32,
+    /// Tickets taken on phones for one service in any quarter of an hour, 1–500 (20 by
+    /// default).
+    #[serde(default = "twenty")]
+    pub per_quarter_hour: u32,
+    /// The reverse proxies in front of the phone pages, as addresses or networks
+    /// (`10.0.0.5`, `10.0.0.0/24`): only a request from one of these is believed when its
+    /// `X-Forwarded-For` names the phone's own address, so that each phone's address has its
+    /// budget rather than all of them sharing the proxy's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_proxies: Vec<String>,
+}
+
+fn twenty() -> u32 {
+    20
+}
+
+impl Default for PhoneJoining {
+    fn default() -> Self {
+        PhoneJoining {
+            max_waiting: fifteen(),
+            per_quarter_hour: twenty(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

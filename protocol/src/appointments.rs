@@ -56,6 +56,7 @@ pub struct NewAppointment {
     #[schema(value_type = String, format = DateTime)]
     pub start: Timestamp,
     /// 5 to 480, in steps of 5.
+    #[schema(minimum = 5, maximum = 480, multiple_of = 5)]
     pub minutes: u32,
     /// The same request again returns the same appointment.
     pub request_id: String,
@@ -77,6 +78,7 @@ pub struct MoveAppointment {
     #[schema(value_type = String, format = DateTime)]
     pub start: Timestamp,
     #[serde(default)]
+    #[schema(minimum = 5, maximum = 480, multiple_of = 5)]
     pub minutes: Option<u32>,
     #[serde(default)]
     pub desk: Option<String>,

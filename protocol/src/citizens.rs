@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct Feedback {
     /// 1 (very bad) to 5 (very good).
+    #[schema(minimum = 1, maximum = 5)]
     pub score: u8,
 }
 

@@ -847,6 +847,7 @@ pub enum ErrorCode {
     InvalidScore,
     NotDone,
     NotOffered,
+    PhoneQueueFull,
     TooManyJoins,
     WeakPassword,
 }
@@ -918,6 +919,7 @@ impl ErrorCode {
             Self::InvalidScore => "invalid_score",
             Self::NotDone => "not_done",
             Self::NotOffered => "not_offered",
+            Self::PhoneQueueFull => "phone_queue_full",
             Self::TooManyJoins => "too_many_joins",
             Self::WeakPassword => "weak_password",
         }

@@ -222,7 +222,12 @@
       el("p", { class: "muted small" }, t("admin-near-turn-help")),
       el("div", { class: "grid" },
         field(t("admin-near-ahead"), number(s.near_turn?.ahead ?? 3, 1, 20, { id: "near-ahead" })),
-        field(t("admin-near-minutes"), number(s.near_turn?.minutes ?? 10, 0, 120, { id: "near-minutes" })))));
+        field(t("admin-near-minutes"), number(s.near_turn?.minutes ?? 10, 0, 120, { id: "near-minutes" })))),
+    el("fieldset", { class: "row" }, el("legend", {}, t("admin-phone-joining")),
+      el("p", { class: "muted small" }, t("admin-phone-joining-help")),
+      el("div", { class: "grid" },
+        field(t("admin-phone-max-waiting"), number(s.phone_joining?.max_waiting ?? 15, 1, 500, { id: "phone-max-waiting" })),
+        field(t("admin-phone-per-quarter"), number(s.phone_joining?.per_quarter_hour ?? 20, 1, 500, { id: "phone-per-quarter" })))));
 
     const news = el("div", { id: "news-rows" }, (s.news || []).map(newsRow));
     $("news-list").replaceChildren(news,
@@ -269,6 +274,8 @@
       public_url: $("public-url").value.trim() || undefined,
       // The gateway of the text messages is the configuration file's (like the reminders').
       near_turn: { ...s.near_turn, ahead: Number($("near-ahead").value), minutes: Number($("near-minutes").value) },
+      // The trusted proxies are the configuration file's (IT's, with the proxy).
+      phone_joining: { ...s.phone_joining, max_waiting: Number($("phone-max-waiting").value), per_quarter_hour: Number($("phone-per-quarter").value) },
       hours,
       closed_days: [...document.querySelectorAll("#closure-rows input[data-key=closed]")]
         .map((i) => i.value).filter(Boolean),

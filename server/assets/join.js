@@ -25,6 +25,7 @@
       const code = result.data && result.data.error;
       message.textContent = result.status === 0 ? t("error-network")
         : code === "too_many_joins" ? t("join-too-many")
+        : code === "phone_queue_full" ? t("join-busy")
         : code === "closed" ? t("join-closed")
         : code === "not_offered" ? t("join-none") : t("error-other");
       message.hidden = false;

@@ -57,7 +57,8 @@ join-choose = Choose the service you need
 join-waiting = Waiting: { $count }
 join-closed = Closed now
 join-none = Numbers are not given on phones right now. Please use the machine at the entrance.
-join-too-many = Too many numbers were taken from this phone. Please use the machine at the entrance.
+join-too-many = Too many numbers were taken on phones just now. Please use the machine at the entrance.
+join-busy = Many people are already waiting with a number from a phone for this service. Please take a number from the machine at the entrance.
 join-taking = One moment…
 
 error-network = No connection. Please try again.

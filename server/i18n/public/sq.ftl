@@ -57,7 +57,8 @@ join-choose = Zgjidhni shërbimin që ju nevojitet
 join-waiting = Në pritje: { $count }
 join-closed = Mbyllur tani
 join-none = Tani nuk jepen numra nga telefoni. Ju lutemi përdorni aparatin në hyrje.
-join-too-many = Nga ky telefon janë marrë shumë numra. Ju lutemi përdorni aparatin në hyrje.
+join-too-many = Sapo janë marrë shumë numra nga telefonat. Ju lutemi përdorni aparatin në hyrje.
+join-busy = Shumë njerëz po presin tashmë me numër nga telefoni për këtë shërbim. Ju lutemi merrni një numër nga aparati në hyrje.
 join-taking = Një moment…
 
 error-network = Nuk ka lidhje. Provoni përsëri.

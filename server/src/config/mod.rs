@@ -82,8 +82,52 @@ pub struct Site {
     pub public_url: Option<String>,
     /// When a waiting citizen's turn is near, and the gateway of the text message, if any.
     pub near_turn: seira_protocol::admin::NearTurn,
+    /// How much phones may add to the queues.
+    pub phone_joining: PhoneJoining,
     pub services: Vec<Service>,
     pub desks: Vec<Desk>,
+}
+
+/// What phones may add to a site's queues (see [`seira_protocol::admin::PhoneJoining`]).
+#[derive(Debug, Clone)]
+pub struct PhoneJoining {
+    pub max_waiting: u32,
+    pub per_quarter_hour: u32,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl PhoneJoining {
+    /// The address a phone's request comes from: the connection's own, or — only when that
+    /// is one of the site's trusted proxies — the last address in `X-Forwarded-For` that is
+    /// not itself a trusted proxy (each proxy appends the address it heard from; whatever
+    /// the phone itself wrote stands further left and is not believed).
+    pub fn client_address(
+        &self,
+        peer: std::net::IpAddr,
+        forwarded_for: Option<&str>,
+    ) -> std::net::IpAddr {
+        let trusted = |a: &std::net::IpAddr| self.trusted_proxies.iter().any(|n| n.contains(a));
+        if !trusted(&peer) {
+            return peer;
+        }
+        let Some(forwarded_for) = forwarded_for else {
+            return peer;
+        };
+        let mut client = peer;
+        for hop in forwarded_for.rsplit(',') {
+            match hop.trim().parse::<std::net::IpAddr>() {
+                Ok(address) => {
+                    client = address;
+                    if !trusted(&address) {
+                        break;
+                    }
+                }
+                // A hop that is not an address: nothing further left can be believed.
+                Err(_) => break,
+            }
+        }
+        client
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -217,6 +261,16 @@ impl Config {
             reminders: site.reminders.clone(),
             public_url: site.public_url.clone(),
             near_turn: site.near_turn.clone(),
+            phone_joining: seira_protocol::admin::PhoneJoining {
+                max_waiting: site.phone_joining.max_waiting,
+                per_quarter_hour: site.phone_joining.per_quarter_hour,
+                trusted_proxies: site
+                    .phone_joining
+                    .trusted_proxies
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect(),
+            },
             services: site
                 .services
                 .iter()
@@ -382,6 +436,38 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_for_is_believed_from_the_sites_proxies_only() {
+        let joining = PhoneJoining {
+            max_waiting: 1,
+            per_quarter_hour: 1,
+            trusted_proxies: vec![
+                "10.0.0.0/24".parse().unwrap(),
+                "192.0.2.7/32".parse().unwrap(),
+            ],
+        };
+        let at = |peer: &str, header: Option<&str>| {
+            joining
+                .client_address(peer.parse().unwrap(), header)
+                .to_string()
+        };
+        // From a stranger, the header is the stranger's own word: not believed.
+        assert_eq!(at("203.0.113.9", Some("198.51.100.1")), "203.0.113.9");
+        // From the proxy: the address it heard from, not what the phone wrote before it.
+        assert_eq!(
+            at("10.0.0.5", Some("1.2.3.4, 198.51.100.1")),
+            "198.51.100.1"
+        );
+        // Through two trusted proxies.
+        assert_eq!(
+            at("10.0.0.5", Some("198.51.100.1, 192.0.2.7")),
+            "198.51.100.1"
+        );
+        // A proxy that names nobody, or garbage: the proxy itself.
+        assert_eq!(at("10.0.0.5", None), "10.0.0.5");
+        assert_eq!(at("10.0.0.5", Some("not-an-address")), "10.0.0.5");
+    }
 
     #[test]
     fn the_embedded_default_models_chania_and_souda() {

@@ -51,6 +51,8 @@ pub(super) struct RawSite {
     pub(super) public_url: Option<S<String>>,
     #[serde(default)]
     pub(super) near_turn: Option<S<seira_protocol::admin::NearTurn>>,
+    #[serde(default)]
+    pub(super) phone_joining: Option<S<seira_protocol::admin::PhoneJoining>>,
     pub(super) services: S<Vec<RawService>>,
     #[serde(default)]
     pub(super) desks: Vec<RawDesk>,

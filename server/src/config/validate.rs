@@ -10,7 +10,9 @@ use seira_protocol::{Names, Role};
 use super::errors::*;
 use super::file::default_footer;
 use super::raw::*;
-use super::{Account, Config, Desk, PriorityCategory, REQUIRED_LANGUAGES, Service, Site};
+use super::{
+    Account, Config, Desk, PhoneJoining, PriorityCategory, REQUIRED_LANGUAGES, Service, Site,
+};
 use crate::queue::calling::Ratio;
 use crate::queue::hours::{Span, WeeklyHours};
 
@@ -341,6 +343,45 @@ impl Validator<'_> {
             }
             None => seira_protocol::admin::NearTurn::default(),
         };
+        let phone_joining = match &raw.phone_joining {
+            Some(joining) => {
+                let j = joining.get_ref();
+                let proxies: Option<Vec<ipnet::IpNet>> = j
+                    .trusted_proxies
+                    .iter()
+                    .map(|p| {
+                        p.parse::<ipnet::IpNet>()
+                            .ok()
+                            .or_else(|| p.parse::<std::net::IpAddr>().ok().map(Into::into))
+                    })
+                    .collect();
+                if !(1..=500).contains(&j.max_waiting)
+                    || !(1..=500).contains(&j.per_quarter_hour)
+                    || proxies.is_none()
+                {
+                    self.error(
+                        joining.span(),
+                        msg(
+                            "phone_joining: max_waiting and per_quarter_hour 1 to 500, trusted_proxies addresses or networks such as 10.0.0.5 or 10.0.0.0/24",
+                            "λήψη από κινητό: max_waiting και per_quarter_hour 1 έως 500, trusted_proxies διευθύνσεις ή δίκτυα όπως 10.0.0.5 ή 10.0.0.0/24",
+                        ),
+                    );
+                }
+                PhoneJoining {
+                    max_waiting: j.max_waiting,
+                    per_quarter_hour: j.per_quarter_hour,
+                    trusted_proxies: proxies.unwrap_or_default(),
+                }
+            }
+            None => {
+                let d = seira_protocol::admin::PhoneJoining::default();
+                PhoneJoining {
+                    max_waiting: d.max_waiting,
+                    per_quarter_hour: d.per_quarter_hour,
+                    trusted_proxies: Vec::new(),
+                }
+            }
+        };
         let ticket_footer = match &raw.ticket_footer {
             Some(footer) => self.names(footer, FOOTER, &id),
             None => default_footer(),
@@ -367,6 +408,7 @@ impl Validator<'_> {
             reminders: raw.reminders.as_ref().map(|g| g.get_ref().clone()),
             public_url,
             near_turn,
+            phone_joining,
             services,
             desks,
         }

@@ -98,7 +98,8 @@ fn described(e: &EngineError) -> (ErrorCode, String) {
         EngineError::NotFound { .. } => ErrorCode::NotFound,
         EngineError::Missing { code, .. }
         | EngineError::Conflict { code, .. }
-        | EngineError::Invalid { code, .. } => *code,
+        | EngineError::Invalid { code, .. }
+        | EngineError::TooMany { code, .. } => *code,
         EngineError::Transition(_) => ErrorCode::InvalidTransition,
         EngineError::InvalidSettings { .. } => ErrorCode::InvalidSettings,
         EngineError::Forbidden(_) => ErrorCode::Forbidden,

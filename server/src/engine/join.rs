@@ -1,11 +1,17 @@
 //! A ticket taken on a citizen's own phone, from the QR poster at the door: the same ticket as
 //! the kiosk's (numbered in the same day, on the board, called the same), for the services
-//! the site's admin opened to it, while they are open. How often one phone may do it is the
-//! HTTP layer's throttle; whether it may at all is decided here.
+//! the site's admin opened to it, while they are open. How often one phone or address may do
+//! it is the HTTP layer's throttle; whether it may at all, and how many phones may add to a
+//! service whoever they are (its `phone_joining` caps), is decided here.
 
+use jiff::SignedDuration;
 use seira_protocol::{Channel, ErrorCode, IssueTicket, IssuedTicket, JoinRequest};
 
-use super::{Ctx, Result, conflict, not_found};
+use super::{Ctx, EngineError, Result, conflict, not_found};
+use crate::store;
+
+/// The window of the per-service cap on joins.
+const QUARTER_HOUR: SignedDuration = SignedDuration::from_mins(15);
 
 impl Ctx<'_, '_> {
     /// Issues a ticket for `request.service` at `site_id` to a phone; the same `request_id`
@@ -26,12 +32,34 @@ impl Ctx<'_, '_> {
             ));
         }
         // A phone's ids live apart from the kiosks': a guessed kiosk id gives nothing away.
-        let request_id = format!("phone-{}", request.request_id);
+        let request_id = format!("{}{}", store::PHONE_REQUEST, request.request_id);
         if request.request_id.len() > 58 {
             return Err(super::invalid(
                 ErrorCode::InvalidRequestId,
                 "a request_id is 1 to 58 characters here",
             ));
+        }
+        // A repeat of a request that was served is answered whatever the caps say now.
+        if store::find_by_request(self.tx, site_id, &request_id)?.is_none() {
+            let caps = &site.phone_joining;
+            let since = self.now - QUARTER_HOUR;
+            let (waiting, recent) = store::phone_tickets(self.tx, site_id, &service.id, since)?;
+            if waiting >= caps.max_waiting {
+                return Err(conflict(
+                    ErrorCode::PhoneQueueFull,
+                    "many who took a ticket on a phone are waiting for this service already: take a ticket at the kiosk inside",
+                ));
+            }
+            if recent.len() >= caps.per_quarter_hour as usize {
+                // Free again when the oldest of the window's last `per_quarter_hour` leaves it.
+                let oldest = recent[recent.len() - caps.per_quarter_hour as usize];
+                let wait = (oldest + QUARTER_HOUR).duration_since(self.now);
+                return Err(EngineError::TooMany {
+                    code: ErrorCode::TooManyJoins,
+                    message: "many tickets were taken on phones for this service just now: try again in a few minutes, or take one at the kiosk inside".into(),
+                    retry_after: std::time::Duration::from_secs(wait.as_secs().max(1) as u64),
+                });
+            }
         }
         let lang = request
             .lang

@@ -72,6 +72,13 @@ pub enum EngineError {
     InvalidSettings { message: String, message_el: String },
     #[error("{0}")]
     Forbidden(String),
+    /// Too many just now: allowed again after `retry_after`.
+    #[error("{message}")]
+    TooMany {
+        code: ErrorCode,
+        message: String,
+        retry_after: std::time::Duration,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

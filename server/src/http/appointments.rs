@@ -312,6 +312,7 @@ async fn move_one(
 /// Cancels a booked appointment: its desk time is free again, and its contact forgotten.
 #[utoipa::path(
     delete, path = "/api/v1/appointments/{id}", tag = "appointments",
+    operation_id = "cancel_appointment",
     params(("id" = String, Path, description = "Appointment id")),
     responses(
         (status = 200, description = "Cancelled", body = Appointment),

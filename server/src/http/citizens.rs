@@ -161,7 +161,10 @@ async fn push_key(State(app): State<AppState>) -> ApiResult<axum::Json<PushKey>>
 
 /// Takes a ticket on a phone, for a service the site opened to it (the QR poster at the
 /// door, `/join/{site}`): the same ticket as the kiosk's. A few per phone and per address an
-/// hour; the same `request_id` again returns the same ticket (200).
+/// hour (behind the site's `trusted_proxies`, the phone's own address from
+/// `X-Forwarded-For`), and per service at most `max_waiting` phone tickets waiting and
+/// `per_quarter_hour` taken in any quarter hour, whoever asks; the same `request_id` again
+/// returns the same ticket (200).
 #[utoipa::path(
     post, path = "/api/v1/sites/{site}/join", tag = "sites",
     params(("site" = String, Path, description = "Site id")),
@@ -170,9 +173,9 @@ async fn push_key(State(app): State<AppState>) -> ApiResult<axum::Json<PushKey>>
         (status = 201, description = "A new ticket; its `track_url` is its page", body = IssuedTicket),
         (status = 200, description = "The ticket this request_id issued before", body = IssuedTicket),
         (status = 404, description = "No such site or service", body = ErrorBody),
-        (status = 409, description = "The service is closed now (`closed`) or not taken on phones (`not_offered`)", body = ErrorBody),
+        (status = 409, description = "The service is closed now (`closed`), not taken on phones (`not_offered`), or has as many phone tickets waiting as the site allows (`phone_queue_full`)", body = ErrorBody),
         (status = 422, description = "A bad request_id", body = ErrorBody),
-        (status = 429, description = "Too many tickets from this phone or address (`too_many_joins`)", body = ErrorBody),
+        (status = 429, description = "Too many tickets from this phone or address, or for this service on phones in the last quarter hour (`too_many_joins`); `Retry-After` says when", body = ErrorBody),
     )
 )]
 async fn join(
@@ -187,15 +190,21 @@ async fn join(
         .get(PHONE_COOKIE)
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
-    let address = peer.ip();
+    let config = app.config();
+    let joining = &config
+        .site(&site)
+        .ok_or_else(|| ApiError::not_found(format!("there is no site `{site}`")))?
+        .phone_joining;
+    let forwarded_for = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let address = joining.client_address(peer.ip(), forwarded_for);
     if let Some(wait) = app.phone_joins.wait(&phone, address, Instant::now()) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
+        return Err(ApiError::too_many(
             ErrorCode::TooManyJoins,
             format!(
                 "too many tickets from this phone: try again in {} minutes, or use the kiosk",
                 wait.as_secs().div_ceil(60).max(1)
             ),
+            wait,
         ));
     }
     let (ticket, created) = app

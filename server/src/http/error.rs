@@ -121,6 +121,11 @@ impl From<EngineError> for ApiError {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }
             EngineError::Forbidden(message) => ApiError::forbidden(message),
+            EngineError::TooMany {
+                code,
+                message,
+                retry_after,
+            } => ApiError::too_many(code, message, retry_after),
             EngineError::Store(e) => e.into(),
         }
     }

@@ -49,12 +49,13 @@ pub use devices::{list_devices, mark_silent, record_heartbeat};
 pub use events::{EventRow, append_event, desk_changes, events_after, last_event_id};
 pub use keys::{keep_server_key, server_key};
 pub use tickets::{
-    NewTicket, Place, Queued, Waiting, booked_ahead, call_ticket, calls_since, desks_in_hand,
-    find_by_request, first_in_line, forget_notes, insert_ticket, last_calls, latest_step,
-    load_ticket, next_seq, open_tickets_before, place_of, rate_step, recent_service_times,
-    replay_rows, set_state, short_code_of, site_calls_since, stat_rows, ticket_by_short_code,
-    ticket_in_hand, tickets_in_state, visit_id_of, visit_of, visit_rated, waiting_ahead,
-    waiting_ahead_from_back, waiting_at_site, waiting_counts, waiting_lanes, waiting_now,
+    NewTicket, PHONE_REQUEST, Place, Queued, Waiting, booked_ahead, call_ticket, calls_since,
+    desks_in_hand, find_by_request, first_in_line, forget_notes, insert_ticket, last_calls,
+    latest_step, load_ticket, next_seq, open_tickets_before, phone_tickets, place_of, rate_step,
+    recent_service_times, replay_rows, set_state, short_code_of, site_calls_since, stat_rows,
+    ticket_by_short_code, ticket_in_hand, tickets_in_state, visit_id_of, visit_of, visit_rated,
+    waiting_ahead, waiting_ahead_from_back, waiting_at_site, waiting_counts, waiting_lanes,
+    waiting_now,
 };
 pub use tokens::{
     TokenRow, find_token, insert_token, list_tokens, revoke_labelled_except, revoke_token,

@@ -169,6 +169,43 @@ pub fn find_by_request(
     .optional()
 }
 
+/// The request ids of tickets taken on phones begin with this (the engine's `join`).
+pub const PHONE_REQUEST: &str = "phone-";
+
+/// Of a service's tickets taken on phones: how many wait now, and when those of the window
+/// from `since` were issued (oldest first).
+pub fn phone_tickets(
+    tx: &Transaction<'_>,
+    site: &str,
+    service: &str,
+    since: Timestamp,
+) -> rusqlite::Result<(u32, Vec<Timestamp>)> {
+    let like = format!("{PHONE_REQUEST}%");
+    let waiting = tx
+        .prepare_cached(
+            "SELECT count(*) FROM tickets WHERE site = ?1 AND state = 'waiting' \
+             AND service = ?2 AND step = 1 AND request_id LIKE ?3",
+        )?
+        .query_row(params![site, service, like], |r| r.get(0))?;
+    let mut stmt = tx.prepare_cached(
+        "SELECT issued_at FROM tickets WHERE site = ?1 AND service = ?2 AND day >= ?4 \
+         AND step = 1 AND request_id LIKE ?3 AND issued_at >= ?5 ORDER BY issued_at",
+    )?;
+    // The window never reaches back further than yesterday's service day.
+    let yesterday = jiff::tz::TimeZone::UTC
+        .to_datetime(since)
+        .date()
+        .yesterday()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let issued = stmt
+        .query_map(params![site, service, like, yesterday, to_ms(since)], |r| {
+            Ok(from_ms(r.get(0)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((waiting, issued))
+}
+
 pub fn load_ticket(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Ticket>> {
     tx.prepare_cached(&format!("SELECT {COLUMNS} FROM tickets WHERE id = ?1"))?
         .query_row(params![id], ticket)

@@ -392,6 +392,38 @@ async fn the_openapi_document_lists_the_errors_the_server_gives() {
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
 
+/// Every operation has its own `operationId`, and the bounds a fuzzer reads are the server's
+/// own (a score of 1 to 5, appointments of 5 to 480 minutes).
+#[tokio::test]
+async fn the_openapi_document_is_as_exact_as_the_api() {
+    let app = spawn_app().await;
+    let (_, doc) = app.get("/api/v1/openapi.json", "").await;
+    let mut ids = std::collections::HashMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if let Some(id) = operation["operationId"].as_str() {
+                let place = format!("{method} {path}");
+                if let Some(other) = ids.insert(id.to_owned(), place.clone()) {
+                    panic!("operationId `{id}` twice: {other} and {place}");
+                }
+            }
+        }
+    }
+    let schema = |name: &str| doc["components"]["schemas"][name].clone();
+    let score = &schema("Feedback")["properties"]["score"];
+    assert_eq!(
+        (score["minimum"].as_f64(), score["maximum"].as_f64()),
+        (Some(1.0), Some(5.0)),
+        "{score}"
+    );
+    let minutes = &schema("NewAppointment")["properties"]["minutes"];
+    assert_eq!(
+        (minutes["minimum"].as_f64(), minutes["maximum"].as_f64()),
+        (Some(5.0), Some(480.0)),
+        "{minutes}"
+    );
+}
+
 #[tokio::test]
 async fn oversized_addresses_and_headers_get_json_errors() {
     let app = spawn_app().await;

@@ -251,3 +251,94 @@ fn with_gateway(url: String) -> seira_server::config::Config {
     });
     config.with_site(chania).unwrap().always_open()
 }
+
+/// Phones flood the join page, each request with a fresh cookie and another address behind
+/// the centre's proxy: a service takes at most `max_waiting` phone tickets waiting and
+/// `per_quarter_hour` in a quarter hour, whoever asks; the kiosk inside is not limited.
+#[tokio::test]
+async fn phones_cannot_fill_a_queue_whatever_cookies_and_addresses_they_use() {
+    let config = seira_server::config::Config::embedded();
+    let mut chania = config.site_settings(config.site("chania").unwrap());
+    for service in &mut chania.services {
+        service.phone_join = service.id == "benefits";
+    }
+    chania.phone_joining = seira_protocol::admin::PhoneJoining {
+        max_waiting: 5,
+        per_quarter_hour: 8,
+        trusted_proxies: vec!["127.0.0.0/8".into()],
+    };
+    let app = spawn_with(config.with_site(chania).unwrap().always_open(), None).await;
+    let join = |i: usize| {
+        let app = &app;
+        async move {
+            // A new phone each time: no cookie, another address behind the proxy.
+            let response = reqwest::Client::new()
+                .post(format!("{}/api/v1/sites/chania/join", app.base))
+                .header(
+                    "x-forwarded-for",
+                    format!("10.1.{}.{}", i / 200, i % 200 + 1),
+                )
+                .json(&json!({"service": "benefits", "request_id": format!("flood-{i}")}))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let retry_after = response.headers().get("retry-after").cloned();
+            let body: serde_json::Value = response.json().await.unwrap();
+            (status, body, retry_after)
+        }
+    };
+    let mut statuses = Vec::new();
+    for i in 0..10 {
+        let (status, body, _) = join(i).await;
+        statuses.push((status, body["error"].as_str().map(str::to_owned)));
+    }
+    let created = statuses
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 5, "{statuses:?}");
+    assert!(
+        statuses[5..]
+            .iter()
+            .all(|(s, e)| *s == StatusCode::CONFLICT && e.as_deref() == Some("phone_queue_full")),
+        "{statuses:?}"
+    );
+    // A retry of a ticket taken is answered, full or not.
+    let (status, _, _) = join(0).await;
+    assert_eq!(status, StatusCode::OK);
+    // The desks call three: three more may join, then the quarter hour's eight are taken.
+    app.open_desk("chania-1").await;
+    for _ in 0..3 {
+        let ticket = app.call_next("chania-1", "staff1").await.unwrap();
+        app.act(&ticket.id, "no-show", "staff1").await;
+    }
+    let mut joined = 0;
+    let mut refused = None;
+    for i in 100..110 {
+        let (status, body, retry_after) = join(i).await;
+        match status {
+            StatusCode::CREATED => joined += 1,
+            _ => {
+                refused = Some((status, body, retry_after));
+                break;
+            }
+        }
+    }
+    assert_eq!(joined, 3, "eight in the quarter hour");
+    let (status, body, retry_after) = refused.expect("the ninth is refused");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_joins")),
+        "{body}"
+    );
+    let seconds: u64 = retry_after
+        .expect("Retry-After")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&seconds), "{seconds}");
+    // The kiosk inside still gives numbers.
+    app.issue("benefits", None).await;
+}
