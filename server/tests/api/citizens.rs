@@ -167,7 +167,14 @@ async fn a_near_turn_message_goes_once_in_the_tickets_language_and_the_number_is
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let arabic: seira_protocol::IssuedTicket = serde_json::from_value(body).unwrap();
     let alert = format!("/api/v1/tickets/{}/text-alert", arabic.id);
-    for bad in ["12345", "2821012345", "+30 691 abc"] {
+    // Not a number, or one that cannot take a text (landlines, a free phone line).
+    for bad in [
+        "12345",
+        "2821012345",
+        "+30 691 abc",
+        "+30 2810 123456",
+        "+30 800 11 12345",
+    ] {
         let (status, body) = app
             .send("PUT", &alert, "", Some(json!({"phone": bad})))
             .await;
