@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -37,6 +37,8 @@ use watched::{Ended, Watched};
 pub struct Limits {
     pub total: usize,
     pub per_address: usize,
+    /// How long a connection may keep its client's turn: to send a whole request head (from
+    /// the accept), a request's body (from its head), or the next request (idle).
     pub header_read: Duration,
 }
 
@@ -157,19 +159,19 @@ fn spawn_connection(
         };
         let serve = async {
             match tls {
-                None => drive(stream, app(router), limits, closed).await,
+                None => drive(stream, app(router), closed).await,
                 Some(tls) => {
                     let mut first = [0u8; 1];
                     match stream.peek(&mut first).await {
                         Ok(1) if first[0] == TLS_HANDSHAKE => {
                             match tls.acceptor.accept(stream).await {
-                                Ok(stream) => drive(stream, app(tls.router), limits, closed).await,
+                                Ok(stream) => drive(stream, app(tls.router), closed).await,
                                 Err(e) => tracing::debug!(error = %e, "TLS handshake failed"),
                             }
                         }
                         Ok(1) => {
                             let redirect = Router::new().fallback(to_https);
-                            drive(stream, app(redirect), limits, closed).await;
+                            drive(stream, app(redirect), closed).await;
                         }
                         // Closed before a byte.
                         _ => {}
@@ -191,15 +193,15 @@ fn spawn_connection(
 
 /// Serves one connection until it ends, or finishes its request in flight once the server
 /// shuts down.
-async fn drive<S>(stream: S, app: Watched, limits: Limits, mut closed: watch::Receiver<()>)
+async fn drive<S>(stream: S, app: Watched, mut closed: watch::Receiver<()>)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let mut builder = Builder::new(TokioExecutor::new());
+    // No timer of hyper's own: the connection's watch (`watched.rs`) is its one deadline,
+    // from the accept on, where hyper's header timer would start only at the first byte.
     builder
         .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read)
         // Larger than our own limits (`HEADERS_LIMIT`, `URI_LIMIT`), so that it is our
         // middleware that refuses, with a JSON body; hyper's own refusals are bodiless.
         .max_buf_size(256 * 1024)

@@ -86,9 +86,9 @@ impl Inner {
         self.open
             .values()
             .filter(|c| which(c))
-            .filter_map(|c| c.waiting_since().map(|since| (c.served(), since, c.id)))
+            .filter_map(|c| c.room_order().map(|order| (order, c.id)))
             .min()
-            .map(|(_, _, id)| id)
+            .map(|(_, id)| id)
     }
 
     /// Closes connection `id` (its task sees the word and ends) and frees its place now.

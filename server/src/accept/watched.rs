@@ -90,8 +90,17 @@ impl Conn {
         turn.waiting_on_client().then_some(turn.since)
     }
 
+    /// While it waits on its client, what decides which connection makes room first: one
+    /// never served before one that was (`false` sorts first), then the longest waiting.
+    pub fn room_order(&self) -> Option<(bool, Instant)> {
+        let turn = self.turn();
+        turn.waiting_on_client()
+            .then_some((turn.served, turn.since))
+    }
+
     /// Whether a whole request head ever arrived on it.
-    pub fn served(&self) -> bool {
+    #[cfg(test)]
+    fn served(&self) -> bool {
         self.turn().served
     }
 

@@ -343,44 +343,37 @@ impl Validator<'_> {
             }
             None => seira_protocol::admin::NearTurn::default(),
         };
-        let phone_joining = match &raw.phone_joining {
-            Some(joining) => {
-                let j = joining.get_ref();
-                let proxies: Option<Vec<ipnet::IpNet>> = j
-                    .trusted_proxies
-                    .iter()
-                    .map(|p| {
-                        p.parse::<ipnet::IpNet>()
-                            .ok()
-                            .or_else(|| p.parse::<std::net::IpAddr>().ok().map(Into::into))
-                    })
-                    .collect();
-                if !(1..=500).contains(&j.max_waiting)
-                    || !(1..=500).contains(&j.per_quarter_hour)
-                    || proxies.is_none()
-                {
-                    self.error(
-                        joining.span(),
-                        msg(
-                            "phone_joining: max_waiting and per_quarter_hour 1 to 500, trusted_proxies addresses or networks such as 10.0.0.5 or 10.0.0.0/24",
-                            "λήψη από κινητό: max_waiting και per_quarter_hour 1 έως 500, trusted_proxies διευθύνσεις ή δίκτυα όπως 10.0.0.5 ή 10.0.0.0/24",
-                        ),
-                    );
-                }
-                PhoneJoining {
-                    max_waiting: j.max_waiting,
-                    per_quarter_hour: j.per_quarter_hour,
-                    trusted_proxies: proxies.unwrap_or_default(),
-                }
-            }
-            None => {
-                let d = seira_protocol::admin::PhoneJoining::default();
-                PhoneJoining {
-                    max_waiting: d.max_waiting,
-                    per_quarter_hour: d.per_quarter_hour,
-                    trusted_proxies: Vec::new(),
-                }
-            }
+        let joining = raw
+            .phone_joining
+            .as_ref()
+            .map(|j| j.get_ref().clone())
+            .unwrap_or_default();
+        let proxies: Option<Vec<ipnet::IpNet>> = joining
+            .trusted_proxies
+            .iter()
+            .map(|p| {
+                p.parse::<ipnet::IpNet>()
+                    .ok()
+                    .or_else(|| p.parse::<std::net::IpAddr>().ok().map(Into::into))
+            })
+            .collect();
+        if let Some(given) = &raw.phone_joining
+            && (!(1..=500).contains(&joining.max_waiting)
+                || !(1..=500).contains(&joining.per_quarter_hour)
+                || proxies.is_none())
+        {
+            self.error(
+                given.span(),
+                msg(
+                    "phone_joining: max_waiting and per_quarter_hour 1 to 500, trusted_proxies addresses or networks such as 10.0.0.5 or 10.0.0.0/24",
+                    "λήψη από κινητό: max_waiting και per_quarter_hour 1 έως 500, trusted_proxies διευθύνσεις ή δίκτυα όπως 10.0.0.5 ή 10.0.0.0/24",
+                ),
+            );
+        }
+        let phone_joining = PhoneJoining {
+            max_waiting: joining.max_waiting,
+            per_quarter_hour: joining.per_quarter_hour,
+            trusted_proxies: proxies.unwrap_or_default(),
         };
         let ticket_footer = match &raw.ticket_footer {
             Some(footer) => self.names(footer, FOOTER, &id),

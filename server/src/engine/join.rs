@@ -43,16 +43,16 @@ impl Ctx<'_, '_> {
         if store::find_by_request(self.tx, site_id, &request_id)?.is_none() {
             let caps = &site.phone_joining;
             let since = self.now - QUARTER_HOUR;
-            let (waiting, recent) = store::phone_tickets(self.tx, site_id, &service.id, since)?;
+            let (waiting, nth_newest) =
+                store::phone_tickets(self.tx, site_id, &service.id, since, caps.per_quarter_hour)?;
             if waiting >= caps.max_waiting {
                 return Err(conflict(
                     ErrorCode::PhoneQueueFull,
                     "many who took a ticket on a phone are waiting for this service already: take a ticket at the kiosk inside",
                 ));
             }
-            if recent.len() >= caps.per_quarter_hour as usize {
-                // Free again when the oldest of the window's last `per_quarter_hour` leaves it.
-                let oldest = recent[recent.len() - caps.per_quarter_hour as usize];
+            // As many as allowed in the window: a place frees when the oldest of them leaves it.
+            if let Some(oldest) = nth_newest {
                 let wait = (oldest + QUARTER_HOUR).duration_since(self.now);
                 return Err(EngineError::TooMany {
                     code: ErrorCode::TooManyJoins,

@@ -172,14 +172,15 @@ pub fn find_by_request(
 /// The request ids of tickets taken on phones begin with this (the engine's `join`).
 pub const PHONE_REQUEST: &str = "phone-";
 
-/// Of a service's tickets taken on phones: how many wait now, and when those of the window
-/// from `since` were issued (oldest first).
+/// Of a service's tickets taken on phones: how many wait now, and when the `nth` newest of
+/// those taken from `since` on was issued (none when fewer were).
 pub fn phone_tickets(
     tx: &Transaction<'_>,
     site: &str,
     service: &str,
     since: Timestamp,
-) -> rusqlite::Result<(u32, Vec<Timestamp>)> {
+    nth: u32,
+) -> rusqlite::Result<(u32, Option<Timestamp>)> {
     let like = format!("{PHONE_REQUEST}%");
     let waiting = tx
         .prepare_cached(
@@ -189,7 +190,8 @@ pub fn phone_tickets(
         .query_row(params![site, service, like], |r| r.get(0))?;
     let mut stmt = tx.prepare_cached(
         "SELECT issued_at FROM tickets WHERE site = ?1 AND service = ?2 AND day >= ?4 \
-         AND step = 1 AND request_id LIKE ?3 AND issued_at >= ?5 ORDER BY issued_at",
+         AND step = 1 AND request_id LIKE ?3 AND issued_at >= ?5 \
+         ORDER BY issued_at DESC LIMIT 1 OFFSET ?6",
     )?;
     // The window never reaches back further than yesterday's service day.
     let yesterday = jiff::tz::TimeZone::UTC
@@ -198,12 +200,20 @@ pub fn phone_tickets(
         .yesterday()
         .map(|d| d.to_string())
         .unwrap_or_default();
-    let issued = stmt
-        .query_map(params![site, service, like, yesterday, to_ms(since)], |r| {
-            Ok(from_ms(r.get(0)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok((waiting, issued))
+    let nth_newest = stmt
+        .query_row(
+            params![
+                site,
+                service,
+                like,
+                yesterday,
+                to_ms(since),
+                i64::from(nth.max(1) - 1)
+            ],
+            |r| Ok(from_ms(r.get(0)?)),
+        )
+        .optional()?;
+    Ok((waiting, nth_newest))
 }
 
 pub fn load_ticket(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Ticket>> {
