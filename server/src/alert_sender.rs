@@ -10,7 +10,8 @@ use crate::state::AppState;
 /// Looks for holders near their turn every `every`, until the server stops (the task is
 /// aborted).
 pub async fn run(state: AppState, every: Duration) {
-    let client = match Gateways::new("near-turn message") {
+    let allowed = state.config().internal_gateway_hosts.clone();
+    let client = match Gateways::new("near-turn message", allowed) {
         Ok(client) => client,
         Err(e) => {
             tracing::error!(error = %e, "near-turn messages cannot be sent: no trusted certificates");

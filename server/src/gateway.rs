@@ -127,35 +127,48 @@ pub fn fill(templates: Templates<'_>, words: &[(&str, &str)]) -> Filled {
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 type Https = hyper_util::client::legacy::Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    hyper_rustls::HttpsConnector<
+        hyper_util::client::legacy::connect::HttpConnector<crate::destination::Guarded>,
+    >,
     http_body_util::Full<axum::body::Bytes>,
 >;
 
 /// The client of the gateways: HTTPS through rustls with ring (its own provider: nothing
 /// global that other clients of the process would meet) and the system's trusted
-/// certificates, or plain HTTP on the centre's own network.
+/// certificates, or plain HTTP on the centre's own network. Never to this machine or a
+/// metadata service unless the server's file names the host ([`crate::destination`]).
 #[derive(Clone)]
 pub struct Gateways {
     client: Https,
+    /// Hosts inside that may be gateways all the same (`internal_gateway_hosts`).
+    allowed: Vec<String>,
     /// What the log calls the messages (`reminder`, `near-turn message`).
     what: &'static str,
 }
 
 impl Gateways {
-    pub fn new(what: &'static str) -> Result<Gateways, std::io::Error> {
+    pub fn new(what: &'static str, allowed: Vec<String>) -> Result<Gateways, std::io::Error> {
         // ring has no post-quantum key exchange (hence the deprecation); aws-lc-rs, which
         // has, needs cmake and a far longer build, for a message that says a time and a code.
         #[allow(deprecated)]
         let provider = rustls::crypto::ring::default_provider();
+        let mut http = hyper_util::client::legacy::connect::HttpConnector::new_with_resolver(
+            crate::destination::Guarded::new(allowed.clone()),
+        );
+        http.enforce_http(false);
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_native_roots(provider)?
             .https_or_http()
             .enable_http1()
-            .build();
+            .wrap_connector(http);
         let client =
             hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
                 .build(connector);
-        Ok(Gateways { client, what })
+        Ok(Gateways {
+            client,
+            allowed,
+            what,
+        })
     }
 
     /// One attempt. Only the status is logged: the address and the body hold the contact.
@@ -172,6 +185,11 @@ impl Gateways {
             .header(axum::http::header::USER_AGENT, "seira");
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
+        }
+        if let Err(refused) = crate::destination::check_url(&request.url, &self.allowed) {
+            // The reason names the host, never the address's path or query (the contact).
+            tracing::warn!(reason = %refused, "{what}: not sent");
+            return Sent::Never;
         }
         let body = request.body.clone().unwrap_or_default();
         let Ok(http_request) =

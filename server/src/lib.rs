@@ -24,6 +24,7 @@ pub mod board_cache;
 pub mod calendar;
 pub mod config;
 pub mod demo;
+pub mod destination;
 pub mod engine;
 pub mod event_log;
 pub mod gateway;

@@ -8,7 +8,8 @@ use crate::state::AppState;
 
 /// Sends the due reminders every `every`, until the server stops (the task is aborted).
 pub async fn run(state: AppState, every: Duration) {
-    let client = match Gateways::new("reminder gateway") {
+    let allowed = state.config().internal_gateway_hosts.clone();
+    let client = match Gateways::new("reminder gateway", allowed) {
         Ok(client) => client,
         Err(e) => {
             tracing::error!(error = %e, "reminders cannot be sent: no trusted certificates");

@@ -45,6 +45,10 @@ pub struct Config {
     /// Push service addresses taken besides the browsers' own (set by
     /// [`Config::allowing_push_to`]: tests, with a local push service).
     pub push_services_also: Vec<String>,
+    /// Hosts on this machine or its link-local network that a site's message gateway may be
+    /// at all the same (the file's `internal_gateway_hosts`; see [`crate::destination`]). A
+    /// way of running, IT's: never stored with the settings, so no admin can widen it.
+    pub internal_gateway_hosts: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -371,6 +375,13 @@ impl Config {
     /// The same, taking push subscriptions at addresses starting with `prefix` too.
     pub fn allowing_push_to(mut self, prefix: &str) -> Config {
         self.push_services_also.push(prefix.to_owned());
+        self
+    }
+
+    /// The same, sending to a message gateway at `host` though it is inside (tests, with a
+    /// local gateway).
+    pub fn allowing_gateway_at(mut self, host: &str) -> Config {
+        self.internal_gateway_hosts.push(host.to_owned());
         self
     }
 

@@ -18,6 +18,8 @@ pub(super) struct RawConfig {
     pub(super) devices: Vec<RawAccount>,
     #[serde(default)]
     pub(super) users: Vec<RawAccount>,
+    #[serde(default)]
+    pub(super) internal_gateway_hosts: Vec<String>,
 }
 
 #[derive(Deserialize)]

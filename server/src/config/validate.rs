@@ -186,6 +186,7 @@ impl Validator<'_> {
             users,
             open_around_the_clock: false,
             push_services_also: Vec::new(),
+            internal_gateway_hosts: raw.internal_gateway_hosts.clone(),
         }
     }
 

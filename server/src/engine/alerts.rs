@@ -142,7 +142,7 @@ impl Ctx<'_, '_> {
             }
             Sent::Never => {
                 store::alert_finished(self.tx, visit_id, channel, false, attempts)?;
-                format!("{what} not delivered: the address is gone")
+                format!("{what} not delivered: the address is gone or refused")
             }
             Sent::Later if attempts >= alerts::MAX_ATTEMPTS => {
                 store::alert_finished(self.tx, visit_id, channel, false, attempts)?;

@@ -34,6 +34,21 @@ impl Ctx<'_, '_> {
         let new = changed
             .site(&site_id)
             .ok_or_else(|| not_found("site", &site_id))?;
+        let gateways = new
+            .reminders
+            .iter()
+            .map(|g| g.url.as_str())
+            .chain(new.near_turn.gateway.iter().map(|g| g.url.as_str()));
+        for url in gateways {
+            if let Err(refused) =
+                crate::destination::check_url(url, &self.config.internal_gateway_hosts)
+            {
+                return Err(EngineError::InvalidSettings {
+                    message: format!("a message gateway's address: {refused}"),
+                    message_el: "η διεύθυνση μιας πύλης μηνυμάτων δείχνει σε αυτόν τον υπολογιστή, στο τοπικό του δίκτυο ή σε υπηρεσία μεταδεδομένων: ορίστε τη στο internal_gateway_hosts του αρχείου του διακομιστή, αν πράγματι βρίσκεται εκεί".to_owned(),
+                });
+            }
+        }
         for desk in old
             .desks
             .iter()

@@ -16,7 +16,11 @@ fn chania_with(change: impl FnOnce(&mut seira_protocol::admin::SiteSettings)) ->
     let config = Config::embedded();
     let mut chania = config.site_settings(config.site("chania").unwrap());
     change(&mut chania);
-    config.with_site(chania).unwrap().always_open()
+    config
+        .with_site(chania)
+        .unwrap()
+        .always_open()
+        .allowing_gateway_at(crate::fake_gateway::HOST)
 }
 
 /// Reads one value from the server's database file.

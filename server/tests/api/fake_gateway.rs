@@ -5,6 +5,10 @@ use std::sync::{Arc, Mutex};
 
 use axum::http::{HeaderMap, StatusCode};
 
+/// Where it listens: inside, so a server must be told it may send there
+/// (`Config::allowing_gateway_at`).
+pub const HOST: &str = "127.0.0.1";
+
 /// What the gateway received: the address, the authorization and the body.
 pub type Received = Arc<Mutex<Vec<(String, Option<String>, String)>>>;
 
@@ -35,7 +39,7 @@ pub async fn start(refusals: usize) -> (String, Received) {
             },
         ),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = tokio::net::TcpListener::bind((HOST, 0)).await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (format!("http://{addr}/sms"), received)

@@ -91,7 +91,11 @@ async fn the_phone_page_in_six_languages_at_the_largest_centre() {
     let config = Config::load(&root.join("examples/chios.toml")).unwrap();
     let mut chios = config.site_settings(config.site("chios").unwrap());
     chios.near_turn.gateway = Some(gateway(&url));
-    let config = config.with_site(chios).unwrap().always_open();
+    let config = config
+        .with_site(chios)
+        .unwrap()
+        .always_open()
+        .allowing_gateway_at(crate::fake_gateway::HOST);
     let app = spawn_with(config, None).await;
     // A full morning: nine ahead of the first language's ticket.
     for _ in 0..9 {
@@ -161,7 +165,11 @@ async fn a_number_typed_on_the_phone_page_gets_the_near_turn_message() {
         minutes: 0,
         gateway: Some(gateway(&url)),
     };
-    let config = config.with_site(chania).unwrap().always_open();
+    let config = config
+        .with_site(chania)
+        .unwrap()
+        .always_open()
+        .allowing_gateway_at(crate::fake_gateway::HOST);
     let app = spawn_tweaked(config, None, |app| {
         app.with_alerts_every(std::time::Duration::from_millis(100))
     })
@@ -214,7 +222,11 @@ async fn a_citizen_joins_from_a_phone_is_called_and_rates_the_visit() {
     for service in &mut chania.services {
         service.phone_join = service.id != "children";
     }
-    let config = config.with_site(chania).unwrap().always_open();
+    let config = config
+        .with_site(chania)
+        .unwrap()
+        .always_open()
+        .allowing_gateway_at(crate::fake_gateway::HOST);
     let app = spawn_with(config, None).await;
     app.add_user("dimitra", Role::Manager, Some("chania"), &[]);
     app.open_desk("chania-1").await;
@@ -314,6 +326,7 @@ async fn a_phone_allows_notifications_and_the_push_arrives() {
         .with_site(chania)
         .unwrap()
         .always_open()
+        .allowing_gateway_at(crate::fake_gateway::HOST)
         .allowing_push_to(&push_url);
     let app = spawn_tweaked(config, None, |app| {
         app.with_alerts_every(std::time::Duration::from_millis(100))

@@ -23,7 +23,11 @@ async fn a_reminder_is_retried_then_delivered_once_with_the_code_and_time() {
         authorization: Some("Bearer gateway-key".into()),
         hours_before: 24,
     });
-    let config = config.with_site(chania).unwrap().always_open();
+    let config = config
+        .with_site(chania)
+        .unwrap()
+        .always_open()
+        .allowing_gateway_at(crate::fake_gateway::HOST);
     let app = spawn_tweaked(config, None, |app| {
         app.with_reminders_every(std::time::Duration::from_millis(100))
     })

@@ -215,6 +215,87 @@ async fn a_deleted_contact_is_gone_from_the_file() {
     assert_eq!(wal, 0, "the log is emptied at a clean stop");
 }
 
+/// An admin cannot point a message gateway into the server's own machine, its link-local
+/// network or a cloud's metadata service; one that the file put there unnamed is never
+/// called, and the message is given up at once.
+#[tokio::test]
+async fn a_gateway_cannot_point_inside() {
+    let app = spawn_app().await;
+    let path = "/api/v1/admin/sites/chania/settings";
+    let (status, form) = app.get(path, "admin").await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    for url in [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://127.0.0.1:9/sms",
+        "http://localhost:9/sms",
+        "http://[::1]:9/sms",
+    ] {
+        let mut changed = form.clone();
+        changed["settings"]["near_turn"]["gateway"] =
+            json!({"url": url, "method": "GET", "content_type": "text/plain"});
+        let (status, body) = app.send("PUT", path, "admin", Some(changed)).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_settings")),
+            "{url}: {body}"
+        );
+        assert!(body["message_el"].as_str().is_some(), "{body}");
+    }
+
+    // The file's gateway at 127.0.0.1, not named in internal_gateway_hosts.
+    let (url, received) = fake_gateway::start(0).await;
+    let config = seira_server::config::Config::embedded();
+    let mut chania = config.site_settings(config.site("chania").unwrap());
+    chania.near_turn.ahead = 1;
+    chania.near_turn.minutes = 0;
+    chania.near_turn.gateway = Some(MessageGateway {
+        url,
+        method: "GET".into(),
+        body: None,
+        content_type: "text/plain".into(),
+        authorization: None,
+    });
+    let config = config.with_site(chania).unwrap().always_open();
+    let app = crate::helpers::spawn_tweaked(config, None, |app| {
+        app.with_alerts_every(std::time::Duration::from_millis(50))
+    })
+    .await;
+    app.issue("benefits", None).await;
+    let near = app.issue("benefits", None).await;
+    let (status, _) = app
+        .send(
+            "PUT",
+            &format!("/api/v1/tickets/{}/text-alert", near.id),
+            "",
+            Some(json!({"phone": "691 234 5678"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    // The message is due at once (one ahead): it ends given up, the number forgotten.
+    let store = seira_server::store::Store::open(&app.db_path).unwrap();
+    let waiting = || {
+        store
+            .read(|tx| {
+                Ok::<i64, seira_server::store::StoreError>(tx.query_row(
+                    "SELECT count(*) FROM ticket_alerts WHERE state = 'waiting'",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap()
+    };
+    let mut tries = 0;
+    while waiting() > 0 {
+        tries += 1;
+        assert!(tries < 400, "the message was never given up");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(
+        received.lock().unwrap().is_empty(),
+        "the gateway inside was called"
+    );
+}
+
 /// Chania with a text-message gateway at `url`, open around the clock.
 fn with_gateway(url: String) -> seira_server::config::Config {
     let config = seira_server::config::Config::embedded();
@@ -226,7 +307,11 @@ fn with_gateway(url: String) -> seira_server::config::Config {
         content_type: "text/plain".into(),
         authorization: None,
     });
-    config.with_site(chania).unwrap().always_open()
+    config
+        .with_site(chania)
+        .unwrap()
+        .always_open()
+        .allowing_gateway_at(crate::fake_gateway::HOST)
 }
 
 /// Phones flood the join page, each request with a fresh cookie and another address behind
