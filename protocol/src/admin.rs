@@ -60,6 +60,53 @@ pub struct SiteSettings {
     pub desks: Vec<DeskSettings>,
 }
 
+/// What the settings say in place of a gateway's `authorization` that is set: the secret
+/// itself never leaves the server. Sent back unchanged, it keeps the secret.
+pub const SECRET_KEPT: &str = "(kept)";
+
+impl SiteSettings {
+    /// The same, each gateway's `authorization` shown as set ([`SECRET_KEPT`]) or absent.
+    pub fn without_secrets(mut self) -> Self {
+        let hide = |secret: &mut Option<String>| {
+            if secret.is_some() {
+                *secret = Some(SECRET_KEPT.to_owned());
+            }
+        };
+        if let Some(g) = &mut self.reminders {
+            hide(&mut g.authorization);
+        }
+        if let Some(g) = &mut self.near_turn.gateway {
+            hide(&mut g.authorization);
+        }
+        self
+    }
+
+    /// The same, each [`SECRET_KEPT`] replaced by the secret `kept` holds at that place.
+    pub fn keeping_secrets_of(mut self, kept: &SiteSettings) -> Self {
+        let keep = |secret: &mut Option<String>, old: Option<&String>| {
+            if secret.as_deref() == Some(SECRET_KEPT) {
+                *secret = old.cloned();
+            }
+        };
+        if let Some(g) = &mut self.reminders {
+            let old = kept
+                .reminders
+                .as_ref()
+                .and_then(|o| o.authorization.as_ref());
+            keep(&mut g.authorization, old);
+        }
+        if let Some(g) = &mut self.near_turn.gateway {
+            let old = kept
+                .near_turn
+                .gateway
+                .as_ref()
+                .and_then(|o| o.authorization.as_ref());
+            keep(&mut g.authorization, old);
+        }
+        self
+    }
+}
+
 fn athens() -> String {
     "Europe/Athens".to_owned()
 }

@@ -131,6 +131,14 @@ impl App {
         let running = seed.clone();
         let seed_text = seed.to_toml();
         let (version, stored) = store.write(|tx| {
+            // Versions stored before secrets were kept apart give them up now.
+            let scrubbed = crate::store::scrub_config_history(tx)?;
+            if scrubbed > 0 {
+                tracing::info!(
+                    versions = scrubbed,
+                    "the gateways' secrets moved out of the settings' history"
+                );
+            }
             let (version, stored) = match crate::store::latest_config(tx)? {
                 Some((version, text)) => {
                     let stored = Config::parse(&text, "<database>").map_err(|e| {

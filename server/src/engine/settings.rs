@@ -30,6 +30,8 @@ impl Ctx<'_, '_> {
                 "someone changed the settings meanwhile: load them again",
             ));
         }
+        // A secret the admin's form shows only as kept stays as it was.
+        let settings = settings.keeping_secrets_of(&stored.site_settings(old));
         let changed = stored.with_site(settings).map_err(invalid_settings)?;
         let new = changed
             .site(&site_id)

@@ -68,7 +68,8 @@ async fn get_settings(
         .ok_or_else(|| ApiError::not_found(format!("there is no site `{site}`")))?;
     Ok(axum::Json(VersionedSettings {
         version,
-        settings: stored.site_settings(site),
+        // A gateway's secret is shown as set, never as it is.
+        settings: stored.site_settings(site).without_secrets(),
     }))
 }
 
@@ -108,7 +109,7 @@ async fn put_settings(
         .await?;
     let settings = changed
         .site(&site)
-        .map(|s| changed.site_settings(s))
+        .map(|s| changed.site_settings(s).without_secrets())
         .ok_or_else(|| ApiError::not_found(format!("there is no site `{site}`")))?;
     app.live.replace(version, changed);
     Ok(axum::Json(VersionedSettings { version, settings }))

@@ -43,7 +43,7 @@ pub use appointments::{
     release_desk_time, reminder_attempts, reminder_done_or_next, save_appointment,
     schedule_reminder,
 };
-pub use config::{latest_config, save_config};
+pub use config::{latest_config, save_config, scrub_config_history};
 pub use desks::{DeskRow, desk_states, load_desk, open_desks, save_desk_state, sync_desks};
 pub use devices::{list_devices, mark_silent, record_heartbeat};
 pub use events::{EventRow, append_event, desk_changes, events_after, last_event_id};

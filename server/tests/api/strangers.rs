@@ -296,6 +296,83 @@ async fn a_gateway_cannot_point_inside() {
     );
 }
 
+/// A gateway's secret is kept once, apart from the settings' history: the versions stored
+/// hold none (an older database's are scrubbed at start), the admin page sees only that one
+/// is set, and sending the form back keeps it, across a restart too.
+#[tokio::test]
+async fn a_gateways_secret_stays_out_of_the_settings_history() {
+    const SECRET: &str = "Bearer very-secret-key-42";
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seira.db");
+    let mut config = with_gateway("https://sms.example.gr/send".into());
+    let mut chania = config.site_settings(config.site("chania").unwrap());
+    chania.near_turn.gateway.as_mut().unwrap().authorization = Some(SECRET.into());
+    config = config.with_site(chania).unwrap().always_open();
+    // A database of an older seira, whose history holds the secret inline.
+    {
+        let store = seira_server::store::Store::open(&db).unwrap();
+        let old = config.to_toml();
+        assert!(old.contains("very-secret"));
+        store
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO config_versions (at, actor, toml) VALUES (0, 'old', ?1)",
+                    [old],
+                )
+                .map_err(seira_server::store::StoreError::from)
+            })
+            .unwrap();
+    }
+    let in_history = |db: &std::path::Path| {
+        let store = seira_server::store::Store::open(db).unwrap();
+        store
+            .read(|tx| {
+                Ok::<i64, seira_server::store::StoreError>(tx.query_row(
+                    "SELECT count(*) FROM config_versions WHERE toml LIKE '%very-secret%'",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap()
+    };
+    let mut app = spawn_with(config.clone(), Some(&db)).await;
+    assert_eq!(in_history(&db), 0, "the old version was scrubbed");
+    let path = "/api/v1/admin/sites/chania/settings";
+    let (_, form) = app.get(path, "admin").await;
+    let shown = &form["settings"]["near_turn"]["gateway"]["authorization"];
+    assert_eq!(shown, seira_protocol::admin::SECRET_KEPT, "{form}");
+    // The admin saves the form as it came, with another news line.
+    let mut changed = form.clone();
+    changed["settings"]["news"] =
+        json!([{"el": "Κλειστά την Παρασκευή", "en": "Closed on Friday"}]);
+    let (status, body) = app.send("PUT", path, "admin", Some(changed)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["settings"]["near_turn"]["gateway"]["authorization"],
+        seira_protocol::admin::SECRET_KEPT
+    );
+    assert_eq!(in_history(&db), 0, "no version stored holds it");
+    app.stop().await;
+    // After a restart the gateway still has its secret.
+    let store = seira_server::store::Store::open(&db).unwrap();
+    let (_, text) = store
+        .read(|tx| {
+            seira_server::store::latest_config(tx).map_err(seira_server::store::StoreError::from)
+        })
+        .unwrap()
+        .unwrap();
+    let latest = seira_server::config::Config::parse(&text, "latest").unwrap();
+    let gateway = latest
+        .site("chania")
+        .unwrap()
+        .near_turn
+        .gateway
+        .clone()
+        .unwrap();
+    assert_eq!(gateway.authorization.as_deref(), Some(SECRET));
+    assert_eq!(latest.site("chania").unwrap().news.len(), 1);
+}
+
 /// Chania with a text-message gateway at `url`, open around the clock.
 fn with_gateway(url: String) -> seira_server::config::Config {
     let config = seira_server::config::Config::embedded();
