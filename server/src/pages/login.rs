@@ -89,9 +89,17 @@ pub async fn submit(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     jar: CookieJar,
-    Form(form): Form<LoginForm>,
+    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let (m, jar) = language(&LangQuery::default(), jar);
+    // A page answers as a page: a form too large, of another type or missing a field says so
+    // on the sign-in page (413, 415, 400…), never in the API's JSON or as bare text.
+    let form = match form {
+        Ok(Form(form)) => form,
+        Err(rejection) => {
+            return login_page(m, "", Some(m.get("login-bad-form")), rejection.status());
+        }
+    };
     let name = form.username.chars().take(80).collect::<String>();
     match sign_in(&app, &name, &form.password, peer.ip()).await {
         Ok(token) => {
@@ -114,7 +122,15 @@ pub async fn submit(
             Some(m.get("login-failed")),
             StatusCode::UNAUTHORIZED,
         ),
-        Err(SignInError::Server(e)) => e.into_response(),
+        // The server's own trouble (a full disk…), said on the page, with its status.
+        Err(SignInError::Server(e)) => {
+            let key = if e.code == seira_protocol::ErrorCode::DiskFull {
+                "login-disk-full"
+            } else {
+                "login-server-error"
+            };
+            login_page(m, &name, Some(m.get(key)), e.status)
+        }
     }
 }
 

@@ -392,6 +392,57 @@ async fn the_openapi_document_lists_the_errors_the_server_gives() {
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
 
+/// The sign-in page answers a form it cannot read as a page, with the status that says why.
+#[tokio::test]
+async fn the_sign_in_page_answers_a_bad_form_as_a_page() {
+    let app = spawn_app().await;
+    let post = |content_type: &'static str, body: String| {
+        let app = &app;
+        async move {
+            let response = app
+                .http
+                .post(format!("{}/login", app.base))
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let kind = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            (status, kind, response.text().await.unwrap())
+        }
+    };
+    let long = format!("username=maria&password={}", "x".repeat(64 * 1024));
+    for (content_type, body, expected) in [
+        (
+            "text/plain",
+            "username=maria".to_owned(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            long,
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            "username=maria".to_owned(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (status, kind, page) = post(content_type, body).await;
+        assert_eq!(status, expected, "{content_type}: {page}");
+        assert!(kind.starts_with("text/html"), "{kind}");
+        assert!(
+            page.contains("<form method=\"post\" action=\"/login\">"),
+            "{page}"
+        );
+    }
+}
+
 /// Every operation has its own `operationId`, and the bounds a fuzzer reads are the server's
 /// own (a score of 1 to 5, appointments of 5 to 480 minutes).
 #[tokio::test]

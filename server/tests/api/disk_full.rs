@@ -66,6 +66,12 @@ async fn a_full_disk_refuses_changes_keeps_reads_and_loses_nothing() {
         Some(&db),
     )
     .await;
+    app.add_user(
+        "maria",
+        seira_server::auth::Role::Staff,
+        Some("chania"),
+        &["chania-1"],
+    );
     let mut acknowledged = Vec::new();
     for i in 0..5 {
         let (status, body) = issue(&app, &format!("before-{i}")).await;
@@ -103,6 +109,25 @@ async fn a_full_disk_refuses_changes_keeps_reads_and_loses_nothing() {
             .unwrap()
             .contains("disk is full")
     );
+    // The sign-in page says so, as a page (a session is a write).
+    let signing_in = reqwest::Client::new()
+        .post(format!("{}/login", app.base))
+        .form(&[
+            ("username", "maria"),
+            ("password", crate::helpers::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signing_in.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        signing_in.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let page = signing_in.text().await.unwrap();
+    assert!(page.contains("ο δίσκος του είναι γεμάτος"), "{page}");
     // Reads go on: the board, the queues, a citizen's phone.
     let (status, _) = app.get("/api/v1/sites/chania/board", "").await;
     assert_eq!(status, StatusCode::OK);
