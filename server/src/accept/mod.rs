@@ -10,11 +10,14 @@
 //!   all ([`room`]); at a limit, the connection that has waited on its client the longest
 //!   (one that never sent a request first) is closed to make room, and a new one is refused
 //!   only when every open one is busy.
+//! - A request too broken for hyper to parse is answered in JSON like any other refusal
+//!   ([`refusals`]), not with hyper's empty body.
 //! - When descriptors run out all the same, accepting pauses briefly instead of spinning.
 //! - With TLS, one port speaks both: a connection that opens with a TLS handshake is served
 //!   over TLS, and one that opens in plain HTTP is sent to the same address in https (308),
 //!   so that `http://10.0.0.2:8080` typed in a browser still arrives.
 
+mod refusals;
 mod room;
 mod watched;
 
@@ -203,9 +206,11 @@ where
     builder
         .http1()
         // Larger than our own limits (`HEADERS_LIMIT`, `URI_LIMIT`), so that it is our
-        // middleware that refuses, with a JSON body; hyper's own refusals are bodiless.
+        // middleware that refuses; past hyper's own, its bodiless refusals are rewritten as
+        // JSON (`refusals.rs`).
         .max_buf_size(256 * 1024)
         .keep_alive(true);
+    let stream = refusals::JsonRefusals::new(stream, app.conn.clone());
     let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), app);
     let mut connection = std::pin::pin!(connection);
     // Mark the value seen, so that only the shutdown's change wakes us.

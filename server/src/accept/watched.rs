@@ -98,6 +98,11 @@ impl Conn {
             .then_some((turn.served, turn.since))
     }
 
+    /// Whether no request of ours is in flight on it (what hyper writes then is its own).
+    pub fn is_idle(&self) -> bool {
+        self.turn().in_flight == 0
+    }
+
     /// Whether a whole request head ever arrived on it.
     #[cfg(test)]
     fn served(&self) -> bool {

@@ -392,6 +392,55 @@ async fn the_openapi_document_lists_the_errors_the_server_gives() {
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
 
+/// Requests hyper itself cannot parse — a raw 0xFF in the path, a path past 64 KiB, a head
+/// past its buffer — are answered in JSON too, not with an empty body.
+#[tokio::test]
+async fn requests_too_broken_to_parse_get_json_errors() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let raw = |request: Vec<u8>| {
+        let address = address.clone();
+        async move {
+            let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+            // The server may answer and close before all is sent: that is its right.
+            let _ = stream.write_all(&request).await;
+            let mut answer = Vec::new();
+            let _ = stream.read_to_end(&mut answer).await;
+            String::from_utf8_lossy(&answer).into_owned()
+        }
+    };
+    let mut bad_byte = b"GET /api/v1/sites/".to_vec();
+    bad_byte.push(0xff);
+    bad_byte.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\n\r\n");
+    let long_path = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "p".repeat(70 * 1024));
+    let huge_head = format!(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: {}\r\n\r\n",
+        "h".repeat(300 * 1024)
+    );
+    for (request, status, code) in [
+        (bad_byte, "400", "malformed_request"),
+        (long_path.into_bytes(), "414", "uri_too_long"),
+        (huge_head.into_bytes(), "431", "headers_too_large"),
+    ] {
+        let answer = raw(request).await;
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{answer}"
+        );
+        assert!(
+            answer.contains("content-type: application/json"),
+            "{answer}"
+        );
+        let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+        let error: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        assert_eq!(error["error"], code, "{answer}");
+    }
+    // The server is still there for everyone else.
+    let (status, _) = app.get("/healthz", "").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
 /// The sign-in page answers a form it cannot read as a page, with the status that says why.
 #[tokio::test]
 async fn the_sign_in_page_answers_a_bad_form_as_a_page() {
