@@ -101,6 +101,8 @@ pub enum Channel {
     Kiosk,
     Staff,
     Appointment,
+    /// Taken on the citizen's own phone, from the QR poster at the door.
+    Phone,
 }
 
 impl Channel {
@@ -109,11 +111,12 @@ impl Channel {
             Self::Kiosk => "kiosk",
             Self::Staff => "staff",
             Self::Appointment => "appointment",
+            Self::Phone => "phone",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Kiosk, Self::Staff, Self::Appointment]
+        [Self::Kiosk, Self::Staff, Self::Appointment, Self::Phone]
             .into_iter()
             .find(|c| c.as_str() == s)
     }

@@ -234,6 +234,7 @@
           el("td", { class: "service-cell", title: serviceName(tk.service) },
             el("span", { class: "prefix" }, (services[tk.service] || {}).prefix || ""), serviceName(tk.service),
             entry.only_this_desk ? el("span", { class: "tag" }, t("only-this-desk")) : null,
+            entry.ticket.channel === "phone" ? el("span", { class: "tag" }, t("from-phone")) : null,
             entry.appointment_at ? el("span", { class: "tag" }, t("appointment-tag", { time: clock(entry.appointment_at) })) : null,
             entry.note ? el("div", { class: "note small" }, t("note-label") + ": " + entry.note) : null),
           el("td", {}, tk.priority ? "★ " + priorityName(tk.priority) : ""),

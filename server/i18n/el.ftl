@@ -112,6 +112,7 @@ col-waited = Αναμονή
 col-action = Ενέργεια
 next-mark = Επόμενος
 only-this-desk = μόνο για εσάς
+from-phone = από κινητό
 overdue = πάνω από τον στόχο
 others-title = Άλλες υπηρεσίες: { $count } σε αναμονή
 device-silent = δεν αναφέρεται (ελέγξτε αν είναι αναμμένη και συνδεδεμένη)

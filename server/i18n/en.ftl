@@ -112,6 +112,7 @@ col-waited = Waited
 col-action = Action
 next-mark = Next
 only-this-desk = for you only
+from-phone = from a phone
 overdue = past target
 others-title = Other services: { $count } waiting
 device-silent = not reporting (check that it is on and connected)

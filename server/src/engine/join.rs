@@ -73,7 +73,7 @@ impl Ctx<'_, '_> {
                 lang,
                 request_id,
             },
-            Channel::Kiosk,
+            Channel::Phone,
         )
     }
 }

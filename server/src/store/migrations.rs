@@ -5,10 +5,53 @@ use rusqlite::Connection;
 
 use super::StoreError;
 
+/// One migration: SQL, or a change SQL alone cannot say.
+enum Step {
+    Sql(&'static str),
+    Rust(fn(&Connection) -> rusqlite::Result<()>),
+}
+
+impl Step {
+    fn apply(&self, conn: &Connection) -> rusqlite::Result<()> {
+        match self {
+            Step::Sql(sql) => conn.execute_batch(sql),
+            Step::Rust(change) => change(conn),
+        }
+    }
+}
+
+/// The tickets' channel as migration 1 allowed it, and with `phone`.
+const CHANNELS_BEFORE: &str = "CHECK (channel IN ('kiosk', 'staff', 'appointment'))";
+const CHANNELS_AFTER: &str = "CHECK (channel IN ('kiosk', 'staff', 'appointment', 'phone'))";
+
+/// Widens the tickets' channel CHECK to take `phone`. SQLite cannot alter a constraint, and
+/// rebuilding the table would mean recreating its every index and trigger; widening a CHECK
+/// to a value no row holds yet changes neither the rows nor the indexes, so the table's text
+/// is changed in place, as SQLite's own ALTER TABLE documentation describes ("making other
+/// kinds of table schema changes"), and the schema version is moved on so that every
+/// connection reads it again.
+fn phone_channel(conn: &Connection) -> rusqlite::Result<()> {
+    let version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    conn.pragma_update(None, "writable_schema", true)?;
+    let changed = conn.execute(
+        "UPDATE sqlite_schema SET sql = replace(sql, ?1, ?2) \
+         WHERE type = 'table' AND name = 'tickets' AND instr(sql, ?1) > 0",
+        [CHANNELS_BEFORE, CHANNELS_AFTER],
+    )?;
+    conn.pragma_update(None, "schema_version", version + 1)?;
+    conn.pragma_update(None, "writable_schema", false)?;
+    // Not the table migration 1 made: stop rather than guess.
+    if changed != 1 {
+        return Err(rusqlite::Error::InvalidQuery);
+    }
+    Ok(())
+}
+
 /// Append only: a released migration is never edited.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Step] = &[
     // 1: tickets, desks, the event log, tokens.
-    r#"
+    Step::Sql(
+        r#"
     CREATE TABLE tickets (
         id          TEXT PRIMARY KEY,          -- random, unguessable
         visit_id    TEXT NOT NULL,             -- the id of the visit's first step
@@ -85,8 +128,10 @@ const MIGRATIONS: &[&str] = &[
         revoked_at INTEGER
     );
     "#,
+    ),
     // 2: people who sign in on the browser pages, and their sessions.
-    r#"
+    Step::Sql(
+        r#"
     CREATE TABLE users (
         id            INTEGER PRIMARY KEY,
         name          TEXT NOT NULL UNIQUE,
@@ -106,8 +151,10 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX sessions_user ON sessions (user_id);
     "#,
+    ),
     // 3: the live configuration, one row per version (admins change it on the pages).
-    r#"
+    Step::Sql(
+        r#"
     CREATE TABLE config_versions (
         id    INTEGER PRIMARY KEY AUTOINCREMENT,
         at    INTEGER NOT NULL,
@@ -115,8 +162,10 @@ const MIGRATIONS: &[&str] = &[
         toml  TEXT NOT NULL
     );
     "#,
+    ),
     // 4: devices that report in (kiosks), and their printers.
-    r#"
+    Step::Sql(
+        r#"
     CREATE TABLE devices (
         site      TEXT NOT NULL,
         name      TEXT NOT NULL,
@@ -125,10 +174,12 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (site, name)
     );
     "#,
+    ),
     // 5: statistics: who called each ticket (a staff account, or a desk token's label), and
     // the steps of a site by the time they joined a queue, with every column the figures read
     // (a covering index: a year is one range scan, without a lookup per row).
-    r#"
+    Step::Sql(
+        r#"
     ALTER TABLE tickets ADD COLUMN served_by TEXT;
     UPDATE tickets SET served_by = (
         SELECT actor FROM events
@@ -138,12 +189,14 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_stats ON tickets (site, queued_at, service, state, step, desk,
         served_by, called_at, started_at, finished_at, inaccurate_time);
     "#,
+    ),
     // 6: a real day. `line_at` is a ticket's place in its queue, apart from `queued_at` (when
     // the step joined it, which the statistics measure): a transfer that keeps the citizen's
     // place lines up by the first issue time. `only_desk` sends a transferred step to one
     // colleague; `note` is that colleague's word (staff only, deleted when the visit ends).
     // Devices that stop reporting are marked `silent` once, so staff hear of it once.
-    r#"
+    Step::Sql(
+        r#"
     ALTER TABLE tickets ADD COLUMN line_at INTEGER;
     UPDATE tickets SET line_at = queued_at;
     ALTER TABLE tickets ADD COLUMN only_desk TEXT;
@@ -152,12 +205,14 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_queue ON tickets (site, state, service, line_at);
     ALTER TABLE devices ADD COLUMN silent INTEGER NOT NULL DEFAULT 0;
     "#,
+    ),
     // 7: costs that do not grow with the queue. Every event, board and estimate needs the
     // number waiting in each queue: triggers keep it in `queue_counts` as tickets join and
     // leave, in the same transaction, instead of counting the queue on every read. The two
     // lanes the calling rules look at (ordinary and priority tickets of a service) get an
     // index each, so finding the first of an empty lane does not scan the other.
-    r#"
+    Step::Sql(
+        r#"
     CREATE TABLE queue_counts (
         site    TEXT NOT NULL,
         service TEXT NOT NULL,
@@ -198,12 +253,14 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_lane_priority ON tickets (site, service, line_at)
         WHERE state = 'waiting' AND priority IS NOT NULL;
     "#,
+    ),
     // 8: the appointment book. An appointment holds its desk's time as one row per 5 minutes
     // in `appointment_slots`, whose primary key makes the same desk's same 5 minutes
     // impossible to give twice, whatever checks the code makes or misses. `desk` is the desk
     // asked for (NULL: any desk of the service); `held_desk` the one whose time is held.
     // `contact` (for a reminder) is deleted when the appointment ends.
-    r#"
+    Step::Sql(
+        r#"
     CREATE TABLE appointments (
         id         TEXT PRIMARY KEY,
         code       TEXT NOT NULL UNIQUE,
@@ -232,6 +289,7 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX appointment_slots_of ON appointment_slots (appointment);
     "#,
+    ),
     // 9: check-in. A checked-in appointment's ticket carries `due_at` (its start): the desk
     // calls it first from then, through its own lane (`tickets_lane_booked`); the walk-in
     // lanes leave it out. An appointment keeps when it checked in (punctuality) and the
@@ -240,7 +298,8 @@ const MIGRATIONS: &[&str] = &[
     // (walk-ins and appointments apart). A reminder is due at `reminder_at` (cleared once
     // sent, given up, or the appointment ends). `note` is staff's word on the booking (staff only,
     // deleted with the contact when the appointment ends).
-    r#"
+    Step::Sql(
+        r#"
     ALTER TABLE tickets ADD COLUMN due_at INTEGER;
     ALTER TABLE appointments ADD COLUMN note TEXT;
     ALTER TABLE appointments ADD COLUMN reminder_at INTEGER;
@@ -257,6 +316,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_stats ON tickets (site, queued_at, service, state, step, desk,
         served_by, called_at, started_at, finished_at, inaccurate_time, channel);
     "#,
+    ),
     // 10: reaching citizens. A visit's first step has a `short_code`, the printed short link
     // for a phone that cannot read the QR code. A finished visit's anonymous rating sits on
     // its last step (`rating`, once). A near-turn text message or Web Push notification waits
@@ -264,7 +324,8 @@ const MIGRATIONS: &[&str] = &[
     // cleared once the message is sent or given up, and the
     // row goes when the visit ends (the trigger, whatever ended it). The statistics'
     // covering index gains the rating.
-    r#"
+    Step::Sql(
+        r#"
     ALTER TABLE tickets ADD COLUMN rating INTEGER CHECK (rating BETWEEN 1 AND 5);
     ALTER TABLE tickets ADD COLUMN rated_at INTEGER;
     ALTER TABLE tickets ADD COLUMN short_code TEXT;
@@ -293,6 +354,10 @@ const MIGRATIONS: &[&str] = &[
         WHEN NEW.state IN ('done', 'no_show', 'cancelled', 'voided')
         BEGIN DELETE FROM ticket_alerts WHERE visit_id = NEW.visit_id; END;
     "#,
+    ),
+    // 11: tickets taken on phones (the QR poster at the door) are their own channel, so that
+    // staff see them marked, a site's caps count them, and the statistics can tell them.
+    Step::Rust(phone_channel),
 ];
 
 /// The schema this seira writes.
@@ -325,8 +390,8 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found > known {
         return Err(StoreError::TooNew { found, known });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        tx.execute_batch(sql)?;
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        step.apply(&tx)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
     }
     tx.commit()?;
@@ -342,8 +407,8 @@ mod tests {
     #[test]
     fn the_waiting_counts_start_from_the_queue_of_the_day_of_the_upgrade() {
         let mut conn = Connection::open_in_memory().unwrap();
-        for (i, sql) in MIGRATIONS.iter().enumerate().take(6) {
-            conn.execute_batch(sql).unwrap();
+        for (i, step) in MIGRATIONS.iter().enumerate().take(6) {
+            step.apply(&conn).unwrap();
             conn.pragma_update(None, "user_version", i as i64 + 1)
                 .unwrap();
         }
@@ -393,6 +458,55 @@ mod tests {
         );
     }
 
+    /// A database from before phone tickets takes them after the upgrade, on the connection
+    /// that migrated it and on a new one, with its tickets, indexes and triggers intact.
+    #[test]
+    fn an_upgraded_database_takes_tickets_from_phones() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("seira.db");
+        let insert = |conn: &Connection, id: &str, channel: &str| {
+            conn.execute(
+                &format!(
+                    "INSERT INTO tickets (id, visit_id, site, service, day, seq, number, channel, \
+                     state, issued_at, queued_at, line_at) VALUES ('{id}', '{id}', 'chania', \
+                     'benefits', '2026-12-07', {seq}, 'A00{seq}', '{channel}', 'waiting', 0, 0, 0)",
+                    seq = id.len()
+                ),
+                [],
+            )
+        };
+        {
+            let conn = Connection::open(&db).unwrap();
+            for (i, step) in MIGRATIONS.iter().enumerate().take(10) {
+                step.apply(&conn).unwrap();
+                conn.pragma_update(None, "user_version", i as i64 + 1)
+                    .unwrap();
+            }
+            insert(&conn, "k", "kiosk").unwrap();
+            assert!(
+                insert(&conn, "pp", "phone").is_err(),
+                "not before the upgrade"
+            );
+        }
+        let mut conn = Connection::open(&db).unwrap();
+        migrate(&mut conn).unwrap();
+        insert(&conn, "pp", "phone").unwrap();
+        assert!(
+            insert(&conn, "qqq", "fax").is_err(),
+            "the check still holds"
+        );
+        let other = Connection::open(&db).unwrap();
+        insert(&other, "rrrr", "phone").unwrap();
+        let verdict: String = other
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(verdict, "ok");
+        let waiting: i64 = other
+            .query_row("SELECT sum(waiting) FROM queue_counts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(waiting, 3, "the waiting counts' triggers still count");
+    }
+
     /// An upgrade keeps the database as it was, whole, beside it, before changing it.
     #[test]
     fn an_older_database_is_kept_whole_before_it_is_upgraded() {
@@ -400,8 +514,8 @@ mod tests {
         let db = dir.path().join("seira.db");
         {
             let conn = Connection::open(&db).unwrap();
-            for (i, sql) in MIGRATIONS.iter().enumerate().take(8) {
-                conn.execute_batch(sql).unwrap();
+            for (i, step) in MIGRATIONS.iter().enumerate().take(8) {
+                step.apply(&conn).unwrap();
                 conn.pragma_update(None, "user_version", i as i64 + 1)
                     .unwrap();
             }

@@ -169,7 +169,8 @@ pub fn find_by_request(
     .optional()
 }
 
-/// The request ids of tickets taken on phones begin with this (the engine's `join`).
+/// The request ids of tickets taken on phones begin with this (the engine's `join`): a
+/// phone's ids live apart from the kiosks'.
 pub const PHONE_REQUEST: &str = "phone-";
 
 /// Of a service's tickets taken on phones: how many wait now, and when the `nth` newest of
@@ -181,16 +182,16 @@ pub fn phone_tickets(
     since: Timestamp,
     nth: u32,
 ) -> rusqlite::Result<(u32, Option<Timestamp>)> {
-    let like = format!("{PHONE_REQUEST}%");
+    let phone = Channel::Phone.as_str();
     let waiting = tx
         .prepare_cached(
             "SELECT count(*) FROM tickets WHERE site = ?1 AND state = 'waiting' \
-             AND service = ?2 AND step = 1 AND request_id LIKE ?3",
+             AND service = ?2 AND step = 1 AND channel = ?3",
         )?
-        .query_row(params![site, service, like], |r| r.get(0))?;
+        .query_row(params![site, service, phone], |r| r.get(0))?;
     let mut stmt = tx.prepare_cached(
         "SELECT issued_at FROM tickets WHERE site = ?1 AND service = ?2 AND day >= ?4 \
-         AND step = 1 AND request_id LIKE ?3 AND issued_at >= ?5 \
+         AND step = 1 AND channel = ?3 AND issued_at >= ?5 \
          ORDER BY issued_at DESC LIMIT 1 OFFSET ?6",
     )?;
     // The window never reaches back further than yesterday's service day.
@@ -205,7 +206,7 @@ pub fn phone_tickets(
             params![
                 site,
                 service,
-                like,
+                phone,
                 yesterday,
                 to_ms(since),
                 i64::from(nth.max(1) - 1)

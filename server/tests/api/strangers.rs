@@ -443,12 +443,22 @@ async fn phones_cannot_fill_a_queue_whatever_cookies_and_addresses_they_use() {
             .all(|(s, e)| *s == StatusCode::CONFLICT && e.as_deref() == Some("phone_queue_full")),
         "{statuses:?}"
     );
+    // The desk sees them marked as taken on phones.
+    app.open_desk("chania-1").await;
+    let (status, queue) = app.get("/api/v1/desks/chania-1/queue", "staff1").await;
+    assert_eq!(status, StatusCode::OK, "{queue}");
+    let channels: Vec<&str> = queue["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["ticket"]["channel"].as_str().unwrap())
+        .collect();
+    assert_eq!(channels, ["phone"; 6], "{queue}");
     // A retry of a ticket taken is answered, full or not.
     let (status, _, _) = join(0).await;
     assert_eq!(status, StatusCode::OK);
     // The desks call three (three wait): two more may join, then the quarter hour's eight
     // are taken, though the queue has room.
-    app.open_desk("chania-1").await;
     for _ in 0..3 {
         let ticket = app.call_next("chania-1", "staff1").await.unwrap();
         app.act(&ticket.id, "no-show", "staff1").await;
