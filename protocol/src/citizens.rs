@@ -35,6 +35,37 @@ pub struct JoinRequest {
     pub request_id: String,
 }
 
+/// Body of `POST /api/v1/sites/{site}/phone-tickets/remove`: staff take out, at once, the
+/// waiting tickets phones took in the last `minutes` (a flood), of one service or all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemovePhoneTickets {
+    /// Only this service's; all services' when absent.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Taken in the last 1 to 240 minutes.
+    #[schema(minimum = 1, maximum = 240)]
+    pub minutes: u32,
+}
+
+/// Body of `POST /api/v1/sites/{site}/phone-tickets/restore`: the undo of a removal, within
+/// the site's undo window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestorePhoneTickets {
+    /// The removal's `batch`.
+    pub batch: String,
+}
+
+/// A batch of phone tickets removed, or put back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PhoneBatch {
+    /// What names the removal for its undo.
+    pub batch: String,
+    /// The tickets' numbers.
+    pub numbers: Vec<String>,
+}
+
 /// Body of `PUT /api/v1/tickets/{id}/push`: the browser's push subscription, as
 /// `PushSubscription.toJSON()` gives it. Kept only until the notification goes, and at most
 /// until the visit ends.

@@ -596,6 +596,9 @@ pub enum EventKind {
     /// A reminder went to the site's gateway, or was given up (`detail` says which; never
     /// the contact).
     AppointmentReminded,
+    /// A ticket cancelled with a batch of phone tickets went back to its place (the batch's
+    /// undo).
+    TicketCancelUndone,
     /// A citizen rated a finished visit (`detail`: the score; nothing else is known of them).
     TicketRated,
     /// A near-turn text message went to the site's gateway, or was given up (`detail` says
@@ -604,7 +607,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 28] = [
+    pub const ALL: [EventKind; 29] = [
         Self::TicketIssued,
         Self::TicketCalled,
         Self::TicketRecalled,
@@ -631,6 +634,7 @@ impl EventKind {
         Self::AppointmentCheckedIn,
         Self::AppointmentNoShow,
         Self::AppointmentReminded,
+        Self::TicketCancelUndone,
         Self::TicketRated,
         Self::TicketAlerted,
     ];
@@ -663,6 +667,7 @@ impl EventKind {
             Self::AppointmentCheckedIn => "appointment_checked_in",
             Self::AppointmentNoShow => "appointment_no_show",
             Self::AppointmentReminded => "appointment_reminded",
+            Self::TicketCancelUndone => "ticket_cancel_undone",
             Self::TicketRated => "ticket_rated",
             Self::TicketAlerted => "ticket_alerted",
         }

@@ -211,6 +211,30 @@
     );
   }
 
+  /** When phones have taken numbers: take the last quarter hour's out at once (a flood from
+   *  the join page), with its undo. */
+  function phoneFlood() {
+    const phones = state.waiting.filter((e) => e.ticket.channel === "phone").length;
+    if (!ctx.acts || phones === 0) return "";
+    return el("p", { class: "muted small", id: "phone-flood" }, t("phone-waiting", { count: phones }), " ",
+      button(t("action-remove-phone-tickets"), "small-button", true,
+        () => act("POST", `/api/v1/sites/${site}/phone-tickets/remove`, { minutes: 15 }, (batch) => [
+          t("ok-phone-removed", { count: batch.numbers.length, minutes: ctx.undo_window_min }),
+          { label: t("action-undo"), run: () => act("POST", `/api/v1/sites/${site}/phone-tickets/restore`,
+            { batch: batch.batch }, (back) => t("ok-phone-restored", { count: back.numbers.length })) },
+        ])));
+  }
+
+  /** What marks a waiting row: sent to this desk, taken on a phone, an appointment's time. */
+  function rowTags(entry) {
+    const tags = [
+      entry.only_this_desk ? el("span", { class: "tag" }, t("only-this-desk")) : null,
+      entry.ticket.channel === "phone" ? el("span", { class: "tag" }, t("from-phone")) : null,
+      entry.appointment_at ? el("span", { class: "tag" }, t("appointment-tag", { time: clock(entry.appointment_at) })) : null,
+    ].filter(Boolean);
+    return tags.length ? el("div", { class: "tags" }, tags) : null;
+  }
+
   function waitingTable(entries, canCall) {
     if (entries.length === 0) return el("p", { class: "muted", id: "waiting-none" }, t("waiting-none"));
     const mine = state.deskId ? (ctx.desks.find((d) => d.id === state.deskId) || { services: [] }).services : [];
@@ -232,10 +256,10 @@
           el("td", {}, next ? el("strong", { class: "next-mark" }, t("next-mark")) : String(i + 1)),
           el("td", { class: "num" }, tk.number),
           el("td", { class: "service-cell", title: serviceName(tk.service) },
-            el("span", { class: "prefix" }, (services[tk.service] || {}).prefix || ""), serviceName(tk.service),
-            entry.only_this_desk ? el("span", { class: "tag" }, t("only-this-desk")) : null,
-            entry.ticket.channel === "phone" ? el("span", { class: "tag" }, t("from-phone")) : null,
-            entry.appointment_at ? el("span", { class: "tag" }, t("appointment-tag", { time: clock(entry.appointment_at) })) : null,
+            // The tags on their own line, before the name: a long name is cut, they never are.
+            rowTags(entry),
+            el("div", { class: "service-name" },
+              el("span", { class: "prefix" }, (services[tk.service] || {}).prefix || ""), serviceName(tk.service)),
             entry.note ? el("div", { class: "note small" }, t("note-label") + ": " + entry.note) : null),
           el("td", {}, tk.priority ? "★ " + priorityName(tk.priority) : ""),
           el("td", { class: "timer-cell" },
@@ -304,7 +328,7 @@
   function renderLists(desk) {
     renderAppointments();
     const canCall = ctx.acts && desk && desk.state === "open" && !desk.ticket;
-    $("waiting").replaceChildren(waitingTable(state.waiting, canCall));
+    $("waiting").replaceChildren(phoneFlood(), waitingTable(state.waiting, canCall));
     const others = state.queue ? state.queue.others : [];
     $("others").replaceChildren(others.length === 0 ? "" : el("details", { id: "others-box" },
       el("summary", {}, t("others-title", { count: others.reduce((n, o) => n + o.waiting, 0) })),

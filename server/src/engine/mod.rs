@@ -23,6 +23,7 @@ mod feedback;
 mod housekeeping;
 mod import;
 mod join;
+mod phone_batch;
 mod reminders;
 mod settings;
 mod short_link;

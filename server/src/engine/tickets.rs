@@ -320,7 +320,7 @@ impl Ctx<'_, '_> {
                 ticket.finished_at = Some(self.now);
                 EventKind::TicketVoided
             }
-            Action::Call | Action::Transfer | Action::UndoNoShow => {
+            Action::Call | Action::Transfer | Action::UndoNoShow | Action::UndoCancel => {
                 return Err(invalid(
                     ErrorCode::UnsupportedAction,
                     "calls and transfers have their own operations",

@@ -10,6 +10,7 @@ mod desks;
 pub mod error;
 pub(crate) mod extract;
 pub(crate) mod meta;
+mod phone_tickets;
 pub mod session;
 mod sites;
 pub mod stats;
@@ -72,6 +73,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(desks::routes())
         .merge(tickets::routes())
         .merge(citizens::routes())
+        .merge(phone_tickets::routes())
         .merge(appointments::routes())
         .merge(meta::routes())
         .merge(admin::routes())

@@ -6,12 +6,14 @@
 //!     │  ▲             │ ▲ recall         │
 //!     │  └──return── parked ◀──park───────┤ (also from called)
 //!     │                │                  └──transfer──▶ transferred (+ a new waiting step)
-//!     ├──cancel        ├──no_show──▶ no_show ──undo_no_show──▶ waiting
+//!     ├──cancel ──▶ cancelled ──undo_cancel──▶ waiting (a batch of phone tickets)
+//!     │                ├──no_show──▶ no_show ──undo_no_show──▶ waiting
 //!     └──void (print failed)
 //! ```
 //!
 //! A no-show is final but for one thing: staff may undo a mistaken one within the site's
-//! undo window (the engine checks the time; this table only allows the change).
+//! undo window (the engine checks the time; this table only allows the change). So is a
+//! cancellation, for the tickets of a batch of phone tickets removed at once.
 
 use seira_protocol::TicketState;
 
@@ -29,6 +31,7 @@ pub enum Action {
     Return,
     Void,
     UndoNoShow,
+    UndoCancel,
 }
 
 impl Action {
@@ -45,6 +48,7 @@ impl Action {
             Self::Return => "return to the queue",
             Self::Void => "void",
             Self::UndoNoShow => "undo a no-show",
+            Self::UndoCancel => "undo a cancellation",
         }
     }
 }
@@ -72,6 +76,7 @@ pub fn transition(from: TicketState, action: Action) -> Result<TicketState, Tran
         (S::Parked, A::Return) => S::Waiting,
         (S::Waiting, A::Void) => S::Voided,
         (S::NoShow, A::UndoNoShow) => S::Waiting,
+        (S::Cancelled, A::UndoCancel) => S::Waiting,
         _ => return Err(TransitionError { from, action }),
     };
     Ok(to)
@@ -88,7 +93,7 @@ mod tests {
     use Action as A;
     use TicketState as S;
 
-    const ACTIONS: [Action; 11] = [
+    const ACTIONS: [Action; 12] = [
         A::Call,
         A::Recall,
         A::Start,
@@ -100,6 +105,7 @@ mod tests {
         A::Return,
         A::Void,
         A::UndoNoShow,
+        A::UndoCancel,
     ];
 
     /// Every legal change. Every pair not in this table must be refused.
@@ -119,6 +125,7 @@ mod tests {
         (S::Parked, A::Return, S::Waiting),
         (S::Parked, A::Cancel, S::Cancelled),
         (S::NoShow, A::UndoNoShow, S::Waiting),
+        (S::Cancelled, A::UndoCancel, S::Waiting),
     ];
 
     #[test]
@@ -145,10 +152,13 @@ mod tests {
     }
 
     #[test]
-    fn final_states_accept_nothing_but_the_undo_of_a_no_show() {
+    fn final_states_accept_nothing_but_their_undo() {
         for from in TicketState::ALL.into_iter().filter(|s| s.is_final()) {
             for action in ACTIONS {
-                if (from, action) == (S::NoShow, A::UndoNoShow) {
+                if matches!(
+                    (from, action),
+                    (S::NoShow, A::UndoNoShow) | (S::Cancelled, A::UndoCancel)
+                ) {
                     continue;
                 }
                 assert!(transition(from, action).is_err(), "{from:?} {action:?}");

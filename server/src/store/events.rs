@@ -132,3 +132,23 @@ pub fn desk_changes(
     })?;
     rows.collect()
 }
+
+/// The tickets a site's events `from..=to` cancelled with the detail `detail`, and when.
+pub fn cancelled_with(
+    tx: &Transaction<'_>,
+    site: &str,
+    from: i64,
+    to: i64,
+    detail: &str,
+) -> rusqlite::Result<Vec<(String, Timestamp)>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT ticket_id, at FROM events WHERE site = ?1 AND id BETWEEN ?2 AND ?3 \
+         AND kind = ?4 AND ticket_id IS NOT NULL AND json_extract(data, '$.detail') = ?5 \
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map(
+        params![site, from, to, EventKind::TicketCancelled.as_str(), detail],
+        |r| Ok((r.get(0)?, from_ms(r.get(1)?))),
+    )?;
+    rows.collect()
+}

@@ -46,7 +46,9 @@ pub use appointments::{
 pub use config::{latest_config, save_config, scrub_config_history};
 pub use desks::{DeskRow, desk_states, load_desk, open_desks, save_desk_state, sync_desks};
 pub use devices::{list_devices, mark_silent, record_heartbeat};
-pub use events::{EventRow, append_event, desk_changes, events_after, last_event_id};
+pub use events::{
+    EventRow, append_event, cancelled_with, desk_changes, events_after, last_event_id,
+};
 pub use keys::{keep_server_key, server_key};
 pub use tickets::{
     NewTicket, PHONE_REQUEST, Place, Queued, Waiting, booked_ahead, call_ticket, calls_since,
@@ -55,7 +57,7 @@ pub use tickets::{
     recent_service_times, replay_rows, set_state, short_code_of, site_calls_since, stat_rows,
     ticket_by_short_code, ticket_in_hand, tickets_in_state, visit_id_of, visit_of, visit_rated,
     waiting_ahead, waiting_ahead_from_back, waiting_at_site, waiting_counts, waiting_lanes,
-    waiting_now,
+    waiting_now, waiting_phone_tickets,
 };
 pub use tokens::{
     TokenRow, find_token, insert_token, list_tokens, revoke_labelled_except, revoke_token,

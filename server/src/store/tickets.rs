@@ -217,6 +217,25 @@ pub fn phone_tickets(
     Ok((waiting, nth_newest))
 }
 
+/// The waiting tickets phones took at `site` from `since` on, of `service` or of all.
+pub fn waiting_phone_tickets(
+    tx: &Transaction<'_>,
+    site: &str,
+    service: Option<&str>,
+    since: Timestamp,
+) -> rusqlite::Result<Vec<Ticket>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM tickets WHERE site = ?1 AND state = 'waiting' \
+         AND channel = ?2 AND issued_at >= ?3 AND (?4 IS NULL OR service = ?4) \
+         ORDER BY issued_at"
+    ))?;
+    let rows = stmt.query_map(
+        params![site, Channel::Phone.as_str(), to_ms(since), service],
+        ticket,
+    )?;
+    rows.collect()
+}
+
 pub fn load_ticket(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Ticket>> {
     tx.prepare_cached(&format!("SELECT {COLUMNS} FROM tickets WHERE id = ?1"))?
         .query_row(params![id], ticket)

@@ -33,6 +33,8 @@ const ADMIN: &[&str] = &["admin"];
 const DEVICES: &[&str] = &["kiosk", "display"];
 /// The site's managers, and admins.
 const MANAGERS: &[&str] = &["manager", "admin"];
+/// Who may take tickets out of the queue in bulk: the site's staff, and admins.
+const QUEUE_KEEPERS: &[&str] = &["staff1", "staff2", "admin"];
 /// Who keeps the appointment book: the site's staff, and admins.
 const BOOKERS: &[&str] = &["staff1", "staff2", "admin"];
 
@@ -167,6 +169,18 @@ const ROUTES: &[Route] = &[
     ),
     route("delete", "/api/v1/tickets/{id}/push", HOLDERS, None),
     route("get", "/api/v1/push/key", EVERYONE, None),
+    route(
+        "post",
+        "/api/v1/sites/{site}/phone-tickets/remove",
+        QUEUE_KEEPERS,
+        Some(|| json!({"minutes": 15})),
+    ),
+    route(
+        "post",
+        "/api/v1/sites/{site}/phone-tickets/restore",
+        QUEUE_KEEPERS,
+        Some(|| json!({"batch": "1-2"})),
+    ),
     route(
         "post",
         "/api/v1/sites/{site}/join",

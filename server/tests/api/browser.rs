@@ -189,6 +189,73 @@ pub(crate) async fn sign_in_to(client: &Client, app: &TestApp, name: &str, headi
     wait_text(client, "h1", heading).await;
 }
 
+/// A flood from the join page, as staff meet it: the rows marked "from a phone", a button that
+/// takes the last quarter hour's out at once, and its undo that puts them back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_take_a_flood_of_phone_tickets_out_and_put_it_back_in_the_browser() {
+    let config = seira_server::config::Config::embedded();
+    let mut chania = config.site_settings(config.site("chania").unwrap());
+    for service in &mut chania.services {
+        service.phone_join = service.id == "benefits";
+    }
+    let app =
+        crate::helpers::spawn_with(config.with_site(chania).unwrap().always_open(), None).await;
+    app.add_user("maria", Role::Staff, Some("chania"), &["chania-1"]);
+    app.open_desk("chania-1").await;
+    app.issue("benefits", None).await;
+    for i in 0..4 {
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/v1/sites/chania/join", app.base))
+            // Four phones (their cookies), one address.
+            .header("cookie", format!("seira_phone=phone-{i}"))
+            .json(&json!({"service": "benefits", "request_id": format!("flood-{i}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+    }
+    let maria = browser().await;
+    sign_in(&maria.client, &app, "maria").await;
+    wait_text(&maria.client, "#waiting-table", "από κινητό").await;
+    wait_text(
+        &maria.client,
+        "#phone-flood",
+        "Αριθμοί από κινητά σε αναμονή: 4",
+    )
+    .await;
+    screenshot(&maria.client, "desk-phone-flood").await;
+    click(
+        &maria.client,
+        "Αφαίρεση όσων πάρθηκαν τα τελευταία 15 λεπτά",
+    )
+    .await;
+    wait_text(
+        &maria.client,
+        "#message-text",
+        "Αριθμοί από κινητά που αφαιρέθηκαν: 4",
+    )
+    .await;
+    let rows = maria
+        .client
+        .find_all(Locator::Css("#waiting-table tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "the kiosk's ticket stays");
+    click(&maria.client, "Αναίρεση").await;
+    wait_text(
+        &maria.client,
+        "#message-text",
+        "Αριθμοί που επέστρεψαν στη θέση τους: 4",
+    )
+    .await;
+    wait_text(
+        &maria.client,
+        "#phone-flood",
+        "Αριθμοί από κινητά σε αναμονή: 4",
+    )
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_morning_at_the_desk_in_the_browser() {
     let app = spawn_app().await;

@@ -447,6 +447,7 @@ async fn phones_cannot_fill_a_queue_whatever_cookies_and_addresses_they_use() {
     app.open_desk("chania-1").await;
     let (status, queue) = app.get("/api/v1/desks/chania-1/queue", "staff1").await;
     assert_eq!(status, StatusCode::OK, "{queue}");
+    let queue_before = queue.clone();
     let channels: Vec<&str> = queue["entries"]
         .as_array()
         .unwrap()
@@ -454,6 +455,49 @@ async fn phones_cannot_fill_a_queue_whatever_cookies_and_addresses_they_use() {
         .map(|e| e["ticket"]["channel"].as_str().unwrap())
         .collect();
     assert_eq!(channels, ["phone"; 6], "{queue}");
+    // Staff take the flood out at once, and put it back: a one-click mistake has its undo.
+    let (status, removed) = app
+        .post(
+            "/api/v1/sites/chania/phone-tickets/remove",
+            "staff1",
+            Some(json!({"service": "benefits", "minutes": 15})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{removed}");
+    assert_eq!(removed["numbers"].as_array().unwrap().len(), 6, "{removed}");
+    let (_, queue) = app.get("/api/v1/desks/chania-1/queue", "staff1").await;
+    assert_eq!(queue["waiting"], 0, "{queue}");
+    let (status, restored) = app
+        .post(
+            "/api/v1/sites/chania/phone-tickets/restore",
+            "staff1",
+            Some(json!({"batch": removed["batch"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{restored}");
+    assert_eq!(restored["numbers"], removed["numbers"]);
+    let (_, again) = app.get("/api/v1/desks/chania-1/queue", "staff1").await;
+    let numbers = |q: &serde_json::Value| -> Vec<String> {
+        q["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["ticket"]["number"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        numbers(&again),
+        numbers(&queue_before),
+        "back at their places"
+    );
+    let (status, body) = app
+        .post(
+            "/api/v1/sites/chania/phone-tickets/remove",
+            "kiosk",
+            Some(json!({"minutes": 15})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a kiosk may not: {body}");
     // A retry of a ticket taken is answered, full or not.
     let (status, _, _) = join(0).await;
     assert_eq!(status, StatusCode::OK);
@@ -491,4 +535,27 @@ async fn phones_cannot_fill_a_queue_whatever_cookies_and_addresses_they_use() {
     assert!((1..=900).contains(&seconds), "{seconds}");
     // The kiosk inside still gives numbers.
     app.issue("benefits", None).await;
+    // An undo comes within the site's window, not after.
+    let (status, removed) = app
+        .post(
+            "/api/v1/sites/chania/phone-tickets/remove",
+            "admin",
+            Some(json!({"minutes": 240})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{removed}");
+    assert!(!removed["numbers"].as_array().unwrap().is_empty());
+    app.set_time(jiff::Timestamp::now() + jiff::SignedDuration::from_mins(20));
+    let (status, body) = app
+        .post(
+            "/api/v1/sites/chania/phone-tickets/restore",
+            "admin",
+            Some(json!({"batch": removed["batch"]})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("undo_too_late")),
+        "{body}"
+    );
 }
