@@ -367,6 +367,11 @@ pub struct PhoneJoining {
     /// budget rather than all of them sharing the proxy's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trusted_proxies: Vec<String>,
+    /// Joining needs the day's door code, which the poster at the door carries in its QR code
+    /// (`/join/{site}/poster`, printed by staff each morning): only someone who was at the
+    /// door can take a number, not anyone who once saw the address.
+    #[serde(default)]
+    pub door_code: bool,
 }
 
 fn twenty() -> u32 {
@@ -379,6 +384,7 @@ impl Default for PhoneJoining {
             max_waiting: fifteen(),
             per_quarter_hour: twenty(),
             trusted_proxies: Vec::new(),
+            door_code: false,
         }
     }
 }

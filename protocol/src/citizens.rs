@@ -33,6 +33,10 @@ pub struct JoinRequest {
     pub lang: Option<String>,
     /// A fresh id per tap: the same request twice is the same ticket.
     pub request_id: String,
+    /// The day's door code, from the poster's QR code (`/join/{site}?door=…`), where the
+    /// site asks for one.
+    #[serde(default)]
+    pub door: Option<String>,
 }
 
 /// Body of `POST /api/v1/sites/{site}/phone-tickets/remove`: staff take out, at once, the

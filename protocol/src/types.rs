@@ -801,6 +801,7 @@ pub enum ErrorCode {
     DeskNotForService,
     DeskPaused,
     DiskFull,
+    DoorCode,
     Forbidden,
     HeadersTooLarge,
     /// Plain HTTP to a server that speaks https, without a Host to send it to.
@@ -875,6 +876,7 @@ impl ErrorCode {
             Self::DeskNotForService => "desk_not_for_service",
             Self::DeskPaused => "desk_paused",
             Self::DiskFull => "disk_full",
+            Self::DoorCode => "door_code",
             Self::Forbidden => "forbidden",
             Self::HeadersTooLarge => "headers_too_large",
             Self::HttpsRequired => "https_required",

@@ -227,7 +227,9 @@
       el("p", { class: "muted small" }, t("admin-phone-joining-help")),
       el("div", { class: "grid" },
         field(t("admin-phone-max-waiting"), number(s.phone_joining?.max_waiting ?? 15, 1, 500, { id: "phone-max-waiting" })),
-        field(t("admin-phone-per-quarter"), number(s.phone_joining?.per_quarter_hour ?? 20, 1, 500, { id: "phone-per-quarter" })))));
+        field(t("admin-phone-per-quarter"), number(s.phone_joining?.per_quarter_hour ?? 20, 1, 500, { id: "phone-per-quarter" }))),
+      el("label", { class: "inline" }, el("input", { type: "checkbox", id: "phone-door-code", checked: !!s.phone_joining?.door_code }), " " + t("admin-phone-door-code")),
+      el("p", { class: "small" }, el("a", { href: `/join/${s.id}/poster` }, t("admin-phone-poster")))));
 
     const news = el("div", { id: "news-rows" }, (s.news || []).map(newsRow));
     $("news-list").replaceChildren(news,
@@ -275,7 +277,7 @@
       // The gateway of the text messages is the configuration file's (like the reminders').
       near_turn: { ...s.near_turn, ahead: Number($("near-ahead").value), minutes: Number($("near-minutes").value) },
       // The trusted proxies are the configuration file's (IT's, with the proxy).
-      phone_joining: { ...s.phone_joining, max_waiting: Number($("phone-max-waiting").value), per_quarter_hour: Number($("phone-per-quarter").value) },
+      phone_joining: { ...s.phone_joining, max_waiting: Number($("phone-max-waiting").value), per_quarter_hour: Number($("phone-per-quarter").value), door_code: $("phone-door-code").checked },
       hours,
       closed_days: [...document.querySelectorAll("#closure-rows input[data-key=closed]")]
         .map((i) => i.value).filter(Boolean),

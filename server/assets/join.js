@@ -15,7 +15,7 @@
       const label = button.querySelector(".state").textContent;
       button.querySelector(".state").textContent = t("join-taking");
       const result = await api("POST", `/api/v1/sites/${ctx.site}/join`,
-        { service: button.dataset.service, lang: ctx.lang, request_id: id });
+        { service: button.dataset.service, lang: ctx.lang, request_id: id, door: ctx.door || undefined });
       busy = false;
       button.querySelector(".state").textContent = label;
       if (result.ok) {
@@ -26,6 +26,7 @@
       message.textContent = result.status === 0 ? t("error-network")
         : code === "too_many_joins" ? t("join-too-many")
         : code === "phone_queue_full" ? t("join-busy")
+        : code === "door_code" ? t("join-door")
         : code === "closed" ? t("join-closed")
         : code === "not_offered" ? t("join-none") : t("error-other");
       message.hidden = false;

@@ -160,6 +160,12 @@ impl App {
                 }
             };
             crate::store::sync_desks(tx, stored.desk_ids())?;
+            // The door codes' key, made once (a site that asks for door codes needs it).
+            crate::store::keep_server_key(
+                tx,
+                crate::engine::DOOR_KEY,
+                &crate::engine::new_door_key(),
+            )?;
             // The Web Push identity, made once: browsers' subscriptions are bound to it.
             crate::store::keep_server_key(
                 tx,

@@ -59,6 +59,7 @@ join-closed = Closed now
 join-none = Numbers are not given on phones right now. Please use the machine at the entrance.
 join-too-many = Too many numbers were taken on phones just now. Please use the machine at the entrance.
 join-busy = Many people are already waiting with a number from a phone for this service. Please take a number from the machine at the entrance.
+join-door = Numbers are taken on a phone with today's QR code at the entrance: please scan it there.
 join-taking = One moment…
 
 error-network = No connection. Please try again.

@@ -59,6 +59,7 @@ join-closed = Mbyllur tani
 join-none = Tani nuk jepen numra nga telefoni. Ju lutemi përdorni aparatin në hyrje.
 join-too-many = Sapo janë marrë shumë numra nga telefonat. Ju lutemi përdorni aparatin në hyrje.
 join-busy = Shumë njerëz po presin tashmë me numër nga telefoni për këtë shërbim. Ju lutemi merrni një numër nga aparati në hyrje.
+join-door = Numrat merren në telefon me kodin QR të ditës në hyrje: ju lutemi skanojeni atje.
 join-taking = Një moment…
 
 error-network = Nuk ka lidhje. Provoni përsëri.

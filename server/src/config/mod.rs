@@ -98,6 +98,7 @@ pub struct PhoneJoining {
     pub max_waiting: u32,
     pub per_quarter_hour: u32,
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub door_code: bool,
 }
 
 impl PhoneJoining {
@@ -274,6 +275,7 @@ impl Config {
                     .iter()
                     .map(|n| n.to_string())
                     .collect(),
+                door_code: site.phone_joining.door_code,
             },
             services: site
                 .services
@@ -457,6 +459,7 @@ mod tests {
                 "10.0.0.0/24".parse().unwrap(),
                 "192.0.2.7/32".parse().unwrap(),
             ],
+            door_code: false,
         };
         let at = |peer: &str, header: Option<&str>| {
             joining

@@ -375,6 +375,7 @@ impl Validator<'_> {
             max_waiting: joining.max_waiting,
             per_quarter_hour: joining.per_quarter_hour,
             trusted_proxies: proxies.unwrap_or_default(),
+            door_code: joining.door_code,
         };
         let ticket_footer = match &raw.ticket_footer {
             Some(footer) => self.names(footer, FOOTER, &id),

@@ -41,6 +41,16 @@ impl Ctx<'_, '_> {
         }
         // A repeat of a request that was served is answered whatever the caps say now.
         if store::find_by_request(self.tx, site_id, &request_id)?.is_none() {
+            if site.phone_joining.door_code {
+                let day = crate::queue::numbering::service_day(self.now, &site.time_zone);
+                let today = super::door_code::door_code(self.tx, site_id, day)?;
+                if !super::door_code::matches(request.door.as_deref(), &today) {
+                    return Err(conflict(
+                        ErrorCode::DoorCode,
+                        "numbers are taken here with today's QR code at the entrance: scan it there",
+                    ));
+                }
+            }
             let caps = &site.phone_joining;
             let since = self.now - QUARTER_HOUR;
             let (waiting, nth_newest) =

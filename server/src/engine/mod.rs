@@ -19,6 +19,7 @@ mod check_in;
 mod desk_day;
 mod desks;
 mod devices;
+mod door_code;
 mod feedback;
 mod housekeeping;
 mod import;
@@ -34,6 +35,7 @@ pub use alerts::{ClaimedAlert, alerts_due};
 pub use appointments::{CODE_LEN, appointments_of_day, appointments_of_days, new_code};
 pub use check_in::normalise_code;
 pub use desk_day::desk_queue;
+pub use door_code::{DOOR_KEY, door_code, new_key as new_door_key};
 pub use reminders::reminders_due;
 use tickets::candidates;
 pub use views::{

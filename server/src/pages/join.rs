@@ -23,16 +23,35 @@ struct JoinContext<'a> {
     lang: &'a str,
     messages: &'a std::collections::BTreeMap<String, String>,
     site: &'a str,
+    /// The day's door code the poster's QR code brought, sent with each join.
+    door: Option<&'a str>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct JoinQuery {
+    lang: Option<String>,
+    /// The day's door code, from the poster's QR code.
+    door: Option<String>,
 }
 
 pub async fn page(
     State(app): State<AppState>,
     Path(site): Path<String>,
-    Query(query): Query<LangQuery>,
+    Query(query): Query<JoinQuery>,
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Response {
-    let m = public_language(&query, None, &headers);
+    let door =
+        query.door.as_deref().map(str::trim).filter(|d| {
+            !d.is_empty() && d.len() <= 16 && d.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+    let m = public_language(
+        &LangQuery {
+            lang: query.lang.clone(),
+        },
+        None,
+        &headers,
+    );
     let now = app.now();
     let lookup = site.clone();
     let services = match app
@@ -89,6 +108,7 @@ pub async fn page(
         lang: &m.lang,
         messages: &m.table,
         site: &site,
+        door,
     };
     let page = Page {
         messages: m,
@@ -98,7 +118,11 @@ pub async fn page(
         context: Some(json_block(&context)),
         body_class: "public",
         languages: &crate::i18n::PUBLIC_LANGUAGES,
-        path: format!("/join/{site}"),
+        // The language switch keeps the door code.
+        path: match door {
+            Some(door) => format!("/join/{site}?door={door}"),
+            None => format!("/join/{site}"),
+        },
     };
     // A random name for this phone, so that the throttle counts phones, not the centre's
     // Wi-Fi; it says nothing about the person, and goes when the browser closes.

@@ -10,6 +10,7 @@ mod desk;
 mod join;
 mod layout;
 mod login;
+mod poster;
 mod public;
 mod stats;
 
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/t/{id}", get(public::track))
         .route("/board/{site}", get(public::board))
         .route("/join/{site}", get(join::page))
+        .route("/join/{site}/poster", get(poster::page))
         .route("/assets/{name}", get(assets::serve))
 }
 

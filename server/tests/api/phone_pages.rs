@@ -215,6 +215,76 @@ async fn a_number_typed_on_the_phone_page_gets_the_near_turn_message() {
     phone.client.clone().close().await.unwrap();
 }
 
+/// The door's poster, as staff print it (its QR code and the day's code, checked with
+/// axe-core), and the phone that scans it: an Arabic reader takes a number with the code the
+/// QR code carries; without it the page says, in Arabic, to scan the poster at the door.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_doors_poster_lets_a_phone_at_the_door_take_a_number() {
+    let config = Config::embedded();
+    let mut chania = config.site_settings(config.site("chania").unwrap());
+    for service in &mut chania.services {
+        service.phone_join = service.id == "benefits";
+    }
+    chania.phone_joining.door_code = true;
+    let app = spawn_with(config.with_site(chania).unwrap().always_open(), None).await;
+    app.add_user("maria", Role::Staff, Some("chania"), &["chania-1"]);
+    let staff = browser().await;
+    crate::browser::sign_in_to(&staff.client, &app, "maria", "Γραφείο εξυπηρέτησης").await;
+    staff
+        .client
+        .goto(&format!("{}/join/chania/poster", app.base))
+        .await
+        .unwrap();
+    wait_text(&staff.client, "h1", "Κέντρο Κοινότητας").await;
+    let code = staff
+        .client
+        .find(Locator::Id("door-code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(code.len(), 4, "{code}");
+    screenshot(&staff.client, "poster").await;
+
+    let phone = browser().await;
+    phone
+        .client
+        .set_window_size(PHONE.0, PHONE.1)
+        .await
+        .unwrap();
+    // Without the code (the address passed around): told to scan the poster at the door.
+    phone
+        .client
+        .goto(&format!("{}/join/chania?lang=ar", app.base))
+        .await
+        .unwrap();
+    phone
+        .client
+        .find(Locator::Css("button.join[data-service=benefits]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&phone.client, "#join-message", "رمز QR").await;
+    // With the code the QR code carries: a number.
+    phone
+        .client
+        .goto(&format!("{}/join/chania?door={code}&lang=ar", app.base))
+        .await
+        .unwrap();
+    phone
+        .client
+        .find(Locator::Css("button.join[data-service=benefits]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&phone.client, "#number", "A001").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_citizen_joins_from_a_phone_is_called_and_rates_the_visit() {
     let config = Config::embedded();

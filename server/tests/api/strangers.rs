@@ -373,6 +373,87 @@ async fn a_gateways_secret_stays_out_of_the_settings_history() {
     assert_eq!(latest.site("chania").unwrap().news.len(), 1);
 }
 
+/// Where the site asks for it, a phone joins only with the day's door code, which the poster
+/// staff print each morning carries in its QR code: the join page's address alone, passed
+/// around or guessed, takes no number.
+#[tokio::test]
+async fn a_phone_joins_only_with_the_days_door_code() {
+    let config = seira_server::config::Config::embedded();
+    let mut chania = config.site_settings(config.site("chania").unwrap());
+    for service in &mut chania.services {
+        service.phone_join = service.id == "benefits";
+    }
+    chania.phone_joining.door_code = true;
+    let app = spawn_with(config.with_site(chania).unwrap().always_open(), None).await;
+    app.add_user(
+        "maria",
+        seira_server::auth::Role::Staff,
+        Some("chania"),
+        &["chania-1"],
+    );
+    let staff = app.signed_in("maria").await;
+    let poster = staff
+        .get(format!("{}/join/chania/poster", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(poster.status(), StatusCode::OK);
+    let poster = poster.text().await.unwrap();
+    let code = poster
+        .split("data-code=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the poster shows the day's code")
+        .to_owned();
+    assert_eq!(code.len(), 4, "{code}");
+    assert!(
+        poster.contains(&format!("/join/chania?door={code}")),
+        "{poster}"
+    );
+    assert!(poster.contains("<svg"), "the QR code");
+    // Nobody signed in gets no poster.
+    let stranger = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let refused = stranger
+        .get(format!("{}/join/chania/poster", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+
+    let join = |door: Option<String>, request: &'static str| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/v1/sites/chania/join",
+                "",
+                Some(json!({"service": "benefits", "request_id": request, "door": door})),
+            )
+            .await
+        }
+    };
+    for (door, request) in [(None, "no-code"), (Some("QQQQ".to_owned()), "wrong-code")] {
+        let (status, body) = join(door, request).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::CONFLICT, Some("door_code")),
+            "{body}"
+        );
+    }
+    let (status, body) = join(Some(code.to_lowercase()), "at-the-door").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // The join page the QR code opens carries the code to its requests.
+    let page = reqwest::get(format!("{}/join/chania?door={code}", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("\"door\":\"{code}\"")), "{page}");
+}
+
 /// Chania with a text-message gateway at `url`, open around the clock.
 fn with_gateway(url: String) -> seira_server::config::Config {
     let config = seira_server::config::Config::embedded();
@@ -405,6 +486,7 @@ async fn phones_cannot_fill_a_queue_whatever_cookies_and_addresses_they_use() {
         max_waiting: 6,
         per_quarter_hour: 8,
         trusted_proxies: vec!["127.0.0.0/8".into()],
+        door_code: false,
     };
     let app = spawn_with(config.with_site(chania).unwrap().always_open(), None).await;
     let join = |i: usize| {
