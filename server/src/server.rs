@@ -9,6 +9,7 @@ use std::time::Duration;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware;
+use axum::response::IntoResponse;
 use seira_protocol::ErrorCode;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -28,7 +29,14 @@ fn router(state: AppState) -> axum::Router {
     routes
         .merge(http::meta::doc_routes(openapi))
         .merge(crate::pages::routes())
-        .fallback(|| async { ApiError::not_found("no such page or API path") })
+        // The API answers JSON, the pages HTML, even for a path that is neither.
+        .fallback(|uri: axum::http::Uri| async move {
+            if uri.path().starts_with("/api/") {
+                ApiError::not_found("no such API path").into_response()
+            } else {
+                crate::pages::not_found()
+            }
+        })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,

@@ -40,6 +40,37 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{name}", get(assets::serve))
 }
 
+/// A page for an address that is no page: in Greek and English, with the way back.
+pub fn not_found() -> axum::response::Response {
+    let m = crate::i18n::messages("el");
+    let en = crate::i18n::messages("en");
+    let body = format!(
+        r#"<section class="card narrow center">
+<h1>{title}</h1>
+<p>{text}</p>
+<p lang="en">{text_en}</p>
+<p><a href="/">{home}</a></p>
+</section>"#,
+        title = layout::esc(&m.get("not-found-title")),
+        text = layout::esc(&m.get("not-found")),
+        text_en = layout::esc(&en.get("not-found")),
+        home = layout::esc(&m.get("not-found-home")),
+    );
+    let mut response = layout::Page {
+        messages: m,
+        title: m.get("not-found-title"),
+        body,
+        script: None,
+        context: None,
+        body_class: "",
+        languages: &LANGUAGES,
+        path: "/".to_owned(),
+    }
+    .render();
+    *response.status_mut() = axum::http::StatusCode::NOT_FOUND;
+    response
+}
+
 const LANG_COOKIE: &str = "seira_lang";
 
 #[derive(Debug, Default, Deserialize)]

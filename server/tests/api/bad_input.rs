@@ -441,6 +441,32 @@ async fn requests_too_broken_to_parse_get_json_errors() {
     assert_eq!(status, StatusCode::OK);
 }
 
+/// An address that is neither an API path nor a page: the API's answer is JSON, a page's
+/// is a page.
+#[tokio::test]
+async fn an_unknown_address_is_answered_in_the_kind_it_was_asked_in() {
+    let app = spawn_app().await;
+    let page = app
+        .http
+        .get(format!("{}/no-such-page", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(page.text().await.unwrap().contains("Η σελίδα δεν βρέθηκε"));
+    let (status, body) = app.get("/api/v1/no-such-thing", "").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+}
+
 /// The sign-in page answers a form it cannot read as a page, with the status that says why.
 #[tokio::test]
 async fn the_sign_in_page_answers_a_bad_form_as_a_page() {
